@@ -1,0 +1,321 @@
+"""The ``graphrisk`` command line: each command parses options, calls one library function, prints.
+
+Library errors (GraphRiskError) become a one-line message and a non-zero exit.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from . import settings as settings_mod
+from . import store
+from .errors import GraphRiskError, InputError
+
+console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+err_console = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 160)
+
+
+def db_option(f):
+    return click.option("--db", "db_path", type=click.Path(dir_okay=False), envvar=store.ENV_DB,
+                        default=str(store.DEFAULT_DB), show_default=True,
+                        help="SQLite store (also $GRAPHRISK_DB).")(f)
+
+
+def config_option(f):
+    return click.option("--config", "config_path", type=click.Path(dir_okay=False),
+                        envvar=settings_mod.ENV_CONFIG, default=None,
+                        help="Settings TOML (also $GRAPHRISK_CONFIG); defaults are built in.")(f)
+
+
+def handle_errors(f):
+    @functools.wraps(f)
+    def wrapper(*args, **kwargs):
+        try:
+            return f(*args, **kwargs)
+        except InputError as exc:
+            _print_input_error(exc)
+            sys.exit(1)
+        except GraphRiskError as exc:
+            err_console.print(f"error: {exc}", markup=False)
+            sys.exit(1)
+    return wrapper
+
+
+def _print_input_error(exc: InputError) -> None:
+    cap = settings_mod.defaults()["ingest"]["max_problems_shown"]
+    for r in getattr(exc, "reports", []):
+        err_console.print(f"loaded before the error: {r.path} ({r.kind}): {r.message or r.status}", markup=False)
+    err_console.print(f"error: {exc}", markup=False)
+    for p in exc.problems[:cap]:
+        err_console.print(f"  {p}", markup=False)
+    if len(exc.problems) > cap:
+        err_console.print(f"  ... and {len(exc.problems) - cap} more problem(s)", markup=False)
+    pending = getattr(exc, "pending", [])
+    if pending:
+        err_console.print(f"not attempted: {', '.join(pending)}", markup=False)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="graphrisk")
+def cli():
+    """graphrisk: relationships between public officials and businesses.
+
+    Load registers of contacts, gifts, trips and contracts, then find the
+    time-ordered conflict-of-interest paths and flag priority-attention
+    officials.
+
+    \b
+    Example:
+      graphrisk demo
+      graphrisk ingest data/mydept/ --db cases/dept.db
+    """
+
+
+# ------------------------------------------------------------------ ingest
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--kind", type=click.Choice(sorted(__import__("graphrisk.schema").schema.KINDS)),
+              help="Kind of every file given (default: from each file's name).")
+@click.option("--map", "mapping", multiple=True, metavar="OLD=NEW",
+              help="Rename a column before reading, e.g. --map 送礼人=giver_id (repeatable).")
+@click.option("--format", "fmt", default=None, metavar="NAME",
+              help="A real register's adapter, e.g. uk-commons-register, cn-vaccine-procurement.")
+@click.option("--update", is_flag=True, help="Replace records whose id exists with other content "
+                                              "(old versions go to the history table).")
+@click.option("--skip-bad-rows", is_flag=True, help="Load good rows; write rejected ones with reasons "
+                                                    "to a rejects CSV.")
+@click.option("--rejects-dir", type=click.Path(file_okay=False), default=None,
+              help="Where rejects CSVs go (default: rejects/ beside the store).")
+@click.option("--format-output", "out_format", type=click.Choice(["table", "json"]), default="table",
+              help="Summary as a table or JSON.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@db_option
+@config_option
+@handle_errors
+def ingest(paths, kind, mapping, fmt, update, skip_bad_rows, rejects_dir, out_format, quiet, db_path,
+           config_path):
+    """Load files or folders of records into the store.
+
+    CSV (UTF-8, UTF-8 with BOM, GB18030/GBK), XLSX and JSON Lines. A folder is
+    loaded in dependency order (entities before records). Each file is one
+    batch: a batch with any bad row is rejected whole with every problem as
+    FILE:ROW:COLUMN: MESSAGE and nothing written, unless --skip-bad-rows.
+
+    \b
+    Example:
+      graphrisk ingest data/sample/
+      graphrisk ingest 礼品登记.xlsx --kind gifts --map 送礼人=giver_id --map 收礼人=recipient_id
+    """
+    from .ingest import ingest_paths
+
+    rename = {}
+    for m in mapping:
+        if "=" not in m:
+            raise click.BadParameter(f"'{m}' is not OLD=NEW", param_hint="--map")
+        old, new = m.split("=", 1)
+        rename[old] = new
+    cfg = settings_mod.load(config_path)
+    db = store.connect(db_path)
+    paths = list(paths)
+    tmp = None
+    if fmt:
+        from .adapters import convert_to_dir
+
+        tmp, paths = convert_to_dir(fmt, paths)
+    try:
+        progress_cb, progress = _progress(quiet or out_format == "json")
+        with progress:
+            reports, skipped = ingest_paths(db, paths, kind=kind, rename=rename, update=update,
+                                            skip_bad_rows=skip_bad_rows, rejects_dir=rejects_dir,
+                                            settings=cfg, progress=progress_cb)
+    finally:
+        if tmp:
+            tmp.cleanup()
+    if out_format == "json":
+        click.echo(json.dumps({"files": [r.to_dict() for r in reports], "skipped": skipped},
+                              ensure_ascii=False, indent=2))
+        return
+    for s in skipped:
+        console.print(f"[yellow]note:[/] {s}", markup=True)
+    _print_ingest_summary(reports)
+
+
+def _progress(disabled: bool):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                        TimeRemainingColumn(), console=err_console, disable=disabled, transient=True)
+    tasks: dict[str, int] = {}
+
+    def cb(file: str, done: int, total: int) -> None:
+        if file not in tasks:
+            tasks[file] = progress.add_task(Path(file).name, total=total)
+        progress.update(tasks[file], completed=done)
+
+    return cb, progress
+
+
+def _print_ingest_summary(reports) -> None:
+    t = Table(title="ingest summary")
+    for c in ("file", "kind", "batch", "rows", "new", "updated", "unchanged", "rejected", "s", "status"):
+        t.add_column(c, justify="right" if c not in ("file", "kind", "status") else "left")
+    tot = 0
+    for r in reports:
+        t.add_row(Path(r.path).name, r.kind, str(r.batch_id or ""), str(r.rows), str(r.inserted),
+                  str(r.updated), str(r.unchanged), str(r.rejected), f"{r.seconds:.2f}", r.status)
+        tot += r.inserted + r.updated
+    console.print(t)
+    for r in reports:
+        if r.status == "unchanged":
+            console.print(f"{Path(r.path).name}: {r.message}", markup=False)
+        if r.rejects_path:
+            console.print(f"{Path(r.path).name}: {r.rejected} row(s) rejected, written with reasons to "
+                          f"{r.rejects_path}", markup=False)
+        if r.names and any(r.names.values()):
+            console.print(f"{Path(r.path).name}: names resolved: {r.names.get('linked', 0)} linked, "
+                          f"{r.names.get('created', 0)} created, {r.names.get('ambiguous', 0)} ambiguous "
+                          f"(left unlinked for review)", markup=False)
+        if r.extra_columns:
+            console.print(f"{Path(r.path).name}: extra columns kept in _extra: {', '.join(r.extra_columns)}",
+                          markup=False)
+        if r.duplicates:
+            console.print(f"{Path(r.path).name}: {r.duplicates} exact duplicate row(s) stored once",
+                          markup=False)
+    if reports and tot == 0:
+        console.print("nothing changed in the store", markup=False)
+
+
+# ------------------------------------------------------------------ info
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@db_option
+@handle_errors
+def info(fmt, db_path):
+    """What the store holds: counts per kind, batches, date range of records.
+
+    \b
+    Example:
+      graphrisk info --format json | jq .counts.gifts
+    """
+    from .info import store_info
+
+    db = store.connect(db_path, create=False)
+    data = store_info(db)
+    if fmt == "json":
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
+        return
+    t = Table(title=f"store {db_path}")
+    t.add_column("kind")
+    t.add_column("records", justify="right")
+    t.add_column("from")
+    t.add_column("to")
+    for kind, n in data["counts"].items():
+        rng = data["date_range"].get(kind, {})
+        t.add_row(kind, f"{n:,}", rng.get("min") or "", rng.get("max") or "")
+    console.print(t)
+    console.print(f"batches: {data['batches']} ({data['batches_by_status']}); "
+                  f"history versions: {data['history']}; analysis runs: {data['runs']}", markup=False)
+
+
+# ------------------------------------------------------------------ sample
+
+@cli.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), required=True,
+              help="Folder to write the world into.")
+@click.option("--scale", type=float, default=1.0, show_default=True,
+              help="1 is about 2,000 officials and 70,000 rows.")
+@click.option("--seed", type=int, default=42, show_default=True)
+@handle_errors
+def sample(out_dir, scale, seed):
+    """Write a deterministic synthetic world with planted patterns and a truth file.
+
+    \b
+    Example:
+      graphrisk sample --out outputs/sample --scale 1 --seed 42
+    """
+    from .sample import generate
+
+    if scale <= 0:
+        raise click.BadParameter("must be above 0", param_hint="--scale")
+    summary = generate(out_dir, scale=scale, seed=seed)
+    console.print(f"wrote {summary['total_rows']:,} rows to {out_dir} in {summary['seconds']:.1f} s "
+                  f"(truth: {summary['truth']})", markup=False)
+
+
+# ------------------------------------------------------------------ config
+
+@cli.group()
+def config():
+    """Settings files: thresholds and weights of the analyses."""
+
+
+@config.command("init")
+@click.argument("path", type=click.Path(dir_okay=False), default="graphrisk.toml")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def config_init(path, force):
+    """Write the commented default settings to PATH (default graphrisk.toml).
+
+    \b
+    Example:
+      graphrisk config init my-settings.toml && graphrisk flags --config my-settings.toml
+    """
+    p = Path(path)
+    if p.exists() and not force:
+        raise click.ClickException(f"{p} exists; pass --force to overwrite it")
+    p.write_text(settings_mod.default_text(), encoding="utf-8")
+    console.print(f"wrote {p}", markup=False)
+
+
+@config.command("show")
+@config_option
+@handle_errors
+def config_show(config_path):
+    """Print the settings in force (defaults overlaid by the given file) as JSON.
+
+    \b
+    Example:
+      graphrisk config show --config my-settings.toml
+    """
+    click.echo(json.dumps(settings_mod.load(config_path), indent=2, ensure_ascii=False, sort_keys=True))
+
+
+# ------------------------------------------------------------------ demo
+
+@cli.command()
+@click.option("--sample-dir", type=click.Path(file_okay=False), default="outputs/sample", show_default=True,
+              help="Where the sample world is (made there if absent).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="outputs", show_default=True)
+@click.option("--scale", type=float, default=1.0, show_default=True)
+@db_option
+@config_option
+@handle_errors
+def demo(sample_dir, out_dir, scale, db_path, config_path):
+    """Run everything end to end on the sample world and print where the results are.
+
+    Makes the sample world if absent, ingests it into the store, runs every
+    analysis and writes the outputs.
+
+    \b
+    Example:
+      graphrisk demo
+    """
+    from .demo import run_demo
+
+    run_demo(db_path=db_path, sample_dir=sample_dir, out_dir=out_dir, scale=scale,
+             settings=settings_mod.load(config_path), console=console)
+
+
+def main() -> None:
+    cli(prog_name="graphrisk")
+
+
+if __name__ == "__main__":
+    main()

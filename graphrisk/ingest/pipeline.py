@@ -1,0 +1,414 @@
+"""Ingest files into the store: one file is one batch, written whole or not at all.
+
+Strict by default: a batch with any bad row is rejected with every problem
+listed and nothing written. With ``skip_bad_rows`` the good rows land and the
+rejected ones go to a rejects CSV with their reasons. Re-ingesting a file
+changes nothing; a record whose id exists with other content is an error
+unless ``update``, which moves the old version to ``history``.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+import numpy as np
+import pandas as pd
+import sqlite_utils
+
+from .. import schema, store
+from ..errors import InputError
+from ..resolve import references
+from . import readers
+from .prepare import Prepared, Problem, content_hash, prepare, stored_columns
+
+Progress = Callable[[str, int, int], None]  # (file, rows done, rows total)
+CHUNK = 50_000
+
+
+@dataclass
+class FileReport:
+    path: str
+    kind: str
+    status: str  # ok | partial | unchanged | rejected
+    batch_id: int | None = None
+    rows: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    seconds: float = 0.0
+    message: str = ""
+    problems: list[Problem] = field(default_factory=list)
+    problem_count: int = 0
+    rejects_path: str | None = None
+    extra_columns: list[str] = field(default_factory=list)
+    names: dict[str, int] = field(default_factory=dict)  # linked / created / ambiguous counts
+    ambiguous: list[dict] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["problems"] = [str(p) for p in self.problems]
+        return d
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def order_paths(paths: Iterable[str | Path], kind: str | None = None) -> tuple[list[Path], list[str]]:
+    """Expand folders and sort files in dependency order; also return what was skipped and why."""
+    files: list[Path] = []
+    skipped: list[str] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            for f in sorted(p.iterdir()):
+                if f.is_dir() or not readers.is_input_file(f):
+                    continue
+                if readers.kind_from_name(f) is None and kind is None:
+                    skipped.append(f"{f}: name matches no kind, skipped")
+                    continue
+                files.append(f)
+        elif p.exists():
+            files.append(p)
+        else:
+            raise InputError(f"{p}: no such file or folder")
+    order = {k: spec.order for k, spec in schema.KINDS.items()}
+    files.sort(key=lambda f: (order.get(kind or readers.kind_from_name(f) or "", 99), str(f)))
+    return files, skipped
+
+
+class _Ids:
+    """Set membership of ids against the store, through one temp table (scales to millions)."""
+
+    def __init__(self, db: sqlite_utils.Database):
+        self.conn = db.conn
+        self.conn.execute("create temp table if not exists _probe(id text primary key)")
+
+    def found(self, ids: Iterable[str], kinds: Iterable[str]) -> set[str]:
+        self.conn.execute("delete from _probe")
+        self.conn.executemany("insert or ignore into _probe values (?)", ((i,) for i in ids))
+        found: set[str] = set()
+        for kind in kinds:
+            pk = schema.KINDS[kind].id_column
+            found.update(r[0] for r in self.conn.execute(
+                f"select p.id from _probe p join [{kind}] t on t.[{pk}] = p.id"))
+        return found
+
+    def existing(self, kind: str, ids: Iterable[str]) -> dict[str, tuple]:
+        """id -> (hash, batch, row) for ids already stored in ``kind``."""
+        self.conn.execute("delete from _probe")
+        self.conn.executemany("insert or ignore into _probe values (?)", ((i,) for i in ids))
+        pk = schema.KINDS[kind].id_column
+        return {r[0]: (r[1], r[2], r[3]) for r in self.conn.execute(
+            f"select t.[{pk}], t._hash, t._batch, t._row from _probe p join [{kind}] t on t.[{pk}] = p.id")}
+
+
+def _resolve_names(db, prep: Prepared, settings: dict, report: FileReport, file: str) -> list[dict]:
+    """Fill ``*_id`` from ``*_name`` where the id is empty; return entity rows to create."""
+    kind = schema.KINDS[prep.kind]
+    out = prep.frame
+    created: dict[str, dict] = {}
+    counts = {"linked": 0, "created": 0, "ambiguous": 0}
+    for id_col, name_col in prep.name_columns.items():
+        need = out[id_col].isna() & out[name_col].notna()
+        if not need.any():
+            continue
+        col = kind.column(id_col)
+        names = sorted(set(out.loc[need, name_col]))
+        res = references.resolve_references(db, names, tuple(r for r in col.refs if r != "units") or col.refs,
+                                            settings)
+        ids = {}
+        for name, r in res.items():
+            counts[r.action] += 1
+            if r.entity_id:
+                ids[name] = r.entity_id
+            if r.action == references.CREATED and r.new_row and r.entity_id not in created:
+                created[r.entity_id] = {"kind": r.kind, "row": r.new_row, "name": name}
+            if r.action == references.AMBIGUOUS:
+                report.ambiguous.append({"column": name_col, "name": name, "reason": r.reason})
+        out.loc[need, id_col] = out.loc[need, name_col].map(lambda v: ids.get(v))
+    report.names = counts
+    # first row mentioning each created entity, for its provenance
+    rows = []
+    for eid, c in created.items():
+        first = None
+        for name_col in prep.name_columns.values():
+            hit = np.flatnonzero((out[name_col] == c["name"]).to_numpy())
+            if len(hit):
+                first = int(prep.rows[hit[0]]) if first is None else min(first, int(prep.rows[hit[0]]))
+        rows.append({"kind": c["kind"], "row": c["row"], "file_row": first})
+    return rows
+
+
+def _check(db, prep: Prepared, ids: _Ids, file: str, created: list[dict], update: bool,
+           report: FileReport) -> tuple[pd.Series, dict]:
+    """Duplicates, references and conflicts with stored records; returns hashes and existing info."""
+    kind = schema.KINDS[prep.kind]
+    out = prep.frame
+    pk = kind.id_column
+    cols = stored_columns(prep.kind)
+    for c in cols:
+        if c not in out:
+            out[c] = None
+    hashes = content_hash(out, cols)
+
+    # references: ids that exist nowhere (store, this batch, or entities created from names)
+    created_ids = {c["row"][schema.KINDS[c["kind"]].id_column]: c["kind"] for c in created}
+    own_ids = set(out[pk].dropna()) if kind.entity else set()
+    for c in kind.columns:
+        if not c.refs:
+            continue
+        series = out[c.name]
+        if c.type == schema.LIST:
+            exploded = series.dropna().str.split(";").explode()
+            wanted = set(exploded.dropna())
+        else:
+            wanted = set(series.dropna())
+        if not wanted:
+            continue
+        wanted -= set(created_ids)
+        if prep.kind in c.refs:
+            wanted -= own_ids
+        found = ids.found(wanted, c.refs)
+        missing = wanted - found
+        if not missing:
+            continue
+        what = " or ".join(r if r != "people" else "person" for r in c.refs).replace("s ", " ")
+        if c.type == schema.LIST:
+            for pos in np.flatnonzero(series.notna().to_numpy()):
+                for part in series.iloc[pos].split(";"):
+                    if part in missing:
+                        prep.add(int(pos), c.name, f"unknown id '{part}': no {what} with this id exists", file)
+        else:
+            for pos in np.flatnonzero(series.isin(missing).to_numpy()):
+                prep.add(int(pos), c.name,
+                         f"unknown id '{series.iloc[pos]}': no {what} with this id exists", file)
+    name_cols = prep.name_columns
+    for id_col, name_col in name_cols.items():
+        col = kind.column(id_col)
+        if not col.required:
+            continue
+        for pos in np.flatnonzero((out[id_col].isna() & out[name_col].isna()).to_numpy()):
+            prep.add(int(pos), id_col, "required value is missing", file)
+
+    # duplicate ids inside the file
+    id_series = out[pk]
+    dup_mask = id_series.notna() & id_series.duplicated(keep=False)
+    drop = set()
+    if dup_mask.any():
+        first_pos: dict[str, int] = {}
+        for pos in np.flatnonzero(dup_mask.to_numpy()):
+            key = id_series.iloc[pos]
+            if key not in first_pos:
+                first_pos[key] = pos
+                continue
+            f = first_pos[key]
+            if hashes.iloc[pos] == hashes.iloc[f]:
+                drop.add(int(pos))
+            else:
+                prep.add(int(pos), pk, f"duplicate id '{key}' (also on row {int(prep.rows[f])}) "
+                                       f"with different content", file)
+    report.duplicates = len(drop)
+
+    # conflicts with stored records
+    existing = ids.existing(prep.kind, set(id_series.dropna()))
+    if existing and not update:
+        batches = store.batch_files(db)
+        for pos in np.flatnonzero(id_series.isin(existing).to_numpy()):
+            key = id_series.iloc[pos]
+            h, b, r = existing[key]
+            if h != hashes.iloc[pos] and pos not in drop:
+                prep.add(int(pos), pk,
+                         f"id '{key}' is already stored with different content "
+                         f"(from {batches.get(b, '?')} row {r}); use --update to replace it "
+                         f"(the stored version is kept in history)", file)
+    return hashes, {"existing": existing, "drop": drop}
+
+
+def _write(db, prep: Prepared, hashes: pd.Series, info: dict, created: list[dict], path: Path, sha: str,
+           report: FileReport, update: bool, options: dict, progress: Progress | None,
+           started: float) -> None:
+    kind = schema.KINDS[prep.kind]
+    pk = kind.id_column
+    out = prep.frame
+    cols = stored_columns(prep.kind)
+    existing, drop = info["existing"], info["drop"]
+    keep = np.ones(len(out), dtype=bool)
+    for pos in prep.bad | drop:
+        keep[pos] = False
+    ids = out[pk].to_numpy(dtype=object)
+    hash_arr = hashes.to_numpy(dtype=object)
+    is_existing = np.array([i in existing for i in ids], dtype=bool) if existing else np.zeros(len(out), bool)
+    same = np.array([e and existing[i][0] == h for i, e, h in zip(ids, is_existing, hash_arr)],
+                    dtype=bool) if existing else np.zeros(len(out), bool)
+    new_mask = keep & ~is_existing
+    upd_mask = keep & is_existing & ~same
+    report.unchanged = int((keep & same).sum())
+    conn = db.conn
+    all_cols = cols + ["_batch", "_row", "_hash"]
+    placeholders = ",".join("?" * len(all_cols))
+    col_sql = ",".join(f"[{c}]" for c in all_cols)
+    if conn.in_transaction:  # only the temp id probe can be pending here
+        conn.commit()
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        batch_id = conn.execute(
+            "insert into batches (path, file_name, sha256, kind, rows, status, options, started_at) "
+            "values (?, ?, ?, ?, ?, 'loading', ?, ?)",
+            [str(path), path.name, sha, prep.kind, len(out), json.dumps(options, sort_keys=True),
+             store.now()]).lastrowid
+        report.batch_id = batch_id
+        for c in created:
+            ek = schema.KINDS[c["kind"]]
+            row = dict(c["row"])
+            row[ek.name_column + "_norm"] = references.normalize_name(row[ek.name_column])
+            row.update({"_batch": batch_id, "_row": c["file_row"]})
+            keys = list(row)
+            conn.execute(f"insert into [{c['kind']}] ({','.join(f'[{k}]' for k in keys)}) "
+                         f"values ({','.join('?' * len(keys))})", [row[k] for k in keys])
+        if upd_mask.any():
+            upd_ids = [str(i) for i in ids[upd_mask]]
+            for chunk in store.chunks(upd_ids, 500):
+                marks = ",".join("?" * len(chunk))
+                old = conn.execute(f"select * from [{prep.kind}] where [{pk}] in ({marks})", chunk)
+                names = [d[0] for d in old.description]
+                hist = [(prep.kind, r[names.index(pk)], json.dumps(dict(zip(names, r)), ensure_ascii=False),
+                         batch_id, store.now()) for r in old.fetchall()]
+                conn.executemany("insert into history (kind, record_id, data, replaced_by_batch, replaced_at) "
+                                 "values (?, ?, ?, ?, ?)", hist)
+                conn.execute(f"delete from [{prep.kind}] where [{pk}] in ({marks})", chunk)
+        write_mask = new_mask | upd_mask
+        frame = out.loc[write_mask, cols].astype(object)
+        frame = frame.where(frame.notna(), None)
+        frame["_batch"] = batch_id
+        frame["_row"] = prep.rows[write_mask].astype(object)
+        frame["_hash"] = hashes[write_mask].to_numpy()
+        total = len(frame)
+        done = 0
+        for start in range(0, total, CHUNK):
+            part = frame.iloc[start:start + CHUNK]
+            _insert_chunk(conn, prep.kind, col_sql, placeholders, part)
+            done += len(part)
+            if progress:
+                progress(str(path), done, total)
+        report.inserted = int(new_mask.sum())
+        report.updated = int(upd_mask.sum())
+        report.rejected = len(prep.bad)
+        report.status = "partial" if prep.bad else "ok"
+        report.seconds = round(time.perf_counter() - started, 3)
+        conn.execute(
+            "update batches set inserted=?, updated=?, unchanged=?, duplicates=?, rejected=?, status=?, "
+            "finished_at=?, seconds=? where id=?",
+            [report.inserted, report.updated, report.unchanged, report.duplicates, report.rejected,
+             report.status, store.now(), report.seconds, batch_id])
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def _insert_chunk(conn, kind: str, col_sql: str, placeholders: str, part: pd.DataFrame) -> None:
+    conn.executemany(f"insert into [{kind}] ({col_sql}) values ({placeholders})",
+                     part.itertuples(index=False, name=None))
+
+
+def _write_rejects(prep: Prepared, table: readers.Table, rejects_dir: Path, batch_hint: str) -> str:
+    rejects_dir.mkdir(parents=True, exist_ok=True)
+    reasons: dict[int, list[str]] = {}
+    for p in prep.problems:
+        if p.row is not None:
+            reasons.setdefault(p.row, []).append(f"{p.column}: {p.message}" if p.column else p.message)
+    bad = sorted(prep.bad)
+    frame = table.frame.iloc[bad].copy()
+    frame.insert(0, "_row", prep.rows[bad])
+    frame["_problems"] = [" | ".join(reasons.get(int(r), [])) for r in prep.rows[bad]]
+    path = rejects_dir / f"{table.path.stem}.{batch_hint}.rejects.csv"
+    frame.to_csv(path, index=False, encoding="utf-8-sig")
+    return str(path)
+
+
+def ingest_file(db: sqlite_utils.Database, path: str | Path, *, kind: str | None = None,
+                rename: dict[str, str] | None = None, update: bool = False, skip_bad_rows: bool = False,
+                rejects_dir: str | Path | None = None, settings: dict | None = None,
+                progress: Progress | None = None) -> FileReport:
+    """Ingest one file as one batch. Raises InputError (with ``problems``) when the batch is rejected."""
+    from .. import settings as settings_mod
+
+    settings = settings or settings_mod.load()
+    started = time.perf_counter()
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    k = kind or readers.kind_from_name(path)
+    sha = sha256_of(path)
+    prior = next(db.query(
+        "select id, finished_at from batches where sha256 = ? and kind = ? and status in ('ok', 'partial') "
+        "order by id desc limit 1", [sha, k]), None) if k else None
+    if prior:
+        return FileReport(str(path), k, "unchanged", batch_id=prior["id"],
+                          message=f"already ingested as batch {prior['id']} ({prior['finished_at']}); "
+                                  f"nothing changed",
+                          seconds=round(time.perf_counter() - started, 3))
+    table = readers.read_table(path, k, rename)
+    report = FileReport(str(path), table.kind, "rejected", rows=len(table.frame))
+    prep = prepare(table, settings)
+    report.extra_columns = prep.extra_columns
+    cap = settings["ingest"]["max_problems_shown"]
+    if prep.problems and not len(prep.bad):  # structural: missing columns
+        report.problems, report.problem_count = prep.problems[:cap], len(prep.problems)
+        raise InputError(f"{path}: rejected: {len(prep.problems)} problem(s); nothing was written",
+                         prep.problems)
+    ids = _Ids(db)
+    created = _resolve_names(db, prep, settings, report, str(path))
+    hashes, info = _check(db, prep, ids, str(path), created, update, report)
+    prep.problems.sort(key=lambda p: (p.row or 0, p.column))
+    report.problem_count = len(prep.problems)
+    report.problems = prep.problems[:cap]
+    if prep.problems and not skip_bad_rows:
+        raise InputError(f"{path}: rejected: {len(prep.problems)} problem(s) in {len(prep.bad)} row(s); "
+                         f"nothing was written", prep.problems)
+    options = {"kind": table.kind, "rename": rename or {}, "update": update, "skip_bad_rows": skip_bad_rows}
+    _write(db, prep, hashes, info, created, path, sha, report, update, options, progress, started)
+    if prep.bad:
+        rdir = Path(rejects_dir) if rejects_dir else Path(db.conn.execute("pragma database_list")
+                                                          .fetchone()[2]).parent / "rejects"
+        report.rejects_path = _write_rejects(prep, table, rdir, f"batch{report.batch_id}")
+        db["batches"].update(report.batch_id, {"options": json.dumps(
+            {**options, "rejects_path": report.rejects_path}, sort_keys=True)})
+    parts = [f"{report.inserted} new", f"{report.updated} updated", f"{report.unchanged} unchanged"]
+    if report.duplicates:
+        parts.append(f"{report.duplicates} exact duplicate row(s) stored once")
+    if report.rejected:
+        parts.append(f"{report.rejected} rejected → {report.rejects_path}")
+    if prep.extra_columns:
+        parts.append(f"extra columns kept in _extra: {', '.join(prep.extra_columns)}")
+    report.message = "; ".join(parts)
+    return report
+
+
+def ingest_paths(db: sqlite_utils.Database, paths: Iterable[str | Path], **kwargs) -> tuple[list[FileReport], list[str]]:
+    """Ingest files and folders in dependency order; stop at the first rejected batch.
+
+    Returns the reports of the files handled and the notes on skipped files. A
+    rejected batch raises InputError after the batches before it have landed;
+    its ``reports`` attribute carries those.
+    """
+    files, skipped = order_paths(paths, kwargs.get("kind"))
+    reports: list[FileReport] = []
+    for f in files:
+        try:
+            reports.append(ingest_file(db, f, **kwargs))
+        except InputError as exc:
+            exc.reports = reports  # type: ignore[attr-defined]
+            exc.pending = [str(x) for x in files[files.index(f) + 1:]]  # type: ignore[attr-defined]
+            raise
+    return reports, skipped

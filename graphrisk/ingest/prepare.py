@@ -1,0 +1,213 @@
+"""Turn a text table into the rows a kind stores, collecting every problem with file, row and column.
+
+Parsing is column-wise over distinct values (see ``values.parse_series``), so a
+million-row file costs a few pandas passes, not a million Python calls.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .. import schema, store
+from ..resolve.normalize import normalize_name
+from . import values
+from .readers import Table
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    row: int | None
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.row if self.row is not None else 1}"
+        return f"{where}:{self.column}: {self.message}" if self.column else f"{where}: {self.message}"
+
+
+@dataclass
+class Prepared:
+    kind: str
+    frame: pd.DataFrame  # stored columns, parsed; one row per input row
+    rows: np.ndarray  # file row numbers
+    problems: list[Problem] = field(default_factory=list)
+    bad: set[int] = field(default_factory=set)  # positions of rows with a problem
+    extra_columns: list[str] = field(default_factory=list)
+    name_columns: dict[str, str] = field(default_factory=dict)  # ref column -> name column used
+
+    def add(self, pos: int | None, column: str, message: str, file: str) -> None:
+        row = int(self.rows[pos]) if pos is not None else None
+        self.problems.append(Problem(file, row, column, message))
+        if pos is not None:
+            self.bad.add(pos)
+
+
+METHOD_ALIASES = {
+    "公开招标": "open_tender", "open": "open_tender", "open tender": "open_tender",
+    "邀请招标": "invited_tender", "invited": "invited_tender", "selective": "invited_tender",
+    "竞争性谈判": "competitive_negotiation", "竞争性磋商": "competitive_negotiation",
+    "negotiated": "competitive_negotiation", "单一来源": "single_source", "单一来源采购": "single_source",
+    "sole source": "single_source", "直接采购": "direct", "直接委托": "direct", "direct award": "direct",
+    "询价": "competitive_negotiation",
+}
+
+
+def _norm_method(text: str) -> str:
+    s = values.nfkc(text).strip()
+    low = s.lower()
+    if low in METHOD_ALIASES or s in METHOD_ALIASES:
+        return METHOD_ALIASES.get(low, METHOD_ALIASES.get(s))
+    cand = low.replace("-", "_").replace(" ", "_")
+    return cand
+
+
+def _norm_relation(text: str) -> str:
+    s = values.nfkc(text).strip()
+    low = s.lower()
+    if low in schema.RELATION_ALIASES:
+        return schema.RELATION_ALIASES[low]
+    cand = low.replace("-", "_").replace(" ", "_")
+    return cand
+
+
+def guess_kind(columns: list[str]) -> str | None:
+    """The kind whose required columns best match ``columns`` (for a wrong-kind hint)."""
+    cols = set(columns)
+    best, best_score = None, 0.0
+    for name, k in schema.KINDS.items():
+        req = set(k.required)
+        score = len(req & cols) / len(req)
+        if score > best_score:
+            best, best_score = name, score
+    return best if best_score >= 0.99 else None
+
+
+def prepare(table: Table, settings: dict) -> Prepared:
+    """Parse ``table`` into stored columns; structural problems (missing columns) come back alone."""
+    kind = schema.KINDS[table.kind]
+    frame = table.frame
+    file = str(table.path)
+    n = len(frame)
+    out = pd.DataFrame(index=frame.index)
+    prep = Prepared(table.kind, out, table.rows.to_numpy())
+
+    ref_names = {c.name[:-3] + "_name": c.name for c in kind.columns if c.refs and c.name.endswith("_id")}
+    missing = []
+    for c in kind.columns:
+        if not c.required or c.name in frame.columns:
+            continue
+        alt = c.name[:-3] + "_name" if c.name.endswith("_id") else None
+        if alt and alt in frame.columns and c.name != kind.id_column:
+            continue
+        missing.append(c.name)
+    if missing:
+        hint = guess_kind(list(frame.columns))
+        for m in missing:
+            msg = f"required column '{m}' is missing"
+            if hint and hint != table.kind:
+                msg += f" (the columns look like a '{hint}' file: check the file name or --kind)"
+            prep.problems.append(Problem(file, 1, m, msg))
+        return prep
+
+    known = set(kind.column_names) | set(ref_names)
+    prep.extra_columns = [c for c in frame.columns if c and c not in known]
+
+    def text(col: str) -> pd.Series:
+        if col in frame.columns:
+            s = frame[col].astype(object)
+            return s.where(s.notna(), "").map(str).str.strip()
+        return pd.Series([""] * n, index=frame.index, dtype=object)
+
+    for c in kind.columns:
+        raw = text(c.name)
+        if c.required and not (c.name.endswith("_id") and c.name[:-3] + "_name" in frame.columns
+                               and c.name != kind.id_column):
+            for pos in np.flatnonzero((raw == "").to_numpy()):
+                prep.add(int(pos), c.name, "required value is missing", file)
+        if c.type == schema.DATE:
+            parsed, bad = values.parse_series(raw, values.parse_date)
+        elif c.type == schema.AMOUNT:
+            both, bad = values.parse_series(raw, values.parse_amount)
+            parsed = both.map(lambda t: None if t is None else t[0])
+            out[c.name + "_text"] = raw.where(raw != "", None)
+            out["_cur_" + c.name] = both.map(lambda t: None if t is None else t[1])
+        elif c.type == schema.PCT:
+            parsed, bad = values.parse_series(raw, values.parse_pct)
+        elif c.type == schema.BOOL:
+            parsed, bad = values.parse_series(raw, values.parse_bool)
+        elif c.type == schema.LIST:
+            parsed, bad = values.parse_series(raw, values.parse_list)
+        elif c.type == schema.NAME:
+            parsed, bad = raw.where(raw != "", None), {}
+            out[c.name + "_norm"] = raw.map(normalize_name)
+        else:
+            parsed, bad = raw.where(raw != "", None), {}
+        for pos, msg in bad.items():
+            prep.add(pos, c.name, msg, file)
+        out[c.name] = parsed
+        if c.refs and c.name.endswith("_id") and c.name[:-3] + "_name" in frame.columns:
+            name_col = c.name[:-3] + "_name"
+            names = text(name_col)
+            out[name_col] = names.where(names != "", None)
+            prep.name_columns[c.name] = name_col
+
+    # vocabularies and currency
+    if "method" in out:
+        out["method"] = out["method"].map(lambda v: None if v is None else _norm_method(v))
+    if "channel" in out:
+        out["channel"] = out["channel"].map(lambda v: None if v is None else values.nfkc(v).strip().lower())
+    if table.kind == "relations":
+        out["relation_raw"] = out["relation"]
+        out["relation"] = out["relation"].map(lambda v: None if v is None else _norm_relation(v))
+        out["relation_id"] = [schema.relation_key(a or "", r or "", b or "")
+                              for a, r, b in zip(out["from_id"], out["relation"], out["to_id"])]
+    amount_cols = [c.name for c in kind.columns if c.type == schema.AMOUNT]
+    if amount_cols:
+        default_cur = settings["ingest"]["default_currency"]
+        given = out["currency"].map(lambda v: None if v is None else values.nfkc(v).strip().upper())
+        signs = out["_cur_" + amount_cols[0]]
+        for pos in np.flatnonzero((given.notna() & signs.notna() & (given != signs)).to_numpy()):
+            prep.add(int(pos), "currency",
+                     f"currency '{given.iloc[pos]}' contradicts the sign in the amount "
+                     f"'{out[amount_cols[0] + '_text'].iloc[pos]}'", file)
+        cur = given.where(given.notna(), signs)
+        has_amount = out[amount_cols[0]].notna()
+        out["currency"] = cur.where(cur.notna() | ~has_amount, default_cur)
+        out = out.drop(columns=["_cur_" + a for a in amount_cols])
+        prep.frame = out
+
+    # date order
+    for start, end in (("start_date", "end_date"),):
+        if start in out and end in out:
+            s, e = out[start], out[end]
+            mask = (s.notna() & e.notna()).to_numpy()
+            for pos in np.flatnonzero(mask):
+                if e.iloc[pos] < s.iloc[pos]:
+                    prep.add(int(pos), end, f"end date {e.iloc[pos]} is before start date {s.iloc[pos]}", file)
+
+    if prep.extra_columns:
+        extra = frame[prep.extra_columns].astype(object)
+        cols = prep.extra_columns
+        out["_extra"] = [
+            (json.dumps({k: v for k, v in zip(cols, vals) if v not in ("", None)}, ensure_ascii=False)
+             if any(v not in ("", None) for v in vals) else None)
+            for vals in extra.itertuples(index=False, name=None)
+        ]
+    return prep
+
+
+def content_hash(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
+    """A 16-hex-digit fingerprint of each row's stored values (provenance excluded)."""
+    if len(frame) == 0:
+        return pd.Series([], dtype=object)
+    canon = frame[columns].astype(object).where(frame[columns].notna(), "").astype(str)
+    h = pd.util.hash_pandas_object(canon, index=False).to_numpy(dtype=np.uint64)
+    return pd.Series([f"{x:016x}" for x in h], index=frame.index, dtype=object)
+
+
+def stored_columns(kind: str) -> list[str]:
+    return [c for c in store.table_columns(kind) if c not in store.PROVENANCE]

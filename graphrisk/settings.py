@@ -1,0 +1,72 @@
+"""Settings: shipped defaults (``defaults.toml``) overlaid by a user TOML file.
+
+Unknown keys are errors naming the key, so a typo in a threshold never
+silently falls back to the default. The resolved settings are recorded with
+every stored analysis run.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import os
+import tomllib
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .errors import SettingsError
+
+ENV_CONFIG = "GRAPHRISK_CONFIG"
+
+
+def default_text() -> str:
+    """The commented default settings file, as shipped."""
+    return resources.files("graphrisk").joinpath("defaults.toml").read_text(encoding="utf-8")
+
+
+def defaults() -> dict[str, Any]:
+    return tomllib.loads(default_text())
+
+
+def _merge(base: dict, over: dict, where: str) -> dict:
+    out = copy.deepcopy(base)
+    for key, value in over.items():
+        name = f"{where}.{key}" if where else key
+        if key not in base:
+            raise SettingsError(f"unknown setting '{name}'")
+        if isinstance(base[key], dict):
+            if not isinstance(value, dict):
+                raise SettingsError(f"setting '{name}' must be a table")
+            out[key] = _merge(base[key], value, name)
+            continue
+        expected = type(base[key])
+        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            raise SettingsError(
+                f"setting '{name}' must be {expected.__name__}, got {type(value).__name__} {value!r}")
+        out[key] = value
+    return out
+
+
+def load(path: str | os.PathLike | None = None, overrides: dict | None = None) -> dict[str, Any]:
+    """Return the settings: defaults, then the file at ``path`` (or $GRAPHRISK_CONFIG), then overrides."""
+    settings = defaults()
+    path = path or os.environ.get(ENV_CONFIG)
+    if path:
+        p = Path(path)
+        try:
+            user = tomllib.loads(p.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise SettingsError(f"{p}: settings file not found") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise SettingsError(f"{p}: not valid TOML: {exc}") from None
+        settings = _merge(settings, user, "")
+    if overrides:
+        settings = _merge(settings, overrides, "")
+    return settings
+
+
+def fingerprint(settings: dict) -> str:
+    """Stable JSON of the settings, stored with each run."""
+    return json.dumps(settings, sort_keys=True, ensure_ascii=False)

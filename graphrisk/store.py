@@ -1,0 +1,203 @@
+"""The embedded SQLite store: open, migrate, and the small queries everything shares.
+
+One table per kind of the input format (columns as in ``schema.KINDS``), plus
+``batches`` (one row per ingested file), ``history`` (previous versions of
+updated records) and ``runs`` (one row per stored analysis). Every stored
+record carries its provenance: ``_batch`` (the batch id, whose row names the
+source file and its sha256) and ``_row`` (the row number in that file, the
+header being row 1).
+"""
+from __future__ import annotations
+
+import os
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Iterable
+
+import sqlite_utils
+
+from . import schema
+from .errors import NotFound, StoreError
+
+ENV_DB = "GRAPHRISK_DB"
+DEFAULT_DB = Path("outputs") / "graphrisk.db"
+
+SQL_TYPES = {
+    schema.STR: str, schema.NAME: str, schema.DATE: str, schema.LIST: str,
+    schema.AMOUNT: float, schema.PCT: float, schema.BOOL: int,
+}
+PROVENANCE = {"_batch": int, "_row": int, "_hash": str}
+
+
+def default_path() -> Path:
+    return Path(os.environ.get(ENV_DB) or DEFAULT_DB)
+
+
+def table_columns(kind: str) -> dict[str, type]:
+    """Stored columns of a kind: the spec's columns, derived ones, then provenance."""
+    k = schema.KINDS[kind]
+    cols: dict[str, type] = {}
+    if kind == "relations":
+        cols["relation_id"] = str
+    for c in k.columns:
+        cols[c.name] = SQL_TYPES[c.type]
+        if c.type == schema.NAME:
+            cols[c.name + "_norm"] = str
+        if c.type == schema.AMOUNT:
+            cols[c.name + "_text"] = str
+        if c.refs and c.name.endswith("_id") and c.type != schema.LIST:
+            cols[c.name[:-3] + "_name"] = str  # the name as given, when the source had no id
+    if kind == "relations":
+        cols["relation_raw"] = str
+    cols["_extra"] = str  # columns the spec does not name, kept as JSON
+    cols.update(PROVENANCE)
+    return cols
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# ---------------------------------------------------------------- migrations
+
+def _m001_core(db: sqlite_utils.Database) -> None:
+    db["batches"].create({
+        "id": int, "path": str, "file_name": str, "sha256": str, "kind": str,
+        "rows": int, "inserted": int, "updated": int, "unchanged": int, "duplicates": int,
+        "rejected": int, "status": str, "options": str,
+        "started_at": str, "finished_at": str, "seconds": float,
+    }, pk="id")
+    db["batches"].create_index(["sha256"])
+    for kind, k in schema.KINDS.items():
+        db[kind].create(table_columns(kind), pk=k.id_column)
+        db[kind].create_index(["_batch"])
+    for kind, cols in {
+        "relations": ["from_id", "to_id"], "contacts": ["official_id", "counterpart_id", "date"],
+        "gifts": ["giver_id", "recipient_id", "date"], "trips": ["official_id", "sponsor_id"],
+        "contracts": ["unit_id", "supplier_id", "date"], "officials": ["unit_id"],
+    }.items():
+        for c in cols:
+            db[kind].create_index([c])
+    for kind, k in schema.KINDS.items():
+        if k.name_column:
+            db[kind].create_index([k.name_column + "_norm"])
+    db["history"].create({
+        "id": int, "kind": str, "record_id": str, "data": str,
+        "replaced_by_batch": int, "replaced_at": str,
+    }, pk="id")
+    db["history"].create_index(["kind", "record_id"])
+    db["runs"].create({
+        "id": int, "kind": str, "created_at": str, "as_of": str, "since": str, "until": str,
+        "params": str, "settings": str, "data_version": str, "seconds": float,
+    }, pk="id")
+    db["runs"].create_index(["kind", "as_of"])
+
+
+# Append only: (name, function). A function runs once per database, in order.
+MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
+    ("001_core", _m001_core),
+]
+
+
+def migrate(db: sqlite_utils.Database) -> list[str]:
+    """Apply the migrations this database has not had yet; return their names."""
+    if "_migrations" not in db.table_names():
+        db["_migrations"].create({"name": str, "applied_at": str}, pk="name")
+    done = {r["name"] for r in db["_migrations"].rows}
+    applied = []
+    for name, fn in MIGRATIONS:
+        if name in done:
+            continue
+        with db.conn:
+            fn(db)
+            db["_migrations"].insert({"name": name, "applied_at": now()})
+        applied.append(name)
+    return applied
+
+
+def connect(path: str | os.PathLike | None = None, *, create: bool = True) -> sqlite_utils.Database:
+    """Open (creating if asked) the store at ``path``, in WAL mode, migrated to the current schema."""
+    p = Path(path) if path else default_path()
+    if not create and not p.exists():
+        raise StoreError(f"{p}: no store here (run `graphrisk ingest` or `graphrisk demo` first)")
+    p.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        conn = sqlite3.connect(str(p), timeout=30)
+        db = sqlite_utils.Database(conn)
+        db.conn.execute("PRAGMA journal_mode=WAL")
+        db.conn.execute("PRAGMA synchronous=NORMAL")
+        db.conn.execute("PRAGMA foreign_keys=OFF")
+        migrate(db)
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{p}: cannot open as a graphrisk store: {exc}") from None
+    return db
+
+
+# ---------------------------------------------------------------- queries
+
+def batch_files(db: sqlite_utils.Database) -> dict[int, str]:
+    """Batch id -> source file path, for provenance."""
+    return {r["id"]: r["path"] for r in db.query("select id, path from batches")}
+
+
+def data_version(db: sqlite_utils.Database) -> str:
+    """A short fingerprint of what is loaded: changes whenever a batch lands."""
+    row = next(db.query("select count(*) n, coalesce(max(id), 0) m from batches where status != 'rejected'"))
+    return f"b{row['m']}-{row['n']}"
+
+
+def counts(db: sqlite_utils.Database) -> dict[str, int]:
+    return {kind: db[kind].count for kind in schema.KINDS}
+
+
+def date_range(db: sqlite_utils.Database) -> dict[str, dict[str, str | None]]:
+    out = {}
+    for kind in schema.RECORD_KINDS:
+        col = "start_date" if kind == "trips" else "date"
+        row = next(db.query(f"select min({col}) lo, max({col}) hi from [{kind}]"))  # names from schema
+        out[kind] = {"min": row["lo"], "max": row["hi"]}
+    return out
+
+
+def entity_kind_of(db: sqlite_utils.Database, entity_id: str) -> str | None:
+    """Which entity table holds this id (officials, people, companies, units), if any."""
+    for kind in ("officials", "people", "companies", "units"):
+        pk = schema.KINDS[kind].id_column
+        if next(db.query(f"select 1 from [{kind}] where [{pk}] = ? limit 1", [entity_id]), None):
+            return kind
+    return None
+
+
+def require_entity(db: sqlite_utils.Database, entity_id: str, kind: str) -> dict:
+    pk = schema.KINDS[kind].id_column
+    row = next(db.query(f"select * from [{kind}] where [{pk}] = ?", [entity_id]), None)
+    if row is None:
+        raise NotFound(f"no {kind[:-1] if kind != 'people' else 'person'} with id '{entity_id}' in the store")
+    return row
+
+
+def start_run(db: sqlite_utils.Database, kind: str, params: dict, settings_json: str,
+              as_of: str | None = None, since: str | None = None, until: str | None = None) -> int:
+    """Record an analysis run; its results are stored against the returned id."""
+    import json
+    return db["runs"].insert({
+        "kind": kind, "created_at": now(), "as_of": as_of, "since": since, "until": until,
+        "params": json.dumps(params, sort_keys=True, ensure_ascii=False, default=str),
+        "settings": settings_json, "data_version": data_version(db), "seconds": None,
+    }).last_pk
+
+
+def finish_run(db: sqlite_utils.Database, run_id: int, seconds: float) -> None:
+    db["runs"].update(run_id, {"seconds": round(seconds, 3)})
+
+
+def chunks(items: Iterable, size: int):
+    buf = []
+    for it in items:
+        buf.append(it)
+        if len(buf) >= size:
+            yield buf
+            buf = []
+    if buf:
+        yield buf

@@ -1,0 +1,69 @@
+import pytest
+
+from graphrisk.ingest import values
+from graphrisk.resolve.normalize import normalize_name
+
+
+@pytest.mark.parametrize("text", ["2026-03-02", "2026/3/2", "2026.03.02", "20260302", "2026年3月2日",
+                                  "２０２６－０３－０２", " 2026-03-02 ", "2026-03-02 00:00:00", "2026/03/02"])
+def test_date_forms(text):
+    assert values.parse_date(text) == "2026-03-02"
+
+
+@pytest.mark.parametrize("text", ["2026-13-01", "2026-02-30", "03/02/2026", "yesterday", "2026-3", "202603021"])
+def test_bad_dates(text):
+    with pytest.raises(ValueError, match="date"):
+        values.parse_date(text)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("12000", (12000.0, None)), ("12,000.00", (12000.0, None)), ("¥12,000", (12000.0, "CNY")),
+    ("￥12000元", (12000.0, "CNY")), ("1.2万", (12000.0, None)), ("１２０００", (12000.0, None)),
+    ("3亿", (300_000_000.0, None)), ("£960.00", (960.0, "GBP")), ("RMB 5,000", (5000.0, "CNY")),
+    ("0", (0.0, None)), ("12 000", (12000.0, None)), ("１．５万元", (15000.0, "CNY")),
+])
+def test_amount_forms(text, expected):
+    assert values.parse_amount(text) == expected
+
+
+@pytest.mark.parametrize("text,msg", [("-500", "negative"), ("(500)", "negative"), ("abc", "not an amount"),
+                                      ("12..5", "not an amount"), ("万", "not an amount")])
+def test_bad_amounts(text, msg):
+    with pytest.raises(ValueError, match=msg):
+        values.parse_amount(text)
+
+
+@pytest.mark.parametrize("text,expected", [("yes", 1), ("Y", 1), ("true", 1), ("1", 1), ("是", 1),
+                                           ("no", 0), ("n", 0), ("FALSE", 0), ("0", 0), ("否", 0)])
+def test_booleans(text, expected):
+    assert values.parse_bool(text) == expected
+
+
+def test_bad_boolean():
+    with pytest.raises(ValueError, match="yes/no"):
+        values.parse_bool("maybe")
+
+
+def test_pct():
+    assert values.parse_pct("40%") == 40.0
+    with pytest.raises(ValueError):
+        values.parse_pct("140")
+
+
+def test_list():
+    assert values.parse_list(" O1; P2 ；O3;") == "O1;P2;O3"
+
+
+@pytest.mark.parametrize("a,b", [("張偉", "张伟"), ("张　伟", "张伟"), (" 张伟 ", "张伟"),
+                                 ("華鼎科技有限公司", "华鼎科技有限公司"), ("ＡＢＣ Ltd", "abc ltd"),
+                                 ("Wang  Qiang", "wang qiang")])
+def test_name_normalisation(a, b):
+    assert normalize_name(a) == normalize_name(b)
+
+
+def test_parse_series_reports_positions():
+    import pandas as pd
+
+    parsed, bad = values.parse_series(pd.Series(["2026-01-01", "", "bad", "2026/1/1"]), values.parse_date)
+    assert list(parsed) == ["2026-01-01", None, None, "2026-01-01"]
+    assert list(bad) == [2]
