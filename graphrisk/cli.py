@@ -313,6 +313,11 @@ def demo(sample_dir, out_dir, scale, db_path, config_path):
              settings=settings_mod.load(config_path), console=console)
 
 
+from .commands import load_all as _load_commands  # noqa: E402
+
+_load_commands()
+
+
 def main() -> None:
     cli(prog_name="graphrisk")
 
