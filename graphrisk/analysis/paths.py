@@ -1,0 +1,439 @@
+"""Time-ordered conflict-of-interest paths.
+
+A path joins an official's decision power over a supplier (a contract the
+official's unit awarded, or one the official approved) to a private chain
+that reaches the same supplier: gifts, sponsored trips, private or repeated
+contacts, family, shareholding or a role in the company, associates. The
+chain runs through people and companies only (never through a unit or
+another official) and through ids only, so two people who share a name
+never form a path.
+
+Search goes from the decision edges outwards: for each unit, one
+breadth-first pass from its suppliers over private ties gives every node's
+distance to a supplier, and the walk from each official only steps where a
+supplier is still within reach. That keeps the search linear in the
+neighbourhoods that matter instead of enumerating all simple paths.
+
+Time order: a dated benefit (gift, sponsored trip, contact) counts most when
+it comes before the award, within ``window_days``; the path records the gap.
+"""
+from __future__ import annotations
+
+import math
+from collections import defaultdict, deque
+from dataclasses import dataclass
+from datetime import date
+
+import networkx as nx
+
+from .. import schema
+from .. import settings as settings_mod
+from ..findings import ConflictPath, PathEdge
+
+BENEFIT_KINDS = {k for k, e in schema.EDGE_KINDS.items() if e.benefit}
+
+
+@dataclass(frozen=True)
+class Step:
+    """The private records between two consecutive nodes of a path (parallel records kept together)."""
+
+    a: str
+    b: str
+    edges: tuple  # (u, v, key, data) tuples
+
+
+class PathIndex:
+    """Private adjacency, decision edges and unit membership of a graph, built once per graph."""
+
+    def __init__(self, G: nx.MultiDiGraph, settings: dict):
+        self.G = G
+        cfg = settings["paths"]
+        self.min_repeated = cfg["min_repeated_contacts"]
+        self.adj: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+        self.unit_contracts: dict[str, list] = defaultdict(list)  # unit -> contract edges
+        self.approved: dict[str, list] = defaultdict(list)  # official -> contract edges they approved
+        self.members: dict[str, list[str]] = defaultdict(list)
+        office_contacts: dict[tuple, list] = defaultdict(list)
+        kinds = G.nodes
+        for u, v, k, d in G.edges(keys=True, data=True):
+            kind = d["kind"]
+            if kind == "member_of":
+                self.members[v].append(u)
+            elif kind == "contract":
+                self.unit_contracts[u].append((u, v, k, d))
+            elif kind == "approved":
+                self.approved[u].append((u, v, k, d))
+            elif kind == "contact":
+                if d.get("private"):
+                    self._link(u, v, k, d)
+                else:
+                    office_contacts[(u, v)].append((u, v, k, d))
+            elif kind == "trip_sponsor":
+                if not d.get("government"):
+                    self._link(u, v, k, d)
+            elif kind == "trip_participant":
+                if kinds[v].get("kind") != "official" and kinds[u].get("kind") == "official":
+                    self._link(u, v, k, d)
+            elif schema.EDGE_KINDS.get(kind) and schema.EDGE_KINDS[kind].private:
+                self._link(u, v, k, d)
+        for (u, v), edges in office_contacts.items():
+            if len(edges) >= self.min_repeated:  # repeated contact is a tie even at the office
+                for u2, v2, k2, d2 in edges:
+                    self._link(u2, v2, k2, d2)
+        for m in self.members.values():
+            m.sort()
+
+    def _link(self, u, v, k, d) -> None:
+        if u == v:
+            return
+        self.adj[u][v].append((u, v, k, d))
+        self.adj[v][u].append((u, v, k, d))
+
+    def passable(self, node: str) -> bool:
+        """Intermediate nodes of a chain: people and companies only."""
+        return self.G.nodes[node].get("kind") in ("person", "company")
+
+    def targets(self, official: str) -> dict[str, list]:
+        """Supplier -> contract edges the official has decision power over."""
+        unit = self.G.nodes[official].get("unit_id")
+        out: dict[str, dict] = defaultdict(dict)
+        for e in self.approved.get(official, ()):  # the official's own approval is the stronger edge
+            out[e[1]][e[3]["record_id"]] = e
+        for e in self.unit_contracts.get(unit, ()):
+            out[e[1]].setdefault(e[3]["record_id"], e)
+        return {c: list(es.values()) for c, es in out.items() if self.G.nodes[c].get("kind") == "company"
+                or self.G.nodes[c].get("kind") == "person"}
+
+    def distances(self, targets, limit: int) -> dict[str, int]:
+        """Hops from each node to the nearest target over private ties (through passable nodes)."""
+        dist = {t: 0 for t in targets}
+        queue = deque(targets)
+        while queue:
+            n = queue.popleft()
+            d = dist[n]
+            if d >= limit:
+                continue
+            for m in self.adj.get(n, ()):
+                if m not in dist and self.passable(m):
+                    dist[m] = d + 1
+                    queue.append(m)
+        return dist
+
+
+def _days(a: str | None, b: str | None) -> int | None:
+    if not a or not b:
+        return None
+    return (date.fromisoformat(b[:10]) - date.fromisoformat(a[:10])).days
+
+
+def _amount_factor(amount: float | None, low: float, high: float, floor: float) -> float:
+    """Log scale: ``floor`` at ``low`` or less, 1.0 at ``high`` or more."""
+    if amount is None or amount <= 0:
+        return floor
+    if amount <= low:
+        return floor
+    if amount >= high:
+        return 1.0
+    return floor + (1 - floor) * (math.log(amount) - math.log(low)) / (math.log(high) - math.log(low))
+
+
+class Scorer:
+    def __init__(self, settings: dict, window_days: int):
+        self.cfg = settings["paths"]
+        self.window = window_days
+
+    def edge_factor(self, d: dict, award_date: str) -> tuple[float, int | None]:
+        """Strength of one private record against one award; with the gap in days when dated benefit."""
+        kind = d["kind"]
+        ek = schema.EDGE_KINDS[kind]
+        f = ek.weight
+        gap = None
+        if kind == "shareholder" and d.get("share_pct") is not None:
+            f *= 0.6 + 0.4 * min(d["share_pct"], 50) / 50
+        if kind == "contact" and not d.get("private"):
+            f *= 0.5
+        if kind == "gift":
+            f *= _amount_factor(d.get("amount"), 200, 50_000, 0.2)
+            if d.get("declared") == 1:
+                f *= self.cfg["declared_factor"]
+        if kind == "trip_sponsor":
+            f *= _amount_factor(d.get("amount"), 1_000, 50_000, 0.4)
+        if ek.benefit or kind == "trip_participant":
+            gap = _days(d.get("date"), award_date)
+            if gap is None:
+                f *= 0.6
+            elif 0 <= gap <= self.window:
+                f *= 1.0 - 0.4 * gap / max(self.window, 1)
+            elif gap < 0 and -gap <= self.window:
+                f *= self.cfg["after_award_factor"]
+            else:
+                f *= self.cfg["outside_window_factor"]
+        else:
+            end = d.get("end_date")
+            if end and award_date and end < award_date:
+                f *= 0.5  # the tie had ended before the award
+            else:
+                f *= 0.9
+        return f, gap
+
+    def contract_factor(self, amount: float | None) -> float:
+        return _amount_factor(amount, 50_000, 5_000_000, 0.5)
+
+
+def _pe(G: nx.MultiDiGraph, e) -> PathEdge:
+    u, v, k, d = e
+    detail = {}
+    for key in ("relation", "share_pct", "declared", "channel", "destination", "method", "title", "unit_id",
+                "approver_id", "government"):
+        if d.get(key) is not None:
+            detail[key] = d[key]
+    return PathEdge(kind=d["kind"], record_id=d["record_id"], source=u, target=v, date=d.get("date"),
+                    amount=d.get("amount"), currency=d.get("currency"), source_file=d.get("source"),
+                    row=d.get("row"), detail=detail)
+
+
+def find_paths(G: nx.MultiDiGraph, official: str | None = None, company: str | None = None,
+               max_hops: int | None = None, window_days: int | None = None,
+               settings: dict | None = None, index: PathIndex | None = None) -> list[ConflictPath]:
+    """Conflict paths of one official, of every official with power over one company, or of all officials.
+
+    Returns paths sorted by score (highest first), then by path id.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("U1", kind="unit", name="Finance Bureau")
+    >>> G.add_node("O1", kind="official", name="Li Ming", unit_id="U1")
+    >>> G.add_node("P1", kind="person", name="Wang Qiang")
+    >>> G.add_node("C1", kind="company", name="Huading Technology")
+    >>> _ = G.add_edge("O1", "U1", kind="member_of", record_id="O1")
+    >>> _ = G.add_edge("P1", "C1", kind="legal_representative", record_id="r1", relation="legal_representative")
+    >>> _ = G.add_edge("P1", "O1", kind="gift", record_id="G1", date="2026-03-02", amount=20000.0, currency="CNY")
+    >>> _ = G.add_edge("U1", "C1", kind="contract", record_id="T123", date="2026-04-10", amount=2400000.0,
+    ...            currency="CNY", approver_id="O1", unit_id="U1")
+    >>> _ = G.add_edge("O1", "C1", kind="approved", record_id="T123", date="2026-04-10", amount=2400000.0,
+    ...            currency="CNY", approver_id="O1", unit_id="U1")
+    >>> [p] = find_paths(G, official="O1")
+    >>> p.nodes, p.gap_days, [e.record_id for e in p.edges]
+    (['O1', 'P1', 'C1'], 39, ['G1', 'r1', 'T123'])
+    """
+    settings = settings or settings_mod.load()
+    cfg = settings["paths"]
+    max_hops = max_hops or cfg["max_hops"]
+    window = window_days if window_days is not None else cfg["window_days"]
+    index = index or PathIndex(G, settings)
+    scorer = Scorer(settings, window)
+    if official is not None:
+        officials = [official]
+    elif company is not None:
+        officials = sorted(_officials_over(G, index, company))
+    else:
+        officials = sorted(n for n, d in G.nodes(data=True) if d.get("kind") == "official")
+    by_unit: dict[str, list[str]] = defaultdict(list)
+    for o in officials:
+        if o in G:
+            by_unit[G.nodes[o].get("unit_id")].append(o)
+    out: list[ConflictPath] = []
+    for unit in sorted(by_unit, key=str):
+        unit_targets = {c for c, _ in ((e[1], e) for e in index.unit_contracts.get(unit, ()))}
+        for o in by_unit[unit]:
+            targets = index.targets(o)
+            if company is not None:
+                targets = {c: es for c, es in targets.items() if c == company}
+            if not targets:
+                continue
+            extra = set(targets) - unit_targets
+            dist = index.distances(sorted(unit_targets | extra if company is None else set(targets)),
+                                   max_hops - 1)
+            out.extend(_paths_of(G, index, scorer, o, targets, dist, max_hops, cfg))
+    out.sort(key=lambda p: (-p.score, p.path_id))
+    return out
+
+
+def find_all_paths(G: nx.MultiDiGraph, settings: dict | None = None, **kwargs) -> list[ConflictPath]:
+    """Conflict paths of every official in the graph."""
+    return find_paths(G, settings=settings, **kwargs)
+
+
+def _officials_over(G, index: PathIndex, company: str) -> set[str]:
+    out = set()
+    for u, v, k, d in G.in_edges(company, keys=True, data=True):
+        if d["kind"] == "contract":
+            out.update(index.members.get(u, ()))
+        elif d["kind"] == "approved":
+            out.add(u)
+    return out
+
+
+def _paths_of(G, index: PathIndex, scorer: Scorer, official: str, targets: dict, dist: dict, max_hops: int,
+              cfg: dict) -> list[ConflictPath]:
+    """Walk private ties from ``official`` towards its suppliers; score each chain against each award."""
+    found: list[ConflictPath] = []
+    per_pair: dict[str, list[ConflictPath]] = defaultdict(list)
+    stack = [(official, [official], [])]
+    while stack:
+        node, nodes, steps = stack.pop()
+        depth = len(steps)
+        for nbr in sorted(index.adj.get(node, ())):
+            if nbr in nodes or not index.passable(nbr):
+                continue
+            remaining = max_hops - depth - 1
+            if dist.get(nbr, max_hops + 1) > remaining:
+                continue
+            step = Step(node, nbr, tuple(index.adj[node][nbr]))
+            new_nodes, new_steps = nodes + [nbr], steps + [step]
+            if nbr in targets:
+                for contract in targets[nbr]:
+                    p = _score_path(G, scorer, official, nbr, new_nodes, new_steps, contract, cfg)
+                    if p is not None:
+                        per_pair[nbr].append(p)
+            if remaining > 0:
+                stack.append((nbr, new_nodes, new_steps))
+    for company, paths in per_pair.items():
+        paths.sort(key=lambda p: (-p.score, p.path_id))
+        found.extend(paths[:cfg["max_paths_per_pair"]])
+    found.sort(key=lambda p: (-p.score, p.path_id))
+    return found[:cfg["max_paths_per_official"]]
+
+
+def _score_path(G, scorer: Scorer, official: str, company: str, nodes: list[str], steps: list[Step],
+                contract, cfg: dict) -> ConflictPath | None:
+    cu, cv, ck, cd = contract
+    award = cd.get("date")
+    chain = 1.0
+    chosen = []
+    gaps = []
+    for step in steps:
+        best, best_f, best_gap = None, -1.0, None
+        for e in sorted(step.edges, key=lambda e: e[2]):
+            f, gap = scorer.edge_factor(e[3], award)
+            if f > best_f:
+                best, best_f, best_gap = e, f, gap
+        chain *= best_f
+        chosen.append(best)
+        if best_gap is not None:
+            gaps.append(best_gap)
+    hops = len(steps)
+    approved = cd.get("approver_id") == official
+    score = 100.0 * chain * scorer.contract_factor(cd.get("amount")) * (cfg["hop_decay"] ** (hops - 1))
+    score *= 1.0 if approved else cfg["unit_only_factor"]
+    if score < cfg["min_score"]:
+        return None
+    gap = min((g for g in gaps if g >= 0), default=max(gaps) if gaps else None)
+    edges = [_pe(G, e) for e in chosen] + [_pe(G, contract)]
+    for pe, step in zip(edges, steps):
+        others = sorted(e[3]["record_id"] for e in step.edges if e[3]["record_id"] != pe.record_id)
+        if others:
+            pe.detail["also"] = others  # parallel records between the same two nodes
+    dates = [e.date for e in edges if e.date]
+    return ConflictPath(
+        official_id=official, company_id=company, unit_id=G.nodes[official].get("unit_id"),
+        score=round(min(score, 100.0), 2), nodes=list(nodes), edges=edges, gap_days=gap,
+        explanation=explain(G, official, nodes, edges, gap, approved), hops=hops,
+        approved_personally=approved, latest_date=max(dates) if dates else None)
+
+
+# ------------------------------------------------------------------ explanations
+
+def _name(G, n: str) -> str:
+    return str(G.nodes[n].get("name") or n) if n in G else n
+
+
+def _money(amount: float | None, currency: str | None) -> str:
+    if amount is None:
+        return "an unknown amount"
+    text = f"{amount:,.2f}".rstrip("0").rstrip(".")
+    return f"{text} {currency or ''}".strip()
+
+
+_ROLE_WORDS = {"legal_representative": "legal representative", "shareholder": "shareholder",
+               "director": "director", "manager": "manager", "employee": "employee"}
+
+
+def _clause(G, e: PathEdge) -> str:
+    a, b = _name(G, e.source), _name(G, e.target)
+    k = e.kind
+    rid = e.record_id
+    if k == "gift":
+        declared = {1: ", declared", 0: ", undeclared"}.get(e.detail.get("declared"), "")
+        return f"{b} received a gift of {_money(e.amount, e.currency)} from {a} on {e.date} (gift {rid}{declared})"
+    if k == "trip_sponsor":
+        return (f"{a} paid for the trip of {b} to {e.detail.get('destination', '?')} starting {e.date} "
+                f"({_money(e.amount, e.currency)}, trip {rid})")
+    if k == "trip_participant":
+        return f"{b} travelled with {a} to {e.detail.get('destination', '?')} on {e.date} (trip {rid})"
+    if k == "contact":
+        ch = e.detail.get("channel") or "contact"
+        return f"{a} had a {ch} with {b} on {e.date} (contact {rid})"
+    if k == "shareholder":
+        pct = e.detail.get("share_pct")
+        share = f"{pct:g}% of " if pct is not None else "shares in "
+        return f"{a} holds {share}{b}"
+    if k in _ROLE_WORDS:
+        return f"{a} is {_ROLE_WORDS[k]} of {b}"
+    rel = e.detail.get("relation") or k
+    rel_word = rel.replace("_", " ")
+    if k == "family":
+        return f"{a} is the {rel_word} of {b}"
+    return f"{a} is an {rel_word} of {b}" if rel_word[0] in "aeiou" else f"{a} is a {rel_word} of {b}"
+
+
+def explain(G, official: str, nodes: list[str], edges: list[PathEdge], gap: int | None, approved: bool) -> str:
+    """Plain-language account of a path, naming every record in it."""
+    off = _name(G, official)
+    unit = G.nodes[official].get("unit_id") if official in G else None
+    first = f"{off} ({_name(G, unit)})" if unit and unit in G else off
+    clauses = [_clause(G, e) for e in edges[:-1]]
+    if clauses:
+        clauses[0] = clauses[0].replace(off, first, 1) if off in clauses[0] else clauses[0]
+    c = edges[-1]
+    company = _name(G, c.target)
+    award = f"{company} won contract {c.record_id} ({_money(c.amount, c.currency)})"
+    if c.detail.get("unit_id") and c.detail["unit_id"] in G:
+        award += f" from {_name(G, c.detail['unit_id'])}"
+    award += f" approved by {off}" if approved else f", awarded by {off}'s unit"
+    award += f" on {c.date}"
+    if gap is not None:
+        award += f", {gap} days later" if gap >= 0 else f", {-gap} days before the benefit"
+    return "; ".join(clauses + [award])
+
+
+# ------------------------------------------------------------------ storage
+
+def store_paths(db, paths: list[ConflictPath], params: dict, settings: dict, seconds: float = 0.0,
+                as_of: str | None = None, since: str | None = None, until: str | None = None) -> int:
+    """Store a run's paths (table ``paths``) with the run's parameters and settings; return the run id."""
+    import json
+
+    from .. import store
+
+    run_id = store.start_run(db, "paths", params, settings_mod.fingerprint(settings), as_of=as_of,
+                             since=since, until=until)
+    db["paths"].create({"run_id": int, "path_id": str, "official_id": str, "company_id": str, "score": float,
+                        "gap_days": int, "hops": int, "approved_personally": int, "latest_date": str,
+                        "explanation": str, "data": str}, pk=("run_id", "path_id"), if_not_exists=True)
+    db["paths"].create_index(["official_id"], if_not_exists=True)
+    with db.conn:
+        db.conn.executemany(
+            "insert or replace into paths values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(run_id, p.path_id, p.official_id, p.company_id, p.score, p.gap_days, p.hops,
+              int(p.approved_personally), p.latest_date, p.explanation,
+              json.dumps(p.to_dict(), ensure_ascii=False, sort_keys=True)) for p in paths])
+    store.finish_run(db, run_id, seconds)
+    return run_id
+
+
+def load_paths(db, run_id: int | None = None) -> list[dict]:
+    """Paths of a stored run (default: the latest paths run), as their JSON dicts."""
+    import json
+
+    if "paths" not in db.table_names():
+        return []
+    if run_id is None:
+        row = next(db.query("select max(id) id from runs where kind = 'paths'"), None)
+        run_id = row and row["id"]
+        if run_id is None:
+            return []
+    return [json.loads(r["data"]) for r in db.query(
+        "select data from paths where run_id = ? order by score desc, path_id", [run_id])]
