@@ -1,0 +1,82 @@
+"""Red-flag rules: one module per rule, registered here; scoring turns findings into graded officials.
+
+A rule is a function ``check(ctx) -> list[Finding]`` decorated with
+:func:`rule`. Built-in rules register through the same decorator a plugin
+would use. Each rule has a settings section ``[rules.<id>]`` in
+``defaults.toml`` (``enabled`` plus its thresholds) and a doc page
+``docs/rules/<id>.md``.
+"""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from dataclasses import dataclass, field
+from typing import Callable
+
+import networkx as nx
+
+from ..findings import ConflictPath, Reason
+
+
+@dataclass
+class Finding:
+    official_id: str
+    reason: Reason
+
+
+@dataclass
+class Rule:
+    id: str
+    title: str
+    check: Callable[["Context"], list[Finding]]
+    max_level: str = "red"  # the highest level this rule alone can give
+    order: int = 50  # rules run by (order, id); later rules see which paths earlier ones explained
+
+
+@dataclass
+class Context:
+    """What every rule sees: the graph, the conflict paths, the settings and the reference date."""
+
+    G: nx.MultiDiGraph
+    paths: list[ConflictPath]
+    settings: dict
+    as_of: str | None
+    extra: dict = field(default_factory=dict)  # shared computations (e.g. brokerage), filled lazily
+
+    def cfg(self, rule_id: str) -> dict:
+        return self.settings["rules"][rule_id]
+
+    def officials(self) -> list[str]:
+        return sorted(n for n, d in self.G.nodes(data=True) if d.get("kind") == "official")
+
+    def name(self, node: str) -> str:
+        return str(self.G.nodes[node].get("name") or node) if node in self.G else node
+
+
+REGISTRY: dict[str, Rule] = {}
+
+
+def rule(id: str, title: str, max_level: str = "red", order: int = 50):
+    """Register a rule function under ``id`` (also how a plugin adds one)."""
+    def deco(fn):
+        REGISTRY[id] = Rule(id, title, fn, max_level, order)
+        return fn
+    return deco
+
+
+def load_builtin() -> dict[str, Rule]:
+    from . import builtin
+
+    for mod in sorted(m.name for m in pkgutil.iter_modules(builtin.__path__)):
+        importlib.import_module(f"{builtin.__name__}.{mod}")
+    return REGISTRY
+
+
+def current_flags(db, settings: dict | None = None, as_of: str | None = None):
+    """Flags of every official as of a date (default: everything stored), without storing the run."""
+    from .engine import evaluate
+
+    return evaluate(db, settings=settings, as_of=as_of).flags
+
+
+__all__ = ["Context", "Finding", "REGISTRY", "Rule", "current_flags", "load_builtin", "rule"]

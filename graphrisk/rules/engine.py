@@ -1,0 +1,179 @@
+"""Run the rules, combine findings into a 0-100 score per official, grade it, store the run.
+
+Scores combine with diminishing returns: the strongest finding counts in
+full, each next one fills half as much of what remains, so ten weak findings
+never outweigh one strong one. A level is capped by the strongest rule's
+``max_level`` (a brokerage outlier alone is never red).
+"""
+from __future__ import annotations
+
+import json
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+
+import networkx as nx
+
+from .. import settings as settings_mod
+from .. import store
+from ..analysis.paths import PathIndex, find_paths
+from ..findings import LEVEL_RANK, LEVELS, ConflictPath, OfficialFlag, Reason
+from . import Context, Finding, load_builtin
+
+
+@dataclass
+class Evaluation:
+    flags: list[OfficialFlag]  # every official with a finding, sorted by score; green ones included
+    paths: list[ConflictPath]
+    G: nx.MultiDiGraph
+    settings: dict
+    as_of: str | None
+    seconds: float
+    run_id: int | None = None
+
+
+def combine(scores: list[float]) -> float:
+    """Diminishing returns: 100 * (1 - prod(1 - s_i/100 * 0.5**i)) over scores sorted high to low."""
+    remaining = 1.0
+    for i, s in enumerate(sorted(scores, reverse=True)):
+        remaining *= 1 - min(max(s, 0), 100) / 100 * (0.5 ** i)
+    return round(100 * (1 - remaining), 2)
+
+
+def level_of(score: float, cfg: dict) -> str:
+    if score >= cfg["red"]:
+        return "red"
+    if score >= cfg["orange"]:
+        return "orange"
+    if score >= cfg["yellow"]:
+        return "yellow"
+    return "green"
+
+
+def run_rules(G: nx.MultiDiGraph, paths: list[ConflictPath], settings: dict, as_of: str | None = None,
+              only: list[str] | None = None) -> list[Finding]:
+    rules = load_builtin()
+    ctx = Context(G=G, paths=paths, settings=settings, as_of=as_of)
+    findings: list[Finding] = []
+    for rid in sorted(rules, key=lambda r: (rules[r].order, r)):
+        if only and rid not in only:
+            continue
+        if not settings["rules"][rid]["enabled"]:
+            continue
+        findings.extend(rules[rid].check(ctx))
+    return findings
+
+
+def grade(G: nx.MultiDiGraph, findings: list[Finding], settings: dict) -> list[OfficialFlag]:
+    rules = load_builtin()
+    by_official: dict[str, list[Reason]] = defaultdict(list)
+    for f in findings:
+        by_official[f.official_id].append(f.reason)
+    cfg = settings["scoring"]
+    flags = []
+    for oid, reasons in by_official.items():
+        reasons.sort(key=lambda r: (-r.score, r.rule, r.summary))
+        score = combine([r.score for r in reasons])
+        level = level_of(score, cfg)
+        cap = max((rules[r.rule].max_level for r in reasons), key=lambda lvl: LEVEL_RANK[lvl])
+        if LEVEL_RANK[level] > LEVEL_RANK[cap]:
+            level = cap
+        node = G.nodes[oid]
+        unit = node.get("unit_id")
+        flags.append(OfficialFlag(official_id=oid, name=str(node.get("name") or oid), unit_id=unit,
+                                  unit=str(G.nodes[unit].get("name")) if unit in G else None,
+                                  score=score, level=level, reasons=reasons))
+    flags.sort(key=lambda f: (-f.score, f.official_id))
+    return flags
+
+
+def evaluate(db=None, *, G: nx.MultiDiGraph | None = None, settings: dict | None = None,
+             as_of: str | None = None, since: str | None = None, paths: list[ConflictPath] | None = None,
+             only: list[str] | None = None) -> Evaluation:
+    """Build the graph (as of a date), find paths, run the rules, grade officials."""
+    from ..graph import build_graph
+
+    t0 = time.perf_counter()
+    settings = settings or settings_mod.load()
+    if G is None:
+        G = build_graph(db, since=since, as_of=as_of)
+    if paths is None:
+        paths = find_paths(G, settings=settings, index=PathIndex(G, settings))
+    findings = run_rules(G, paths, settings, as_of=as_of, only=only)
+    flags = grade(G, findings, settings)
+    return Evaluation(flags, paths, G, settings, as_of, round(time.perf_counter() - t0, 3))
+
+
+# ------------------------------------------------------------------ storage
+
+def _ensure_tables(db) -> None:
+    db["flags"].create({"run_id": int, "official_id": str, "name": str, "unit_id": str, "unit": str,
+                        "score": float, "level": str, "reasons": str}, pk=("run_id", "official_id"),
+                       if_not_exists=True)
+    db["findings"].create({"run_id": int, "official_id": str, "rule": str, "score": float, "summary": str,
+                           "evidence": str, "path": str, "path_id": str, "company_id": str,
+                           "latest_date": str}, if_not_exists=True)
+    db["findings"].create_index(["run_id", "official_id"], if_not_exists=True)
+
+
+def store_evaluation(db, ev: Evaluation, params: dict | None = None) -> int:
+    """Store flags, findings and paths of an evaluation as one run (kind 'flags'); return its id."""
+    from ..analysis.paths import store_paths
+
+    _ensure_tables(db)
+    run_id = store.start_run(db, "flags", params or {}, settings_mod.fingerprint(ev.settings), as_of=ev.as_of)
+    with db.conn:
+        db.conn.executemany("insert into flags values (?, ?, ?, ?, ?, ?, ?, ?)", [
+            (run_id, f.official_id, f.name, f.unit_id, f.unit, f.score, f.level,
+             json.dumps([r.to_dict() for r in f.reasons], ensure_ascii=False, sort_keys=True))
+            for f in ev.flags])
+        db.conn.executemany("insert into findings values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+            (run_id, f.official_id, r.rule, r.score, r.summary, json.dumps(r.evidence, ensure_ascii=False),
+             json.dumps(r.path, ensure_ascii=False) if r.path else None, r.path_id, r.company_id, r.latest_date)
+            for f in ev.flags for r in f.reasons])
+    store.finish_run(db, run_id, ev.seconds)
+    store_paths(db, ev.paths, {"flags_run": run_id}, ev.settings, seconds=0.0, as_of=ev.as_of)
+    ev.run_id = run_id
+    return run_id
+
+
+def load_flags(db, run_id: int | None = None, as_of: str | None = None) -> list[OfficialFlag]:
+    """Flags of a stored run: the given one, the latest as of a date, or the latest of all."""
+    if "flags" not in db.table_names():
+        return []
+    if run_id is None:
+        if as_of:
+            row = next(db.query("select max(id) id from runs where kind = 'flags' and as_of = ?", [as_of]), None)
+        else:
+            row = next(db.query("select max(id) id from runs where kind = 'flags'"), None)
+        run_id = row and row["id"]
+        if run_id is None:
+            return []
+    out = []
+    for r in db.query("select * from flags where run_id = ? order by score desc, official_id", [run_id]):
+        reasons = [Reason(**{k: v for k, v in d.items()}) for d in json.loads(r["reasons"])]
+        out.append(OfficialFlag(r["official_id"], r["name"], r["unit_id"], r["unit"], r["score"], r["level"],
+                                reasons))
+    return out
+
+
+def level_changes(before: list[OfficialFlag], after: list[OfficialFlag]) -> dict[str, list[dict]]:
+    """Officials new to the list, escalated (level rose) and de-escalated, between two evaluations."""
+    b = {f.official_id: f for f in before}
+    a = {f.official_id: f for f in after}
+    out = {"new": [], "escalated": [], "de_escalated": []}
+    for oid in sorted(set(a) | set(b)):
+        la = a[oid].level if oid in a else "green"
+        lb = b[oid].level if oid in b else "green"
+        if la == lb:
+            continue
+        entry = {"official_id": oid, "from": lb, "to": la}
+        if LEVEL_RANK[la] > LEVEL_RANK[lb]:
+            out["new" if lb == "green" else "escalated"].append(entry)
+        else:
+            out["de_escalated"].append(entry)
+    return out
+
+
+__all__ = ["Evaluation", "LEVELS", "combine", "evaluate", "grade", "level_changes", "level_of", "load_flags",
+           "run_rules", "store_evaluation"]
