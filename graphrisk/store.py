@@ -128,6 +128,8 @@ def connect(path: str | os.PathLike | None = None, *, create: bool = True) -> sq
         db.conn.execute("PRAGMA journal_mode=WAL")
         db.conn.execute("PRAGMA synchronous=NORMAL")
         db.conn.execute("PRAGMA foreign_keys=OFF")
+        db.conn.execute("PRAGMA cache_size=-131072")  # 128 MiB page cache: bulk loads and index builds
+        db.conn.execute("PRAGMA temp_store=MEMORY")
         migrate(db)
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{p}: cannot open as a graphrisk store: {exc}") from None

@@ -56,6 +56,11 @@ METHOD_ALIASES = {
 }
 
 
+def _none_if_empty(s: pd.Series) -> pd.Series:
+    """Empty strings become None in an object column (pandas' string dtype would make them NaN)."""
+    return pd.Series([v if v != "" else None for v in s.to_numpy()], index=s.index, dtype=object)
+
+
 def _norm_method(text: str) -> str:
     s = values.nfkc(text).strip()
     low = s.lower()
@@ -118,8 +123,8 @@ def prepare(table: Table, settings: dict) -> Prepared:
 
     def text(col: str) -> pd.Series:
         if col in frame.columns:
-            s = frame[col].astype(object)
-            return s.where(s.notna(), "").map(str).str.strip()
+            return pd.Series([("" if v is None or v != v else str(v).strip()) for v in frame[col].to_numpy()],
+                             index=frame.index, dtype=object)
         return pd.Series([""] * n, index=frame.index, dtype=object)
 
     for c in kind.columns:
@@ -133,7 +138,7 @@ def prepare(table: Table, settings: dict) -> Prepared:
         elif c.type == schema.AMOUNT:
             both, bad = values.parse_series(raw, values.parse_amount)
             parsed = both.map(lambda t: None if t is None else t[0])
-            out[c.name + "_text"] = raw.where(raw != "", None)
+            out[c.name + "_text"] = _none_if_empty(raw)
             out["_cur_" + c.name] = both.map(lambda t: None if t is None else t[1])
         elif c.type == schema.PCT:
             parsed, bad = values.parse_series(raw, values.parse_pct)
@@ -142,17 +147,17 @@ def prepare(table: Table, settings: dict) -> Prepared:
         elif c.type == schema.LIST:
             parsed, bad = values.parse_series(raw, values.parse_list)
         elif c.type == schema.NAME:
-            parsed, bad = raw.where(raw != "", None), {}
+            parsed, bad = _none_if_empty(raw), {}
             out[c.name + "_norm"] = raw.map(normalize_name)
         else:
-            parsed, bad = raw.where(raw != "", None), {}
+            parsed, bad = _none_if_empty(raw), {}
         for pos, msg in bad.items():
             prep.add(pos, c.name, msg, file)
         out[c.name] = parsed
         if c.refs and c.name.endswith("_id") and c.name[:-3] + "_name" in frame.columns:
             name_col = c.name[:-3] + "_name"
             names = text(name_col)
-            out[name_col] = names.where(names != "", None)
+            out[name_col] = _none_if_empty(names)
             prep.name_columns[c.name] = name_col
 
     # vocabularies and currency
