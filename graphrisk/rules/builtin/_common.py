@@ -29,9 +29,9 @@ def per_pair(rule_id: str, matches: list[tuple[ConflictPath, float]], claimed: s
         best, sev = items[0]
         evidence = sorted({rid for p, _ in items for rid in p.record_ids()})
         summary = best.explanation
-        awards = sorted({p.decision.record_id for p, _ in items})
-        if len(awards) > 1:
-            summary += f" (and {len(awards) - 1} more award(s) to the same supplier: {', '.join(awards[1:6])})"
+        others = sorted({p.decision.record_id for p, _ in items} - {best.decision.record_id})
+        if others:
+            summary += f" (and {len(others)} more award(s) to the same supplier: {', '.join(others[:5])})"
         out.append(Finding(oid, Reason(rule=rule_id, score=round(min(sev, 100.0), 2), summary=summary,
                                        evidence=evidence, path=list(best.nodes), path_id=best.path_id,
                                        company_id=cid, latest_date=max(p.latest_date or "" for p, _ in items)
