@@ -47,10 +47,10 @@ class Window:
         return (" where " + " and ".join(clauses)) if clauses else "", params
 
 
-def _query(db: sqlite_utils.Database, sql: str, params=()) -> Iterator[sqlite3.Row]:
+def _query(db: sqlite_utils.Database, sql: str, params=()) -> Iterator[dict]:
     cur = db.conn.execute(sql, params)
     names = [d[0] for d in cur.description]
-    for row in cur:
+    for row in cur.fetchall():
         yield dict(zip(names, row))
 
 
@@ -114,43 +114,55 @@ def build_graph(db: sqlite_utils.Database, since: str | None = None, until: str 
                    date=r["start_date"], end_date=r["end_date"], amount=None, **prov(r))
 
     where, params = win.sql("date")
-    for r in _query(db, f"select * from contacts{where}", params):
+    private_memo: dict = {}
+    edges = []
+    for r in _query(db, "select contact_id, official_id, counterpart_id, date, channel, location, _batch, _row "
+                        f"from contacts{where}", params):
         if r["counterpart_id"] is None:
             continue
-        G.add_edge(c(r["official_id"]), c(r["counterpart_id"]), key=f"contact:{r['contact_id']}", kind="contact",
-                   record_id=r["contact_id"], date=r["date"], amount=None, channel=r["channel"],
-                   location=r["location"], private=is_private_channel(r["channel"]), **prov(r))
-    for r in _query(db, f"select * from gifts{where}", params):
+        ch = r["channel"]
+        if ch not in private_memo:
+            private_memo[ch] = is_private_channel(ch)
+        edges.append((c(r["official_id"]), c(r["counterpart_id"]), f"contact:{r['contact_id']}", dict(
+            kind="contact", record_id=r["contact_id"], date=r["date"], amount=None, channel=ch,
+            location=r["location"], private=private_memo[ch], **prov(r))))
+    for r in _query(db, "select gift_id, giver_id, recipient_id, date, value, currency, declared, description, "
+                        f"_batch, _row from gifts{where}", params):
         if r["giver_id"] is None or r["recipient_id"] is None:
             continue
-        G.add_edge(c(r["giver_id"]), c(r["recipient_id"]), key=f"gift:{r['gift_id']}", kind="gift",
-                   record_id=r["gift_id"], date=r["date"], amount=r["value"], currency=r["currency"],
-                   declared=r["declared"], description=r["description"], **prov(r))
-    for r in _query(db, f"select * from contracts{where}", params):
+        edges.append((c(r["giver_id"]), c(r["recipient_id"]), f"gift:{r['gift_id']}", dict(
+            kind="gift", record_id=r["gift_id"], date=r["date"], amount=r["value"], currency=r["currency"],
+            declared=r["declared"], description=r["description"], **prov(r))))
+    for r in _query(db, "select contract_id, unit_id, supplier_id, date, amount, currency, method, title, "
+                        f"approver_id, _batch, _row from contracts{where}", params):
         if r["supplier_id"] is None:
             continue
         attrs = dict(record_id=r["contract_id"], date=r["date"], amount=r["amount"], currency=r["currency"],
                      method=r["method"], title=r["title"], unit_id=r["unit_id"],
                      approver_id=c(r["approver_id"]) if r["approver_id"] else None, **prov(r))
-        G.add_edge(c(r["unit_id"]), c(r["supplier_id"]), key=f"contract:{r['contract_id']}", kind="contract",
-                   **attrs)
+        edges.append((c(r["unit_id"]), c(r["supplier_id"]), f"contract:{r['contract_id']}",
+                      dict(kind="contract", **attrs)))
         if r["approver_id"]:
-            G.add_edge(c(r["approver_id"]), c(r["supplier_id"]), key=f"approved:{r['contract_id']}",
-                       kind="approved", **attrs)
+            edges.append((c(r["approver_id"]), c(r["supplier_id"]), f"approved:{r['contract_id']}",
+                          dict(kind="approved", **attrs)))
+    G.add_edges_from(edges)
+    edges = []
     where, params = win.sql("start_date")
-    for r in _query(db, f"select * from trips{where}", params):
+    for r in _query(db, "select trip_id, official_id, destination, start_date, end_date, purpose, sponsor_id, cost, "
+                        f"currency, participants, _batch, _row from trips{where}", params):
         base = dict(record_id=r["trip_id"], date=r["start_date"], end_date=r["end_date"],
                     destination=r["destination"], purpose=r["purpose"], **prov(r))
         official = c(r["official_id"])
         if r["sponsor_id"]:
             sponsor = c(r["sponsor_id"])
             government = G.nodes.get(sponsor, {}).get("kind") == "unit"
-            G.add_edge(sponsor, official, key=f"trip_sponsor:{r['trip_id']}", kind="trip_sponsor",
-                       amount=r["cost"], currency=r["currency"], government=government, **base)
+            edges.append((sponsor, official, f"trip_sponsor:{r['trip_id']}", dict(
+                kind="trip_sponsor", amount=r["cost"], currency=r["currency"], government=government, **base)))
         for p in (r["participants"] or "").split(";"):
             if p:
-                G.add_edge(official, c(p), key=f"trip_participant:{r['trip_id']}:{p}", kind="trip_participant",
-                           amount=None, sponsor_id=r["sponsor_id"], **base)
+                edges.append((official, c(p), f"trip_participant:{r['trip_id']}:{p}", dict(
+                    kind="trip_participant", amount=None, sponsor_id=r["sponsor_id"], **base)))
+    G.add_edges_from(edges)
     return G
 
 

@@ -53,6 +53,8 @@ class PathIndex:
         self.unit_contracts: dict[str, list] = defaultdict(list)  # unit -> contract edges
         self.approved: dict[str, list] = defaultdict(list)  # official -> contract edges they approved
         self.members: dict[str, list[str]] = defaultdict(list)
+        self._unit_targets: dict[str, dict] = {}
+        self._kind = {n: d.get("kind") for n, d in G.nodes(data=True)}
         office_contacts: dict[tuple, list] = defaultdict(list)
         kinds = G.nodes
         for u, v, k, d in G.edges(keys=True, data=True):
@@ -91,18 +93,29 @@ class PathIndex:
 
     def passable(self, node: str) -> bool:
         """Intermediate nodes of a chain: people and companies only."""
-        return self.G.nodes[node].get("kind") in ("person", "company")
+        return self._kind.get(node) in ("person", "company")
 
     def targets(self, official: str) -> dict[str, list]:
-        """Supplier -> contract edges the official has decision power over."""
+        """Supplier -> contract edges the official has decision power over (own approvals first)."""
         unit = self.G.nodes[official].get("unit_id")
+        mine = self.approved.get(official, ())
+        if unit not in self._unit_targets:
+            base: dict[str, dict] = defaultdict(dict)
+            for e in self.unit_contracts.get(unit, ()):
+                if self.passable(e[1]):
+                    base[e[1]][e[3]["record_id"]] = e
+            self._unit_targets[unit] = base
+        base = self._unit_targets[unit]
+        if not mine:
+            return {c: list(es.values()) for c, es in base.items()}
         out: dict[str, dict] = defaultdict(dict)
-        for e in self.approved.get(official, ()):  # the official's own approval is the stronger edge
-            out[e[1]][e[3]["record_id"]] = e
-        for e in self.unit_contracts.get(unit, ()):
-            out[e[1]].setdefault(e[3]["record_id"], e)
-        return {c: list(es.values()) for c, es in out.items() if self.G.nodes[c].get("kind") == "company"
-                or self.G.nodes[c].get("kind") == "person"}
+        for e in mine:  # the official's own approval is the stronger edge
+            if self.passable(e[1]):
+                out[e[1]][e[3]["record_id"]] = e
+        for c, es in base.items():
+            for rid, e in es.items():
+                out[c].setdefault(rid, e)
+        return {c: list(es.values()) for c, es in out.items()}
 
     def distances(self, targets, limit: int) -> dict[str, int]:
         """Hops from each node to the nearest target over private ties (through passable nodes)."""
@@ -236,17 +249,16 @@ def find_paths(G: nx.MultiDiGraph, official: str | None = None, company: str | N
             by_unit[G.nodes[o].get("unit_id")].append(o)
     out: list[ConflictPath] = []
     for unit in sorted(by_unit, key=str):
-        unit_targets = {c for c, _ in ((e[1], e) for e in index.unit_contracts.get(unit, ()))}
+        targets_of = {o: index.targets(o) for o in by_unit[unit]}
+        if company is not None:
+            targets_of = {o: {c: es for c, es in t.items() if c == company} for o, t in targets_of.items()}
+        reach = set().union(*targets_of.values()) if targets_of else set()
+        if not reach:
+            continue
+        dist = index.distances(sorted(reach), max_hops - 1)  # one search per unit, not per official
         for o in by_unit[unit]:
-            targets = index.targets(o)
-            if company is not None:
-                targets = {c: es for c, es in targets.items() if c == company}
-            if not targets:
-                continue
-            extra = set(targets) - unit_targets
-            dist = index.distances(sorted(unit_targets | extra if company is None else set(targets)),
-                                   max_hops - 1)
-            out.extend(_paths_of(G, index, scorer, o, targets, dist, max_hops, cfg))
+            if targets_of[o]:
+                out.extend(_paths_of(G, index, scorer, o, targets_of[o], dist, max_hops, cfg))
     out.sort(key=lambda p: (-p.score, p.path_id))
     return out
 

@@ -43,6 +43,17 @@ class Context:
     as_of: str | None
     extra: dict = field(default_factory=dict)  # shared computations (e.g. brokerage), filled lazily
 
+    def edges(self, kind: str) -> list[tuple]:
+        """Edges of one kind as (u, v, key, data), sorted by key; indexed once for all rules."""
+        if "_edges" not in self.extra:
+            by: dict[str, list] = {}
+            for e in self.G.edges(keys=True, data=True):
+                by.setdefault(e[3]["kind"], []).append(e)
+            for lst in by.values():
+                lst.sort(key=lambda e: e[2])
+            self.extra["_edges"] = by
+        return self.extra["_edges"].get(kind, [])
+
     def cfg(self, rule_id: str) -> dict:
         return self.settings["rules"][rule_id]
 

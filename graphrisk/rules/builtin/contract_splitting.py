@@ -19,8 +19,8 @@ def check(ctx) -> list[Finding]:
     threshold = cfg["threshold"]
     floor = threshold * (1 - cfg["margin_pct"] / 100)
     groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
-    for u, v, k, d in G.edges(keys=True, data=True):
-        if d["kind"] != "contract" or d.get("method") not in cfg["methods"] or not d.get("date"):
+    for u, v, k, d in ctx.edges("contract"):
+        if d.get("method") not in cfg["methods"] or not d.get("date"):
             continue
         if d.get("amount") is not None and floor <= d["amount"] < threshold:
             groups[(u, v)].append(d)

@@ -13,8 +13,8 @@ def check(ctx) -> list[Finding]:
     G = ctx.G
     out = []
     yearly: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
-    for u, v, k, d in sorted(G.edges(keys=True, data=True), key=lambda e: e[2]):
-        if d["kind"] != "gift" or G.nodes[v].get("kind") != "official":
+    for u, v, k, d in ctx.edges("gift"):
+        if G.nodes[v].get("kind") != "official":
             continue
         value = d.get("amount") or 0.0
         if d.get("declared") == 0 and value >= cfg["undeclared_value"]:

@@ -27,8 +27,8 @@ def check(ctx) -> list[Finding]:
         matches.append((p, sev))
         linked_trips.add(first.record_id)
     out = per_pair("sponsored_trip", matches, claimed(ctx))
-    for u, v, k, d in sorted(G.edges(keys=True, data=True), key=lambda e: e[2]):
-        if d["kind"] != "trip_sponsor" or d.get("government") or d["record_id"] in linked_trips:
+    for u, v, k, d in ctx.edges("trip_sponsor"):
+        if d.get("government") or d["record_id"] in linked_trips:
             continue
         if G.nodes[v].get("kind") != "official" or G.nodes[u].get("kind") not in ("company", "person"):
             continue

@@ -15,10 +15,10 @@ def check(ctx) -> list[Finding]:
     G = ctx.G
     approved: dict[str, list[dict]] = defaultdict(list)
     single: list[dict] = []
-    for u, v, k, d in G.edges(keys=True, data=True):
-        if d["kind"] == "approved":
-            approved[u].append({**d, "supplier": v})
-        if d["kind"] == "contract" and d.get("method") == "single_source" and d.get("amount"):
+    for u, v, k, d in ctx.edges("approved"):
+        approved[u].append({**d, "supplier": v})
+    for u, v, k, d in ctx.edges("contract"):
+        if d.get("method") == "single_source" and d.get("amount"):
             single.append({**d, "supplier": v})
     out = []
     for oid, awards in sorted(approved.items()):
