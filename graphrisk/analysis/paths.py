@@ -197,7 +197,7 @@ def _pe(G: nx.MultiDiGraph, e) -> PathEdge:
     u, v, k, d = e
     detail = {}
     for key in ("relation", "share_pct", "declared", "channel", "destination", "method", "title", "unit_id",
-                "approver_id", "government"):
+                "approver_id", "government", "end_date"):
         if d.get(key) is not None:
             detail[key] = d[key]
     return PathEdge(kind=d["kind"], record_id=d["record_id"], source=u, target=v, date=d.get("date"),

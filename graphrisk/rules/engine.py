@@ -98,10 +98,14 @@ def evaluate(db=None, *, G: nx.MultiDiGraph | None = None, settings: dict | None
     if G is None:
         G = build_graph(db, since=since, as_of=as_of)
     if paths is None:
-        paths = find_paths(G, settings=settings, index=PathIndex(G, settings))
+        # the rules judge weaker paths than a report shows: a declared gift to a colleague may
+        # make a weak path and still meet a rule's own threshold
+        floor = {**settings, "paths": {**settings["paths"], "min_score": settings["paths"]["rules_min_score"]}}
+        paths = find_paths(G, settings=floor, index=PathIndex(G, settings))
     findings = run_rules(G, paths, settings, as_of=as_of, only=only)
     flags = grade(G, findings, settings)
-    return Evaluation(flags, paths, G, settings, as_of, round(time.perf_counter() - t0, 3))
+    shown = [p for p in paths if p.score >= settings["paths"]["min_score"]]
+    return Evaluation(flags, shown, G, settings, as_of, round(time.perf_counter() - t0, 3))
 
 
 # ------------------------------------------------------------------ storage

@@ -1,27 +1,73 @@
-"""Private contact before award: dinners or meetings with a supplier's people in the window before an award."""
+"""Private contact before award: dinners or meetings with a supplier's people in the window before an award.
+
+Reads every contact between the official and the supplier (or one of its
+people) from the graph, not only the record a path chose: a gift on the same
+tie must not hide the dinner.
+"""
 from __future__ import annotations
+
+from datetime import date
 
 from ...graph import is_private_channel
 from .. import Finding, rule
-from ._common import OWNER_ROLES, chain, claimed, per_pair
+from ._common import ROLES, chain, claimed, per_pair
+
+
+def _contacts(G, a: str, b: str) -> list[dict]:
+    out = []
+    for u, v in ((a, b), (b, a)):
+        for d in (G.get_edge_data(u, v) or {}).values():
+            if d["kind"] == "contact":
+                out.append(d)
+    return out
 
 
 @rule("private_contact", "Private contact before award", order=20)
 def check(ctx) -> list[Finding]:
     cfg = ctx.cfg("private_contact")
-    done = claimed(ctx)
-    matches = []
+    repeated = ctx.settings["paths"]["min_repeated_contacts"]
+    matches: dict[str, tuple] = {}
+    seen = set()
     for p in ctx.paths:
-        if p.path_id in done:
-            continue
         kinds = chain(p)
-        first = p.private_edges[0]
-        if kinds[0] != "contact" or tuple(kinds[1:]) not in {()} | {(r,) for r in OWNER_ROLES}:
+        if tuple(kinds[1:]) not in {()} | {(r,) for r in ROLES}:
             continue
-        if p.gap_days is None or not 0 <= p.gap_days <= cfg["window_days"]:
+        person = p.nodes[1]
+        key = (p.official_id, person, p.decision.record_id)
+        if key in seen:
             continue
-        private = is_private_channel(first.detail.get("channel"))
-        sev = cfg["private_score"] if private else cfg["repeated_office_score"]
+        seen.add(key)
+        award = p.decision.date
+        if not award:
+            continue
+        in_window, before = [], []
+        for d in _contacts(ctx.G, p.official_id, person):
+            if d.get("date"):
+                gap = (date.fromisoformat(award[:10]) - date.fromisoformat(d["date"][:10])).days
+                if gap >= 0:
+                    before.append(d)
+                if 0 <= gap <= cfg["window_days"]:
+                    in_window.append(d)
+        private = [d for d in in_window if is_private_channel(d.get("channel"))]
+        if private:
+            sev, cited, what = cfg["private_score"], private, "private contact(s)"
+        elif in_window and len(before) >= repeated:  # a standing pattern of meetings, the last in the window
+            sev, cited, what = cfg["repeated_office_score"], before, "office contacts"
+        else:
+            continue
         sev += cfg["approved_bonus"] if p.approved_personally else 0
-        matches.append((p, sev))
-    return per_pair("private_contact", matches, done)
+        cited = sorted(cited, key=lambda d: (d["date"], d["record_id"]))
+        ids = [d["record_id"] for d in cited]
+        last = cited[-1]
+        summary = (f"{ctx.name(p.official_id)} had {len(cited)} {what} with {ctx.name(person)} before the "
+                   f"award, the last within {cfg['window_days']} days of it ({last.get('channel') or 'contact'} on "
+                   f"{last['date']}; {', '.join(ids[:5])}); {p.explanation.split('; ')[-1]}")
+        matches[p.path_id] = (sev, ids, summary)
+    out = per_pair("private_contact", [(p, matches[p.path_id][0]) for p in ctx.paths if p.path_id in matches],
+                   claimed(ctx))
+    for f in out:
+        _, ids, summary = matches[f.reason.path_id]
+        chosen = {e.record_id for e in next(p for p in ctx.paths if p.path_id == f.reason.path_id).private_edges[:1]}
+        f.reason.evidence = sorted(set(ids) | (set(f.reason.evidence) - chosen))
+        f.reason.summary = summary
+    return out

@@ -33,11 +33,14 @@ def check(ctx) -> list[Finding]:
         if G.nodes[v].get("kind") != "official" or G.nodes[u].get("kind") not in ("company", "person"):
             continue
         cost = f", {d['amount']:,.0f} {d.get('currency') or ''}".rstrip() if d.get("amount") else ""
+        unit = G.nodes[v].get("unit_id")
+        supplies = unit in G and any(e.get("kind") == "contract" for e in (G.get_edge_data(unit, u) or {}).values())
+        tail = (f"the sponsor supplies the official's unit, but no award falls within {cfg['window_days']} days "
+                f"of the trip" if supplies else "the sponsor has no contract with the official's unit on record")
         out.append(Finding(v, Reason(
             rule="sponsored_trip", score=cfg["unlinked_score"],
             summary=f"{ctx.name(u)} paid for the trip of {ctx.name(v)} to {d.get('destination')} "
-                    f"starting {d.get('date')} (trip {d['record_id']}{cost}); the sponsor has no contract "
-                    f"with the official's unit on record",
+                    f"starting {d.get('date')} (trip {d['record_id']}{cost}); {tail}",
             evidence=[d["record_id"]], path=[v, u], company_id=u if G.nodes[u].get("kind") == "company" else None,
             latest_date=d.get("date"))))
     return out
