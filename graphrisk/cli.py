@@ -124,20 +124,17 @@ def ingest(paths, kind, mapping, fmt, update, skip_bad_rows, rejects_dir, out_fo
     cfg = settings_mod.load(config_path)
     db = store.connect(db_path)
     paths = list(paths)
-    tmp = None
     if fmt:
-        from .adapters import convert_to_dir
+        from .adapters import convert_sources
 
-        tmp, paths = convert_to_dir(fmt, paths)
-    try:
-        progress_cb, progress = _progress(quiet or out_format == "json")
-        with progress:
-            reports, skipped = ingest_paths(db, paths, kind=kind, rename=rename, update=update,
-                                            skip_bad_rows=skip_bad_rows, rejects_dir=rejects_dir,
-                                            settings=cfg, progress=progress_cb)
-    finally:
-        if tmp:
-            tmp.cleanup()
+        paths = convert_sources(fmt, paths, Path(db_path).parent / "converted")
+        if not quiet and out_format != "json":
+            console.print(f"converted with the {fmt} adapter into {paths[0]}", markup=False)
+    progress_cb, progress = _progress(quiet or out_format == "json")
+    with progress:
+        reports, skipped = ingest_paths(db, paths, kind=kind, rename=rename, update=update,
+                                        skip_bad_rows=skip_bad_rows, rejects_dir=rejects_dir,
+                                        settings=cfg, progress=progress_cb)
     if out_format == "json":
         click.echo(json.dumps({"files": [r.to_dict() for r in reports], "skipped": skipped},
                               ensure_ascii=False, indent=2))

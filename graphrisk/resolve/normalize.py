@@ -134,6 +134,14 @@ def person_key(name: str | None) -> str:
     return _WS.sub(" ", s).strip()
 
 
+@functools.lru_cache(maxsize=50_000)
+def _char_pinyin(ch: str) -> list[str]:
+    """Toneless pinyin of one character (its most common reading), cached: names are short."""
+    from pypinyin import Style, lazy_pinyin
+
+    return lazy_pinyin(ch, style=Style.NORMAL, errors="default")
+
+
 @functools.lru_cache(maxsize=200_000)
 def romanised_key(name: str | None) -> str:
     """Pinyin (toneless) for Chinese characters, Latin letters as they are; tokens sorted.
@@ -146,9 +154,9 @@ def romanised_key(name: str | None) -> str:
     if not s:
         return ""
     if has_cjk(s):
-        from pypinyin import Style, lazy_pinyin
-
-        parts = lazy_pinyin(s, style=Style.NORMAL, errors="default")
+        parts = []
+        for run in re.findall(r"[\u3400-\u9fff\uf900-\ufaff]|[^\u3400-\u9fff\uf900-\ufaff]+", s):
+            parts.extend(_char_pinyin(run) if _CJK.match(run) else run.split())
         # surname + given name: the given name's syllables are written as one word
         if len(parts) >= 2 and all(_CJK.fullmatch(c) for c in s):
             tokens = [parts[0], "".join(parts[1:])]
@@ -300,24 +308,38 @@ _CH_NUMBER = re.compile(r"^([A-Z]{0,2})(\d{1,8})$")
 _USCC = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
 
 
+_EMBEDDED_NUMBER = re.compile(r"(?<![A-Z0-9])([A-Z]{2}\d{6}|\d{5,8})(?![0-9A-Z])")
+
+
 def normalize_identifier(value) -> str:
     """One form for a registry number, citizen id or credit code; '' when there is none.
 
     Companies House numbers are zero-padded to 8 characters (``882843`` →
-    ``00882843``, ``SC79939`` → ``SC079939``); everything else is upper-cased
-    with spaces and separators removed (18-character unified social credit
-    codes and citizen id numbers).
+    ``00882843``, ``SC79939`` → ``SC079939``); 18-character unified social
+    credit codes and citizen id numbers are upper-cased with separators
+    removed. A number written inside words (``Registration 882843``, ``Not for
+    profit company, 10894509``, ``03130330 (this is the IHG company number)``)
+    is taken out of them.
     """
     if value is None:
         return ""
-    s = unicodedata.normalize("NFKC", str(value)).strip().upper()
-    if s in ("", "NAN", "NONE", "NULL", "N/A", "NA", "-", "0"):
+    s0 = unicodedata.normalize("NFKC", str(value)).strip().upper()
+    if s0 in ("", "NAN", "NONE", "NULL", "N/A", "NA", "-", "0"):
         return ""
-    if s.endswith(".0") and s[:-2].isdigit():  # a number that went through a spreadsheet
-        s = s[:-2]
-    s = re.sub(r"[\s\-./_]", "", s)
+    if s0.endswith(".0") and s0[:-2].isdigit():  # a number that went through a spreadsheet
+        s0 = s0[:-2]
+    s = re.sub(r"[\s\-./_]", "", s0)
     m = _CH_NUMBER.match(s)
-    if m:
+    if m and len(s) <= 8:
         prefix, digits = m.groups()
         return prefix + digits.zfill(8 - len(prefix))
+    if _USCC.fullmatch(s) or re.fullmatch(r"\d{15}|\d{17}[0-9X]", s):
+        return s
+    m = re.fullmatch(r"([A-Z]{2})([0-9O]{6})", s)  # SCO27139: a letter O typed for a zero
+    if m and m.group(2).count("O") < 6:
+        return m.group(1) + m.group(2).replace("O", "0")
+    if re.search(r"[A-Z]", s0):  # words around a number
+        m = _EMBEDDED_NUMBER.search(s0)
+        if m:
+            return normalize_identifier(m.group(1))
     return s
