@@ -111,7 +111,8 @@ def build_graph(db: sqlite_utils.Database, since: str | None = None, until: str 
         kind = schema.relation_class(r["relation"])
         G.add_edge(c(r["from_id"]), c(r["to_id"]), key=f"{kind}:{r['relation_id']}", kind=kind,
                    record_id=r["relation_id"], relation=r["relation"], share_pct=r["share_pct"],
-                   date=r["start_date"], end_date=r["end_date"], amount=None, **prov(r))
+                   date=r["start_date"], end_date=r["end_date"], amount=None,
+                   evidence_source=r["source"], **prov(r))  # relations.source: where the tie is recorded
 
     where, params = win.sql("date")
     private_memo: dict = {}

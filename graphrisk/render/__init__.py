@@ -1,0 +1,6 @@
+"""Outputs for people: interactive maps (``maps``) and the helpers for self-contained HTML (``html``)."""
+from .maps import (RenderedMap, company_map, map_from_store, official_map, overview_map, path_map,
+                   render_map)
+
+__all__ = ["RenderedMap", "company_map", "map_from_store", "official_map", "overview_map", "path_map",
+           "render_map"]
