@@ -1,0 +1,218 @@
+"""Communities (Leiden or Louvain on modularity) and the clusters that mix officials with their units' suppliers.
+
+Detection runs with igraph on the undirected simple projection of the graph
+(parallel records collapse into one tie) without the edge kinds of
+``[communities] exclude_kinds`` (by default the administrative ties:
+membership, awarded and approved contracts, so that clusters reflect private
+ties rather than the org chart), vertices in sorted id order, the
+random generator seeded from ``[communities] seed``: the same graph and
+settings give the same partition. Communities are numbered by size, largest
+first (ties: smallest member id), so community 0 is the largest.
+
+Examples
+--------
+>>> import networkx as nx
+>>> G = nx.MultiDiGraph()
+>>> for n, k in [("U1", "unit"), ("O1", "official"), ("C1", "company")]:
+...     G.add_node(n, kind=k, unit_id="U1" if k == "official" else None)
+>>> _ = G.add_edge("O1", "U1", kind="member_of"); _ = G.add_edge("U1", "C1", kind="contract", amount=9.0)
+>>> _ = G.add_edge("C1", "O1", kind="gift", amount=1.0)  # a private tie
+>>> res = detect(G)
+>>> [(c["community"], c["officials"], c["suppliers"]) for c in mixed_clusters(G, res)]
+[(0, ['O1'], ['C1'])]
+"""
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from .. import store
+from .. import settings as settings_mod
+from ..errors import GraphRiskError, NotFound
+from ._igraph import seeded, to_igraph
+from .centrality import _edges
+
+METHODS = ("leiden", "louvain")
+TABLE = "communities"
+
+
+@dataclass
+class CommunityResult:
+    """A partition: ``membership`` node -> community (0 = largest), with its modularity and parameters."""
+
+    membership: dict
+    modularity: float
+    method: str
+    params: dict = field(default_factory=dict)
+    seconds: float = 0.0
+    graph: dict = field(default_factory=dict)
+
+    @property
+    def sizes(self) -> list[int]:
+        counts: dict[int, int] = defaultdict(int)
+        for c in self.membership.values():
+            counts[c] += 1
+        return [counts[c] for c in sorted(counts)]
+
+    def members(self) -> dict[int, list]:
+        """community -> sorted member ids."""
+        out: dict[int, list] = defaultdict(list)
+        for n, c in self.membership.items():
+            out[c].append(n)
+        return {c: sorted(ms, key=str) for c, ms in sorted(out.items())}
+
+
+def detect(G: nx.Graph, settings: dict | None = None, *, method: str | None = None,
+           resolution: float | None = None, seed: int | None = None) -> CommunityResult:
+    """Partition ``G`` into communities (Leiden with the modularity objective, or Louvain)."""
+    cfg = (settings or settings_mod.defaults())["communities"]
+    method = method or cfg["method"]
+    if method not in METHODS:
+        raise GraphRiskError(f"unknown community method '{method}' (choose from {', '.join(METHODS)})")
+    resolution = cfg["resolution"] if resolution is None else resolution
+    seed = cfg["seed"] if seed is None else seed
+    t0 = time.perf_counter()
+    exclude = frozenset(cfg["exclude_kinds"])
+    view = to_igraph(G, exclude_kinds=exclude)
+    g = view.graph
+    params = {"method": method, "resolution": resolution, "seed": seed, "exclude_kinds": sorted(exclude)}
+    if g.vcount() == 0:
+        return CommunityResult({}, 0.0, method, params, 0.0, _graph_info(G))
+    with seeded(seed):
+        if method == "leiden":
+            params["iterations"] = cfg["leiden_iterations"]
+            part = g.community_leiden(objective_function="modularity", resolution=resolution,
+                                      n_iterations=cfg["leiden_iterations"])
+        else:
+            part = g.community_multilevel(resolution=resolution)
+    raw = part.membership
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i, c in enumerate(raw):
+        groups[c].append(i)  # indices ascend with sorted ids: groups[c][0] is the smallest id
+    order = sorted(groups, key=lambda c: (-len(groups[c]), groups[c][0]))
+    renum = {c: i for i, c in enumerate(order)}
+    membership = {view.nodes[i]: renum[c] for i, c in enumerate(raw)}
+    modularity = float(g.modularity(raw, resolution=resolution)) if g.ecount() else 0.0
+    return CommunityResult(membership, round(modularity, 6), method, params,
+                           round(time.perf_counter() - t0, 3), _graph_info(G))
+
+
+def _graph_info(G: nx.Graph) -> dict:
+    return {"nodes": G.number_of_nodes(), **{k: G.graph.get(k) for k in ("since", "until", "as_of", "data_version")}}
+
+
+def _membership(communities) -> Mapping:
+    return communities.membership if isinstance(communities, CommunityResult) else communities
+
+
+def unit_suppliers(G: nx.Graph) -> dict:
+    """unit -> {supplier: {"contracts": n, "amount": sum}} from the contract edges."""
+    out: dict = defaultdict(dict)
+    for u, v, d in _edges(G):
+        if d.get("kind") != "contract":
+            continue
+        s = out[u].setdefault(v, {"contracts": 0, "amount": 0.0})
+        s["contracts"] += 1
+        a = d.get("amount")
+        if isinstance(a, (int, float)) and a == a:
+            s["amount"] += float(a)
+    return out
+
+
+def units_of(G: nx.Graph, official) -> list:
+    """The units an official belongs to (member_of edges, else the ``unit_id`` attribute)."""
+    units = {v for _, v, d in G.out_edges(official, data=True) if d.get("kind") == "member_of"} \
+        if G.is_directed() else set()
+    if not units and G.nodes[official].get("unit_id") in G:
+        units = {G.nodes[official]["unit_id"]}
+    return sorted(units, key=str)
+
+
+def mixed_clusters(G: nx.Graph, communities) -> list[dict]:
+    """Clusters holding an official AND a supplier of the official's own unit.
+
+    ``communities`` is a :class:`CommunityResult` or ``{node: community}``.
+    Each item: ``community``, ``size``, counts of ``n_officials``,
+    ``n_companies``, ``n_people``, ``n_units`` in the cluster; ``officials``
+    and ``suppliers`` involved; ``pairs`` (official_id, supplier_id, unit_id,
+    contracts, amount) and all ``members``. Sorted by number of pairs, then
+    community number.
+    """
+    membership = _membership(communities)
+    suppliers = unit_suppliers(G)
+    pairs_by: dict = defaultdict(list)
+    for o, d in G.nodes(data=True):
+        if d.get("kind") != "official" or o not in membership:
+            continue
+        c = membership[o]
+        for u in units_of(G, o):
+            for s, stats in suppliers.get(u, {}).items():
+                if s != o and membership.get(s) == c:
+                    pairs_by[c].append({"official_id": o, "supplier_id": s, "unit_id": u, **stats})
+    if not pairs_by:
+        return []
+    members: dict = defaultdict(list)
+    for n, c in membership.items():
+        if c in pairs_by:
+            members[c].append(n)
+    out = []
+    for c, pairs in pairs_by.items():
+        ms = sorted(members[c], key=str)
+        kinds = defaultdict(int)
+        for n in ms:
+            kinds[G.nodes[n].get("kind")] += 1
+        pairs.sort(key=lambda p: (str(p["official_id"]), str(p["supplier_id"]), str(p["unit_id"])))
+        out.append({
+            "community": c, "size": len(ms),
+            "n_officials": kinds["official"], "n_companies": kinds["company"],
+            "n_people": kinds["person"], "n_units": kinds["unit"], "n_pairs": len(pairs),
+            "officials": sorted({p["official_id"] for p in pairs}, key=str),
+            "suppliers": sorted({p["supplier_id"] for p in pairs}, key=str),
+            "pairs": pairs, "members": ms,
+        })
+    out.sort(key=lambda x: (-x["n_pairs"], x["community"]))
+    return out
+
+
+# ---------------------------------------------------------------- store
+
+def store_run(db, result: CommunityResult, params: dict | None = None, settings: dict | None = None) -> int:
+    """Write the partition as one run (table ``communities``: run_id, node_id, community); return its id."""
+    settings = settings or settings_mod.defaults()
+    if TABLE not in db.table_names():
+        db[TABLE].create({"run_id": int, "node_id": str, "community": int})
+        db[TABLE].create_index(["run_id", "community"])
+        db[TABLE].create_index(["node_id"])
+    g = result.graph
+    run_params = {**result.params, "modularity": result.modularity, "communities": len(result.sizes),
+                  "graph": g, **(params or {})}
+    run_id = store.start_run(db, "communities", run_params, settings_mod.fingerprint(settings),
+                             as_of=g.get("as_of"), since=g.get("since"), until=g.get("until"))
+    with db.conn:
+        db.conn.executemany(f"insert into [{TABLE}] (run_id, node_id, community) values (?, ?, ?)",
+                            ((run_id, str(n), c) for n, c in sorted(result.membership.items(),
+                                                                    key=lambda kv: (kv[1], str(kv[0])))))
+    store.finish_run(db, run_id, result.seconds)
+    return run_id
+
+
+def load(db, run_id: int | None = None) -> dict:
+    """``{node: community}`` of run ``run_id`` (default the latest communities run)."""
+    if TABLE not in db.table_names():
+        raise NotFound("no communities stored yet (run `graphrisk communities`)")
+    if run_id is None:
+        row = next(db.query("select max(id) id from runs where kind = 'communities'"), None)
+        run_id = row and row["id"]
+        if run_id is None:
+            raise NotFound("no communities stored yet (run `graphrisk communities`)")
+    rows = db.conn.execute(f"select node_id, community from [{TABLE}] where run_id = ?", [run_id]).fetchall()
+    if not rows:
+        raise NotFound(f"no communities run with id {run_id}")
+    return dict(rows)
+
+
+__all__ = ["CommunityResult", "detect", "mixed_clusters", "store_run", "load", "unit_suppliers", "units_of"]

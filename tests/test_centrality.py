@@ -1,0 +1,252 @@
+"""Centrality measures on hand-checkable graphs, sampling with its error statement, stored runs, CLI shape."""
+from __future__ import annotations
+
+import json
+
+import networkx as nx
+import pytest
+from click.testing import CliRunner
+
+from graphrisk import settings as settings_mod
+from graphrisk.analysis import centrality as cmod
+from graphrisk.cli import cli
+from graphrisk.graph import build_graph
+
+
+def _graph(nodes: dict, edges: list) -> nx.MultiDiGraph:
+    G = nx.MultiDiGraph(data_version="test")
+    for n, kind in nodes.items():
+        G.add_node(n, kind=kind, name=f"name-{n}")
+    for i, (u, v, kind, *rest) in enumerate(edges):
+        G.add_edge(u, v, key=f"{kind}:{i}", kind=kind, record_id=rest[1] if len(rest) > 1 else f"R{i}",
+                   amount=rest[0] if rest else None)
+    return G
+
+
+@pytest.fixture
+def star():
+    """Official O tied to four companies by gifts and approvals, nothing else."""
+    return _graph({"O": "official", "C1": "company", "C2": "company", "C3": "company", "C4": "company"},
+                  [("C1", "O", "gift", 100.0), ("C2", "O", "gift", 50.0), ("O", "C3", "approved", 1000.0),
+                   ("O", "C4", "contact")])
+
+
+@pytest.fixture
+def bridge():
+    """Two company cliques A and B; official O is tied to A1 and B1 only: the sole bridge."""
+    nodes = {"O": "official", **{f"A{i}": "company" for i in (1, 2, 3)}, **{f"B{i}": "company" for i in (1, 2, 3)}}
+    edges = [(a, b, "associate") for a, b in [("A1", "A2"), ("A1", "A3"), ("A2", "A3"),
+                                              ("B1", "B2"), ("B1", "B3"), ("B2", "B3")]]
+    edges += [("A1", "O", "gift", 10.0), ("O", "B1", "approved", 99.0)]
+    return _graph(nodes, edges)
+
+
+def test_star_measures(star):
+    res = cmod.compute(star)
+    assert res["degree"] == {"O": 4, "C1": 1, "C2": 1, "C3": 1, "C4": 1}
+    assert res["betweenness"]["O"] == pytest.approx(1.0)  # all 6 leaf pairs go through O; normalised by 6
+    assert all(res["betweenness"][c] == 0 for c in ("C1", "C2", "C3", "C4"))
+    assert res["closeness"]["O"] == pytest.approx(1.0)
+    assert res["closeness"]["C1"] == pytest.approx(4 / 7)  # 4 reachable, distances 1+2+2+2
+    assert res["eigenvector"]["O"] == pytest.approx(1.0)
+    assert res["eigenvector"]["C1"] == pytest.approx(0.5)  # eigenvalue 2
+    assert sum(res["pagerank"].values()) == pytest.approx(1.0)
+    assert max(res["pagerank"], key=res["pagerank"].get) == "O"
+    assert res["brokerage"] == {"O": 4.0}  # no two companies are otherwise connected
+    assert res.details["brokerage"]["O"]["pairs"] == 6
+    assert res.info["betweenness"]["method"] == "exact" and "betweenness" not in res.notes
+
+
+def test_star_ties_ranked_by_id(star):
+    r = cmod.compute(star, ["degree"]).ranked("degree")
+    assert r == [("O", 4, 1), ("C1", 1, 2), ("C2", 1, 3), ("C3", 1, 4), ("C4", 1, 5)]
+
+
+def test_bridge_betweenness_and_brokerage(bridge):
+    res = cmod.compute(bridge, ["betweenness", "brokerage"])
+    # n = 7: normalisation (6*5)/2 = 15; O is on all 3*3 A-B shortest paths
+    assert res["betweenness"]["O"] == pytest.approx(9 / 15)
+    assert res["betweenness"]["A1"] == pytest.approx(8 / 15)  # A2, A3 to O, B1, B2, B3
+    assert res["betweenness"]["A2"] == 0
+    assert res["brokerage"]["O"] == 2
+    d = res.details["brokerage"]["O"]
+    assert d == {"companies": 2, "pairs": 1, "adjacent_companies": 2, "brokered": ["A1", "B1"]}
+
+
+def test_brokerage_zero_when_otherwise_connected(bridge):
+    G = bridge.copy()
+    G.add_node("U", kind="unit")
+    G.add_edge("U", "A1", kind="contract", amount=5.0)
+    G.add_edge("U", "B1", kind="contract", amount=5.0)  # A1 - U - B1: a path of length 2 without O
+    assert cmod.brokerage(G) == {"O": 0}
+    G2 = bridge.copy()
+    G2.add_edge("A1", "O", kind="contact")
+    G2.add_edge("O", "A2", kind="contact")  # A2 is tied to A1 directly: only pairs with B1 are brokered
+    d = cmod.brokerage_detail(G2)["O"]
+    assert (d["companies"], d["pairs"]) == (3, 2)
+
+
+def test_weighted_degree_and_counts_by_kind():
+    G = _graph({"O": "official", "C1": "company", "C2": "company", "U": "unit"},
+               [("C1", "O", "gift", 100.0, "G1"), ("U", "C2", "contract", 2000.0, "HT1"),
+                ("O", "C2", "approved", 2000.0, "HT1"), ("O", "U", "member_of"), ("C1", "O", "contact")])
+    w = cmod.weighted_degree(G)
+    assert w == {"O": 2100.0, "C1": 100.0, "C2": 2000.0, "U": 2000.0}  # the contract counts once for C2
+    assert cmod.weighted_degree(G, kinds=["gift"])["O"] == 100.0
+    by = cmod.degree_by_kind(G)
+    assert by["O"]["gift"] == {"count": 1, "amount": 100.0}
+    assert by["O"]["contact"]["count"] == 1 and by["O"]["member_of"]["count"] == 1
+    assert by["C2"]["contract"]["amount"] == 2000.0
+
+
+def test_igraph_and_networkx_agree(bridge):
+    ig_res = cmod.compute(bridge)
+    nx_res = cmod.compute(bridge, backend="networkx")
+    for m in cmod.MEASURES:
+        for n, v in ig_res[m].items():
+            assert nx_res[m][n] == pytest.approx(v, abs=1e-6), (m, n)
+
+
+def test_input_not_mutated_and_deterministic(bridge):
+    before = bridge.copy()
+    a = cmod.compute(bridge)
+    b = cmod.compute(bridge)
+    assert nx.utils.graphs_equal(bridge, before)
+    for m in cmod.MEASURES:
+        assert a.ranked(m) == b.ranked(m)
+
+
+def _sampling_settings(**over):
+    return settings_mod.load(overrides={"centrality": {"exact_betweenness_max_nodes": 10, "betweenness_samples": 8,
+                                                       "error_check_nodes": 40, **over}})
+
+
+def _big():
+    H = nx.connected_watts_strogatz_graph(60, 4, 0.2, seed=3)
+    G = nx.MultiDiGraph()
+    for n in H:
+        G.add_node(f"N{n:03d}", kind="official" if n % 5 == 0 else "company")
+    for u, v in H.edges():
+        G.add_edge(f"N{u:03d}", f"N{v:03d}", kind="associate")
+    return G
+
+
+def test_sampled_betweenness_states_its_error():
+    G = _big()
+    res = cmod.compute(G, ["betweenness"], settings=_sampling_settings())
+    info = res.info["betweenness"]
+    assert info["method"] == "sampled" and info["pivots"] == 8 and info["nodes"] == 60
+    err = info["error"]
+    assert set(err) >= {"spearman_top", "overlap_top", "max_abs_error", "median_rel_error_top", "check_nodes"}
+    assert err["check_nodes"] == 40
+    note = res.notes["betweenness"]
+    assert "sampled from 8 pivots" in note and "rank correlation" in note and "max absolute error" in note
+    again = cmod.compute(G, ["betweenness"], settings=_sampling_settings())
+    assert again.ranked("betweenness") == res.ranked("betweenness") and again.notes == res.notes
+
+
+def test_sampling_with_every_node_as_pivot_is_exact():
+    G = _big()
+    exact = cmod.betweenness(G)
+    full = cmod.betweenness(G, settings=_sampling_settings(betweenness_samples=60))
+    assert all(full[n] == pytest.approx(exact[n]) for n in G)
+
+
+def test_parallel_sampling_matches_serial(monkeypatch):
+    G = _big()
+    serial = cmod.betweenness(G, settings=_sampling_settings(workers=1))
+    monkeypatch.setattr(cmod, "PARALLEL_MIN_NODES", 0)
+    par = cmod.betweenness(G, settings=_sampling_settings(workers=2))
+    assert all(par[n] == pytest.approx(serial[n]) for n in G)
+
+
+def test_sampled_closeness_close_to_exact():
+    G = _big()
+    exact = cmod.closeness(G)
+    cfg = settings_mod.load(overrides={"centrality": {"exact_closeness_max_nodes": 10, "closeness_samples": 30}})
+    res = cmod.compute(G, ["closeness"], settings=cfg)
+    assert res.info["closeness"]["method"] == "sampled" and "pivots" in res.notes["closeness"]
+    assert all(res["closeness"][n] == pytest.approx(exact[n], rel=0.2) for n in G)
+
+
+def test_kind_filter_and_unknown_names(bridge):
+    res = cmod.compute(bridge, ["degree", "pagerank"], kind="company")
+    assert set(res["degree"]) == {"A1", "A2", "A3", "B1", "B2", "B3"}
+    assert [r for _, _, r in res.ranked("pagerank")] == list(range(1, 7))
+    from graphrisk.errors import GraphRiskError
+    with pytest.raises(GraphRiskError):
+        cmod.compute(bridge, ["nonsense"])
+    with pytest.raises(GraphRiskError):
+        cmod.compute(bridge, kind="alien")
+
+
+def test_store_run_latest_compare(loaded_db):
+    G = build_graph(loaded_db)
+    cfg = settings_mod.load()
+    res = cmod.compute(G, "all", kind="official", settings=cfg)
+    run1 = cmod.store_run(loaded_db, res, params={"note": "first"}, settings=cfg)
+    run = next(loaded_db.query("select * from runs where id = ?", [run1]))
+    assert run["kind"] == "centrality"
+    params = json.loads(run["params"])
+    assert params["measures"] == list(cmod.MEASURES) and params["kind"] == "official" and params["note"] == "first"
+    assert params["info"]["betweenness"]["method"] == "exact"
+    assert json.loads(run["settings"])["centrality"]["seed"] == cfg["centrality"]["seed"]
+    rows = list(loaded_db.query("select * from centrality where run_id = ? and measure = 'pagerank' order by rank",
+                                [run1]))
+    assert [r["node_id"] for r in rows] == [n for n, _, _ in res.ranked("pagerank")]
+    assert {r["node_id"] for r in rows} == {"O1", "O2", "O3"}
+    assert cmod.latest(loaded_db, "pagerank") == pytest.approx(res["pagerank"])
+    wd = {r["node_id"]: r["value"] for r in loaded_db.query(
+        "select * from centrality where run_id = ? and measure = 'weighted_degree.gift'", [run1])}
+    assert wd["O1"] == 20000.0
+
+    G2 = build_graph(loaded_db, until="2026-03-31")  # before the contracts: less around O1
+    res2 = cmod.compute(G2, "all", kind="official", settings=cfg)
+    run2 = cmod.store_run(loaded_db, res2, settings=cfg)
+    assert cmod.latest(loaded_db, "weighted_degree", as_of="2026-04-30") == pytest.approx(res2["weighted_degree"])
+    assert cmod.latest(loaded_db, "weighted_degree", as_of="2020-01-01") == {}
+    movers = cmod.compare(loaded_db, run2, run1, "weighted_degree")
+    assert movers[0]["node_id"] == "O1" and movers[0]["change"] == pytest.approx(2_400_000.0)
+    assert set(movers[0]) == {"node_id", "before", "after", "change", "rank_before", "rank_after"}
+    assert [m["change"] for m in movers] == sorted((m["change"] for m in movers), reverse=True)
+
+
+def _db_path(loaded_db) -> str:
+    return next(loaded_db.query("pragma database_list"))["file"]
+
+
+def test_cli_json_shape(loaded_db):
+    out = CliRunner().invoke(cli, ["centrality", "--db", _db_path(loaded_db), "--measure", "pagerank",
+                                   "--kind", "official", "--top", "2", "--format", "json"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.stdout)
+    assert len(data) == 2
+    for row in data:
+        assert list(row) == ["measure", "rank", "node_id", "name", "kind", "unit_id", "unit", "value"]
+        assert row["measure"] == "pagerank" and row["kind"] == "official" and row["unit"]
+    assert [r["rank"] for r in data] == [1, 2]
+    assert next(loaded_db.query("select count(*) n from runs where kind = 'centrality'"))["n"] == 1
+
+
+def test_cli_table_csv_and_sampling_note(loaded_db, tmp_path):
+    cfg = tmp_path / "s.toml"
+    cfg.write_text("[centrality]\nexact_betweenness_max_nodes = 5\nbetweenness_samples = 4\n"
+                   "error_check_nodes = 12\n", encoding="utf-8")
+    r = CliRunner().invoke(cli, ["centrality", "--db", _db_path(loaded_db), "--measure", "betweenness",
+                                 "--config", str(cfg), "--no-store"])
+    assert r.exit_code == 0, r.output
+    assert "note: betweenness sampled from 4 pivots" in r.output
+    r = CliRunner().invoke(cli, ["centrality", "--db", _db_path(loaded_db), "--measure", "brokerage",
+                                 "--format", "csv", "--no-store"])
+    assert r.exit_code == 0, r.output
+    lines = r.stdout.strip().splitlines()
+    assert lines[0] == "measure,rank,node_id,name,kind,unit_id,unit,value"
+    assert lines[1].startswith("brokerage,1,O1,")
+    r = CliRunner().invoke(cli, ["centrality", "--db", _db_path(loaded_db), "--since", "not-a-date"])
+    assert r.exit_code != 0 and "not a date" in r.output
+
+
+def test_cli_help_ends_with_example():
+    for cmd in ("centrality", "communities"):
+        r = CliRunner().invoke(cli, [cmd, "--help"])
+        assert r.exit_code == 0 and "Example:" in r.output and "graphrisk " + cmd in r.output

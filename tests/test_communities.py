@@ -1,0 +1,119 @@
+"""Communities: deterministic partitions, numbering, storage, mixed clusters, CLI shape."""
+from __future__ import annotations
+
+import json
+
+import networkx as nx
+import pytest
+from click.testing import CliRunner
+
+from graphrisk import settings as settings_mod
+from graphrisk.analysis import communities as cm
+from graphrisk.cli import cli
+from graphrisk.errors import GraphRiskError, NotFound
+from graphrisk.graph import build_graph
+
+
+def _world() -> nx.MultiDiGraph:
+    """Two groups held together by private ties, joined by one contact.
+
+    Group 1: official O1 (unit U1), person P1, companies C1, C2; C1 won a
+    contract from U1 (O1's own unit): a mixed cluster. Group 2: official O2
+    (unit U2), person P2, company C3 and C4; C3 won a contract from U1, not
+    from U2: no mixed pair there.
+    """
+    G = nx.MultiDiGraph(data_version="test")
+    for n, k in [("U1", "unit"), ("U2", "unit"), ("O1", "official"), ("O2", "official"), ("P1", "person"),
+                 ("P2", "person"), ("C1", "company"), ("C2", "company"), ("C3", "company"), ("C4", "company")]:
+        G.add_node(n, kind=k, name=f"name-{n}")
+    G.nodes["O1"]["unit_id"] = "U1"
+    G.nodes["O2"]["unit_id"] = "U2"
+    G.add_edge("O1", "U1", kind="member_of")
+    G.add_edge("O2", "U2", kind="member_of")
+    G.add_edge("U1", "C1", kind="contract", amount=1000.0, record_id="HT1")
+    G.add_edge("U1", "C1", kind="contract", amount=500.0, record_id="HT2")
+    G.add_edge("O1", "C1", kind="approved", amount=1000.0, record_id="HT1")
+    G.add_edge("U1", "C3", kind="contract", amount=700.0, record_id="HT3")
+    for a, b, k in [("P1", "O1", "gift"), ("P1", "C1", "legal_representative"), ("C2", "O1", "gift"),
+                    ("P1", "C2", "shareholder"), ("C1", "C2", "associate"), ("O1", "P1", "contact"),
+                    ("P2", "O2", "gift"), ("P2", "C3", "director"), ("C3", "O2", "gift"), ("C4", "O2", "gift"),
+                    ("P2", "C4", "shareholder"), ("C3", "C4", "associate"),
+                    ("C2", "C4", "contact")]:
+        G.add_edge(a, b, kind=k)
+    return G
+
+
+def test_detect_deterministic_and_numbered():
+    G = _world()
+    a = cm.detect(G)
+    b = cm.detect(G)
+    assert a.membership == b.membership and a.modularity == b.modularity
+    m = a.membership
+    assert m["O1"] == m["P1"] == m["C1"] == m["C2"]
+    assert m["O2"] == m["P2"] == m["C3"] == m["C4"]
+    assert m["O1"] != m["O2"]
+    # units have no private tie: singletons, numbered after the two groups of 4
+    assert m["U1"] not in (m["O1"], m["O2"]) and m["U1"] != m["U2"]
+    assert a.sizes == [4, 4, 1, 1]
+    assert m["C1"] == 0  # equal sizes: the cluster with the smallest member id first
+    assert a.modularity > 0.3
+    louvain = cm.detect(G, method="louvain")
+    assert louvain.membership == cm.detect(G, method="louvain").membership
+    with pytest.raises(GraphRiskError):
+        cm.detect(G, method="nope")
+
+
+def test_mixed_clusters_found():
+    G = _world()
+    res = cm.detect(G)
+    mixed = cm.mixed_clusters(G, res)
+    assert len(mixed) == 1
+    c = mixed[0]
+    assert c["community"] == res.membership["O1"]
+    assert c["officials"] == ["O1"] and c["suppliers"] == ["C1"]
+    assert c["pairs"] == [{"official_id": "O1", "supplier_id": "C1", "unit_id": "U1", "contracts": 2,
+                           "amount": 1500.0}]
+    assert (c["size"], c["n_officials"], c["n_companies"], c["n_people"], c["n_pairs"]) == (4, 1, 2, 1, 1)
+    assert c["members"] == ["C1", "C2", "O1", "P1"]
+    # the same on a plain {node: community} mapping
+    assert cm.mixed_clusters(G, dict(res.membership)) == mixed
+
+
+def test_every_tie_setting_groups_by_unit():
+    G = _world()
+    cfg = settings_mod.load(overrides={"communities": {"exclude_kinds": []}})
+    res = cm.detect(G, cfg)
+    assert res.params["exclude_kinds"] == []
+    assert res.membership["U1"] == res.membership["O1"]
+
+
+def test_store_and_load(loaded_db):
+    G = build_graph(loaded_db)
+    cfg = settings_mod.load()
+    res = cm.detect(G, cfg)
+    run_id = cm.store_run(loaded_db, res, params={"min_size": 2}, settings=cfg)
+    run = next(loaded_db.query("select * from runs where id = ?", [run_id]))
+    assert run["kind"] == "communities"
+    params = json.loads(run["params"])
+    assert params["method"] == "leiden" and params["seed"] == 42 and params["min_size"] == 2
+    assert cm.load(loaded_db) == {str(k): v for k, v in res.membership.items()}
+    assert cm.load(loaded_db, run_id) == cm.load(loaded_db)
+    with pytest.raises(NotFound):
+        cm.load(loaded_db, run_id + 99)
+
+
+def test_cli_json(loaded_db):
+    path = next(loaded_db.query("pragma database_list"))["file"]
+    r = CliRunner().invoke(cli, ["communities", "--db", path, "--format", "json", "--min-size", "2"])
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    assert set(data) == {"run_id", "method", "params", "modularity", "n_communities", "n_listed", "min_size",
+                         "sizes", "mixed_clusters"}
+    assert data["min_size"] == 2 and all(s >= 2 for s in data["sizes"])
+    for c in data["mixed_clusters"]:
+        assert {"community", "size", "officials", "suppliers", "pairs", "members", "n_pairs"} <= set(c)
+    # O1 (U1) and its supplier C1 are tied privately (gift from C1's legal representative, sponsored trip)
+    assert any(p["official_id"] == "O1" and p["supplier_id"] == "C1"
+               for c in data["mixed_clusters"] for p in c["pairs"])
+    r = CliRunner().invoke(cli, ["communities", "--db", path, "--no-store"])
+    assert r.exit_code == 0 and "mix officials" in r.output
