@@ -71,9 +71,86 @@ def _analysis(db, settings, out: Path, results: dict, say) -> None:
                                                  title="priority-attention officials (red and orange)")
 
 
+def _resolution(db, settings, out: Path, results: dict, say) -> None:
+    from .commands.entities import unresolved
+    from .resolve.merge import canonical_map, duplicates
+
+    t0 = time.perf_counter()
+    pairs = duplicates(db, "company", settings=settings)
+    people = duplicates(db, "person", settings=settings)
+    auto = sum(1 for p in pairs + people if p["auto"])
+    say(f"[bold]3. entity resolution[/] ({time.perf_counter() - t0:.1f} s): {len(pairs)} candidate company pair(s), "
+        f"{len(people)} candidate person pair(s) for review ({auto} above the link score), "
+        f"{len(canonical_map(db))} merge(s) in force, {len(unresolved(db))} unresolved name reference(s); "
+        f"review with `graphrisk entities duplicates`")
+
+
+def _centrality(db, settings, out: Path, results: dict, say) -> None:
+    from .analysis import centrality, communities
+
+    ev = results["evaluation"]
+    t0 = time.perf_counter()
+    res = centrality.compute(ev.G, "all", kind="official", settings=settings)
+    run_id = centrality.store_run(db, res, {"demo": True}, settings)
+    parts = communities.detect(ev.G, settings)
+    communities.store_run(db, parts, {"demo": True}, settings)
+    mixed = communities.mixed_clusters(ev.G, parts)
+    say(f"[bold]5. centrality and communities[/] ({time.perf_counter() - t0:.1f} s, run {run_id}): "
+        f"{len(set(parts.membership.values()))} communities, {len(mixed)} mixing officials with suppliers of "
+        f"their own unit")
+    for measure in ("brokerage", "pagerank"):
+        top = ", ".join(f"{escape(str(ev.G.nodes[n].get('name')))} ({n}) {v:.3g}" for n, v, _ in res.top(measure, 3))
+        say(f"   top {measure}: {top}")
+    for note in res.notes.values():
+        say(f"   {escape(note)}")
+
+
+def _maps(db, settings, out: Path, results: dict, say) -> None:
+    from .render.maps import official_map, overview_map
+
+    ev = results["evaluation"]
+    levels = {f.official_id: f.level for f in ev.flags}
+    scores = {f.official_id: f.score for f in ev.flags}
+    maps_dir = out / "maps"
+    maps_dir.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    red = [f for f in ev.flags if f.level == "red"]
+    written = []
+    for f in red:
+        mine = [p for p in ev.paths if p.official_id == f.official_id]
+        path = maps_dir / f"official-{f.official_id}.html"
+        official_map(ev.G, f.official_id, paths=mine, levels=levels, scores=scores, settings=settings).write(path)
+        written.append(path)
+    overview = maps_dir / "overview.html"
+    overview_map(ev.G, levels, min_level="orange", paths=ev.paths, scores=scores, settings=settings).write(overview)
+    say(f"[bold]6. maps[/] ({time.perf_counter() - t0:.1f} s): {len(written)} red official(s) and an overview "
+        f"in {escape(str(maps_dir))}")
+    for f in red:
+        mine = [p for p in ev.paths if p.official_id == f.official_id]
+        if mine:
+            say(f"   {escape(f.name)} ({f.official_id}): " + " | ".join(escape(p.explanation) for p in mine[:2]))
+    results.setdefault("written", []).extend([("overview map", overview),
+                                              (f"maps of {len(written)} red officials", maps_dir)])
+
+
+def _report(db, settings, out: Path, results: dict, say) -> None:
+    from .report import latest_data_week, make_report
+
+    period = latest_data_week(db)
+    t0 = time.perf_counter()
+    rep, files = make_report(db, period, settings, out / "reports" / period.label)
+    index = next(p for p in files if p.name == "index.html")
+    att = rep.data["attention"]
+    say(f"[bold]7. weekly report[/] for {period.label} ({period.since} to {period.until}, "
+        f"{time.perf_counter() - t0:.1f} s): {len(att['new'])} new, {len(att['escalated'])} escalated, "
+        f"{len(att['new_evidence'])} with new evidence; {len(rep.data['paths']['new'])} new conflict path(s); "
+        f"{len(rep.maps)} map(s)")
+    results.setdefault("written", []).append(("weekly report", index))
+
+
 def _final_table(db, settings, out, results, say) -> None:
     say("")
     results.pop("print_flags", lambda: None)()
 
 
-STEPS = [_analysis, _final_table]
+STEPS = [_resolution, _analysis, _centrality, _maps, _report, _final_table]

@@ -1,0 +1,434 @@
+"""The weekly exposure report as data: one plain, JSON-ready dict (``Report.data``), rendered by the writers.
+
+What the report counts
+----------------------
+- **Received** means *dated in the period*: records whose own date (contact,
+  gift and contract date, trip start date, tie start date) falls between
+  ``since`` and ``until``. That is what the registers say happened in the
+  week, whatever day they were loaded. The batch view is a second figure:
+  the batches (files) loaded during the period (by their finish time, UTC),
+  their rows, and how many of their records are dated before the period
+  (late arrivals).
+- **Levels** now are those as of ``until``; the previous levels are those as
+  of the previous period's end (``since`` - 1 day), each from a stored run
+  made with that ``as_of`` on the same data and settings, or from replaying
+  the analysis with that ``as_of``; never the store's latest run.
+- **Priority attention** (``[report] attention_level``, default orange):
+  officials *new* (no level before), *escalated* (level rose) or
+  *de-escalated* (level fell) when either level is at or above the attention
+  level; and officials at or above it whose level did not change but who
+  have a finding with a record dated in the period (*new evidence*).
+- **New conflict paths** are the paths as of ``until`` whose latest record
+  is dated in the period.
+- **Exposure by unit**: officials flagged (yellow or above) per unit, and
+  the contracts their findings and paths cite (distinct, summed per
+  currency).
+- **Movers**: officials whose PageRank or brokerage rose most between the
+  two dates.
+- **Trend**: officials per level as of each of the last ``trend_weeks`` week
+  ends (stored runs reused; missing ones evaluated and stored).
+
+Nothing here reads the clock: the same store, settings and period give the
+same dict. Timings and cache use go to ``Report.meta``.
+"""
+from __future__ import annotations
+
+import re
+import time
+from datetime import date
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from .. import store
+from ..findings import LEVEL_RANK, LEVELS
+from .period import Period, utc_date, week_ends, iso_week_label
+from .snapshots import Snapshot, Snapshots
+
+FORMAT_VERSION = 1
+FLAGGED = ("red", "orange", "yellow")
+
+# kind -> (id column, date column, amount column, from column, to column)
+RECORD_TABLES = {
+    "contracts": ("contract_id", "date", "amount", "unit_id", "supplier_id"),
+    "gifts": ("gift_id", "date", "value", "giver_id", "recipient_id"),
+    "trips": ("trip_id", "start_date", "cost", "sponsor_id", "official_id"),
+    "contacts": ("contact_id", "date", None, "official_id", "counterpart_id"),
+    "relations": ("relation_id", "start_date", None, "from_id", "to_id"),
+}
+
+
+@dataclass
+class Report:
+    data: dict
+    meta: dict
+    period: Period
+    current: Snapshot
+    previous: Snapshot
+    settings: dict
+    maps: list[dict] = field(default_factory=list)  # [{official_id, file}] to write beside the report
+
+
+def report_settings(settings: dict) -> dict:
+    return dict(settings.get("report", {}))
+
+
+def map_file(official_id: str) -> str:
+    """Relative path of an official's map beside the report (a safe file name whatever the id)."""
+    safe = re.sub(r"[^A-Za-z0-9_.-]", "_", str(official_id)).strip(".") or "official"
+    if safe != str(official_id):
+        import hashlib
+
+        safe += "-" + hashlib.sha1(str(official_id).encode("utf-8")).hexdigest()[:8]
+    return f"maps/{safe}.html"
+
+
+def _in(d: str | None, period: Period) -> bool:
+    return bool(d) and period.since <= str(d)[:10] <= period.until
+
+
+def _level_counts(flags: list[dict], total: int) -> dict[str, int]:
+    c = Counter(f["level"] for f in flags)
+    out = {lvl: c.get(lvl, 0) for lvl in FLAGGED}
+    out["green"] = max(total - sum(out.values()), 0)
+    return out
+
+
+class Names:
+    """Names (and officials' units) of entity ids, read from the store on demand, so the report needs no graph."""
+
+    TABLES = (("officials", "official_id", "unit_id"), ("units", "unit_id", None),
+              ("people", "person_id", None), ("companies", "company_id", None))
+
+    def __init__(self, db):
+        self.db = db
+        self._info: dict = {}
+
+    def load(self, ids) -> None:
+        want = sorted({str(i) for i in ids if i is not None and str(i) not in self._info})
+        for table, pk, unit in self.TABLES:
+            left = [i for i in want if i not in self._info]
+            if not left:
+                break
+            ucol = f", [{unit}] as unit_id" if unit else ", null as unit_id"
+            for chunk in store.chunks(left, 500):
+                marks = ",".join("?" * len(chunk))
+                for r in self.db.query(f"select [{pk}] as id, name{ucol} from [{table}] where [{pk}] in ({marks})",
+                                       chunk):
+                    self._info[r["id"]] = (table, str(r["name"] or r["id"]), r["unit_id"])
+        for i in want:
+            self._info.setdefault(i, None)
+
+    def get(self, n) -> tuple | None:
+        if n is None:
+            return None
+        if str(n) not in self._info:
+            self.load([n])
+        return self._info[str(n)]
+
+    def name(self, n) -> str | None:
+        info = self.get(n)
+        return info[1] if info else None
+
+    def is_official(self, n) -> bool:
+        info = self.get(n)
+        return bool(info) and info[0] == "officials"
+
+    def unit_of(self, n) -> str | None:
+        info = self.get(n)
+        return info[2] if info else None
+
+
+def _name(names: "Names | None", n) -> str | None:
+    return names.name(n) if names is not None else None
+
+
+# ------------------------------------------------------------------ received
+
+def received(db, period: Period) -> dict:
+    by_date = {}
+    for kind, (_, dcol, acol, _, _) in sorted(RECORD_TABLES.items()):
+        row = next(db.query(f"select count(*) n from [{kind}] where [{dcol}] >= ? and [{dcol}] <= ?",
+                            [period.since, period.until]))
+        entry = {"records": row["n"]}
+        if acol:
+            amounts = {}
+            for r in db.query(f"select coalesce(currency, '') cur, sum([{acol}]) s, count([{acol}]) n from [{kind}] "
+                              f"where [{dcol}] >= ? and [{dcol}] <= ? group by cur order by cur",
+                              [period.since, period.until]):
+                if r["n"]:
+                    amounts[r["cur"] or "?"] = round(r["s"] or 0.0, 2)
+            entry["amount"] = amounts
+        by_date[kind] = entry
+    batches = []
+    for b in db.query("select id, kind, file_name, rows, inserted, updated, status, finished_at from batches "
+                      "where status != 'rejected' order by id"):
+        if _in(utc_date(b["finished_at"]), period):
+            batches.append(b)
+    by_kind: dict[str, dict] = {}
+    for b in batches:
+        e = by_kind.setdefault(b["kind"], {"batches": 0, "rows": 0, "inserted": 0, "updated": 0,
+                                           "dated_before_period": 0})
+        e["batches"] += 1
+        for k in ("rows", "inserted", "updated"):
+            e[k] += b[k] or 0
+    for kind, e in by_kind.items():
+        if kind in RECORD_TABLES:
+            ids = [b["id"] for b in batches if b["kind"] == kind]
+            dcol = RECORD_TABLES[kind][1]
+            marks = ",".join("?" * len(ids))
+            row = next(db.query(f"select count(*) n from [{kind}] where _batch in ({marks}) and [{dcol}] < ?",
+                                [*ids, period.since]))
+            e["dated_before_period"] = row["n"]
+    return {"basis": "record_date",
+            "by_record_date": by_date,
+            "total": sum(e["records"] for e in by_date.values()),
+            "by_batch": {"batches": len(batches), "by_kind": dict(sorted(by_kind.items())),
+                         "files": [{"batch": b["id"], "kind": b["kind"], "file_name": b["file_name"],
+                                    "rows": b["rows"], "loaded": utc_date(b["finished_at"])} for b in batches]}}
+
+
+# ------------------------------------------------------------------ records
+
+def lookup_records(db, ids, G: "Names | None" = None) -> dict[str, dict]:
+    """Record id -> {kind, date, amount, currency, from, to, names, source_file, file_name, row, batch}."""
+    want = sorted({str(i) for i in ids if i})
+    files = {r["id"]: (r["path"], r["file_name"]) for r in db.query("select id, path, file_name from batches")}
+    out: dict[str, dict] = {}
+    for kind, (idc, dcol, acol, fcol, tcol) in RECORD_TABLES.items():
+        left = [i for i in want if i not in out]
+        if not left:
+            break
+        cur_col = ", currency" if acol else ", null as currency"
+        amt = f", [{acol}] as amount" if acol else ", null as amount"
+        for chunk in store.chunks(left, 500):
+            marks = ",".join("?" * len(chunk))
+            for r in db.query(f"select [{idc}] as id, [{dcol}] as date{amt}{cur_col}, [{fcol}] as a, [{tcol}] as b, "
+                              f"_batch, _row from [{kind}] where [{idc}] in ({marks})", chunk):
+                path, fname = files.get(r["_batch"], (None, None))
+                out[r["id"]] = {"record_id": r["id"], "kind": kind, "date": r["date"], "amount": r["amount"],
+                                "currency": r["currency"], "from_id": r["a"], "to_id": r["b"],
+                                "from": _name(G, r["a"]) or r["a"], "to": _name(G, r["b"]) or r["b"],
+                                "source_file": path, "file_name": fname, "row": r["_row"], "batch": r["_batch"]}
+    return out
+
+
+# ------------------------------------------------------------------ attention
+
+def _reasons(flag: dict | None, period: Period, records: dict, top: int) -> list[dict]:
+    if not flag:
+        return []
+    out = []
+    for i, r in enumerate(flag.get("reasons", [])):
+        in_period = _in(r.get("latest_date"), period) or any(
+            _in(records.get(e, {}).get("date"), period) for e in r.get("evidence") or [])
+        if i < top or in_period:
+            out.append({**r, "in_period": bool(in_period)})
+    return out
+
+
+def attention(cur: Snapshot, prev: Snapshot, period: Period, level: str, top: int, db, G) -> tuple[dict, dict]:
+    """The attention lists and the records their reasons cite (looked up once)."""
+    floor = LEVEL_RANK[level]
+    a, b = cur.by_official(), prev.by_official()
+    ids = set()
+    for f in list(a.values()) + list(b.values()):
+        if LEVEL_RANK[f["level"]] >= floor:
+            for r in f.get("reasons", []):
+                ids.update(r.get("evidence") or [])
+    records = lookup_records(db, ids, G)
+    out = {"level": level, "new": [], "escalated": [], "de_escalated": [], "new_evidence": []}
+    for oid in sorted(set(a) | set(b)):
+        fa, fb = a.get(oid), b.get(oid)
+        la, lb = (fa or {}).get("level", "green"), (fb or {}).get("level", "green")
+        if max(LEVEL_RANK[la], LEVEL_RANK[lb]) < floor:
+            continue
+        reasons = _reasons(fa or fb, period, records, top)
+        if la == lb:
+            if not any(r["in_period"] for r in _reasons(fa, period, records, 0)):
+                continue
+            section = "new_evidence"
+        elif LEVEL_RANK[la] > LEVEL_RANK[lb]:
+            section = "new" if lb == "green" else "escalated"
+        else:
+            section = "de_escalated"
+        src = fa or fb
+        out[section].append({
+            "official_id": oid, "name": src.get("name") or oid, "unit_id": src.get("unit_id"),
+            "unit": src.get("unit"), "level": la, "previous_level": lb,
+            "score": (fa or {}).get("score", 0.0), "previous_score": (fb or {}).get("score", 0.0),
+            "reasons": reasons, "reasons_total": len((fa or fb).get("reasons", [])),
+            "map": None})
+    for section in ("new", "escalated", "de_escalated", "new_evidence"):
+        out[section].sort(key=lambda e: (-LEVEL_RANK[e["level"]], -e["score"], e["official_id"]))
+    return out, records
+
+
+# ------------------------------------------------------------------ units
+
+def units(cur: Snapshot, prev: Snapshot, db, G) -> list[dict]:
+    cur_paths = defaultdict(list)
+    for p in cur.paths:
+        cur_paths[p["official_id"]].append(p)
+    flagged_prev = Counter(f["unit_id"] for f in prev.flags if f["level"] in FLAGGED)
+    per_unit: dict = defaultdict(lambda: {"levels": Counter(), "contracts": set()})
+    for f in cur.flags:
+        if f["level"] not in FLAGGED:
+            continue
+        u = per_unit[f["unit_id"]]
+        u["levels"][f["level"]] += 1
+        for r in f.get("reasons", []):
+            u["contracts"].update(r.get("evidence") or [])
+        for p in cur_paths.get(f["official_id"], []):
+            u["contracts"].add(p["edges"][-1]["record_id"])
+    all_ids = set().union(*(u["contracts"] for u in per_unit.values())) if per_unit else set()
+    amounts: dict[str, tuple] = {}
+    for chunk in store.chunks(sorted(all_ids), 500):
+        marks = ",".join("?" * len(chunk))
+        for r in db.query(f"select contract_id, amount, currency from contracts where contract_id in ({marks})",
+                          chunk):
+            amounts[r["contract_id"]] = (r["amount"] or 0.0, r["currency"] or "?")
+    rows = []
+    for uid in sorted(set(per_unit) | set(flagged_prev), key=str):
+        u = per_unit.get(uid, {"levels": Counter(), "contracts": set()})
+        money: dict[str, float] = defaultdict(float)
+        n = 0
+        for cid in u["contracts"]:
+            if cid in amounts:
+                n += 1
+                money[amounts[cid][1]] += amounts[cid][0]
+        rows.append({"unit_id": uid, "unit": _name(G, uid) or uid,
+                     "red": u["levels"]["red"], "orange": u["levels"]["orange"], "yellow": u["levels"]["yellow"],
+                     "flagged": sum(u["levels"].values()), "previous_flagged": flagged_prev.get(uid, 0),
+                     "contracts": n, "contract_amount": {k: round(v, 2) for k, v in sorted(money.items())}})
+    rows.sort(key=lambda r: (-r["red"], -r["orange"], -r["flagged"], -sum(r["contract_amount"].values()),
+                             str(r["unit_id"])))
+    return rows
+
+
+# ------------------------------------------------------------------ paths
+
+def new_paths(cur: Snapshot, period: Period, G) -> list[dict]:
+    out = []
+    for p in cur.paths:
+        if _in(p.get("latest_date"), period):
+            out.append({**p, "official_name": _name(G, p["official_id"]) or p["official_id"],
+                        "company_name": _name(G, p["company_id"]) or p["company_id"],
+                        "unit_name": _name(G, p.get("unit_id")),
+                        "node_names": [_name(G, n) or n for n in p["nodes"]]})
+    out.sort(key=lambda p: (-p["score"], p["path_id"]))
+    return out
+
+
+# ------------------------------------------------------------------ the report
+
+def build_report(db, period: Period, settings: dict, *, store_runs: bool | None = None,
+                 snapshots: Snapshots | None = None) -> Report:
+    """Compute everything the report shows; see the module docstring for the definitions."""
+    cfg = report_settings(settings)
+    t0 = time.perf_counter()
+    timings: dict[str, float] = {}
+
+    def lap(name: str, since: float) -> float:
+        now = time.perf_counter()
+        timings[name] = round(now - since, 3)
+        return now
+
+    store_runs = cfg.get("store_runs", True) if store_runs is None else store_runs
+    snaps = snapshots or Snapshots(db, settings, store_runs=store_runs, label=f"report {period.label}")
+    snaps.latest = period.until
+    prev_period = period.previous()
+    t = time.perf_counter()
+    cur = snaps.get(period.until)
+    prev = snaps.get(prev_period.until)
+    G = Names(db)
+    t = lap("evaluations", t)
+
+    total_officials = db["officials"].count
+    levels_now = _level_counts(cur.flags, total_officials)
+    levels_before = _level_counts(prev.flags, total_officials)
+    rec = received(db, period)
+    t = lap("received", t)
+
+    att, records = attention(cur, prev, period, cfg.get("attention_level", "orange"), int(cfg.get("top_reasons", 3)),
+                             db, G)
+    paths = new_paths(cur, period, G)
+    unit_rows = units(cur, prev, db, G)
+    t = lap("attention_paths_units", t)
+
+    mv = {}
+    if cfg.get("movers", True):
+        from .movers import centrality_run, movers
+
+        before, bp, bc = centrality_run(db, prev_period.until, settings, snaps.graph, store_runs)
+        after, ap, ac = centrality_run(db, period.until, settings, snaps.graph, store_runs)
+        names = {}
+        cand = sorted(set(before.get("pagerank", {})) | set(after.get("pagerank", {}))
+                      | set(before.get("brokerage", {})) | set(after.get("brokerage", {})), key=str)
+        G.load(cand)
+        G.load({G.unit_of(o) for o in cand})
+        for o in cand:
+            u = G.unit_of(o)
+            names[o] = (G.name(o) or o, u, G.name(u))
+        mv = movers(before, bp, after, ap, names, int(cfg.get("top_movers", 10)))
+        snaps.log.append({"centrality": [prev_period.until, period.until], "cached": [bc, ac]})
+    t = lap("movers", t)
+
+    trend = []
+    for d in week_ends(period.until, int(cfg.get("trend_weeks", 12))):
+        s = snaps.get(d)
+        c = _level_counts(s.flags, total_officials)
+        trend.append({"as_of": d, "week": iso_week_label(date.fromisoformat(d)),
+                      **{lvl: c[lvl] for lvl in FLAGGED}, "flagged": sum(c[lvl] for lvl in FLAGGED)})
+    t = lap("trend", t)
+
+    # maps: every official listed in the attention sections, then the red ones, up to max_maps
+    listed = [e for s in ("new", "escalated", "de_escalated", "new_evidence") for e in att[s]]
+    want = [e["official_id"] for e in listed]
+    want += [f["official_id"] for f in sorted(cur.flags, key=lambda f: (-f["score"], f["official_id"]))
+             if LEVEL_RANK[f["level"]] >= LEVEL_RANK[cfg.get("map_level", "red")]]
+    maps, seen = [], set()
+    for oid in want:
+        if oid in seen or not G.is_official(oid) or len(maps) >= int(cfg.get("max_maps", 40)):
+            continue
+        seen.add(oid)
+        maps.append({"official_id": oid, "file": map_file(oid)})
+    files = {m["official_id"]: m["file"] for m in maps}
+    for e in listed:
+        e["map"] = files.get(e["official_id"])
+
+    cited = set()
+    for e in listed:
+        for r in e["reasons"]:
+            cited.update(r.get("evidence") or [])
+    for p in paths:
+        cited.update(edge["record_id"] for edge in p["edges"])
+    missing = cited - set(records)
+    if missing:
+        records.update(lookup_records(db, missing, G))
+    appendix = sorted((records[i] for i in cited if i in records), key=lambda r: (r["kind"], r["record_id"]))
+    t = lap("appendix", t)
+
+    changes = {lvl: levels_now[lvl] - levels_before[lvl] for lvl in LEVELS}
+    activity = (rec["total"] + rec["by_batch"]["batches"] + len(paths)
+                + sum(len(att[s]) for s in ("new", "escalated", "de_escalated", "new_evidence")))
+    data = {
+        "format": FORMAT_VERSION,
+        "period": {**period.to_dict(), "previous": prev_period.to_dict()},
+        "data_version": store.data_version(db),
+        "quiet": activity == 0,
+        "received": rec,
+        "levels": {"officials": total_officials, "current": levels_now, "previous": levels_before,
+                   "change": changes, "as_of": period.until, "previous_as_of": prev_period.until},
+        "attention": att,
+        "paths": {"new": paths, "total": len(cur.paths), "previous_total": len(prev.paths)},
+        "units": unit_rows,
+        "movers": mv,
+        "trend": trend,
+        "records": appendix,
+        "maps": maps,
+        "settings": {"attention_level": att["level"], "top_reasons": int(cfg.get("top_reasons", 3)),
+                     "trend_weeks": int(cfg.get("trend_weeks", 12)), "map_level": cfg.get("map_level", "red")},
+    }
+    meta = {"seconds": round(time.perf_counter() - t0, 3), "timings": timings, "snapshots": snaps.log,
+            "runs": {"current": cur.run_id, "previous": prev.run_id}}
+    return Report(data=data, meta=meta, period=period, current=cur, previous=prev, settings=settings, maps=maps)

@@ -1,0 +1,46 @@
+"""The report as one self-contained HTML page: no script, no remote reference, every data value escaped."""
+from __future__ import annotations
+
+import re
+from importlib import resources
+
+import jinja2
+
+from ..render import html as h
+from . import charts, fmt
+from .i18n import labels
+
+
+_URL_RE = re.compile(r"(?i)\b(https?):(//|\\/\\/)")
+
+
+def defang(text: str) -> str:
+    """Addresses quoted in the data (a description with a web address) stay readable but are not links or
+    references: ``https://x`` becomes ``https[:]//x``. The template itself has none."""
+    return _URL_RE.sub(lambda m: f"{m.group(1)}[:]{m.group(2)}", text)
+
+
+def _env() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.PackageLoader("graphrisk.render", "templates"), autoescape=True,
+                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+
+
+def render_html(data: dict, lang: str = "en", top_units: int = 15) -> str:
+    L = labels(lang)
+    css = resources.files("graphrisk.render").joinpath("templates", "report.css").read_text(encoding="utf-8")
+    css = css.replace("var(--font)", h.FONT_STACK)
+    units = data["units"]
+    shown = [u for u in units if u["flagged"] > 0][:top_units]
+    html = _env().get_template("report.html").render(
+        r=data, L=L, lang=lang, css=h.inline_css(css),
+        charts={"levels": charts.levels_chart(data["levels"]["current"], data["levels"]["previous"], L),
+                "trend": charts.trend_chart(data["trend"], L),
+                "units": charts.units_chart(shown, L)},
+        maps={m["official_id"]: m["file"] for m in data["maps"]},
+        units_shown=shown, units_more=max(len([u for u in units if u["flagged"] > 0]) - len(shown), 0),
+        money=fmt.money, delta=fmt.delta, num=fmt.num)
+    html = defang(html)
+    remote = h.find_remote_references(html)
+    if remote:  # data cannot put one there (it is escaped); this guards the template
+        raise ValueError(f"the report page would reference a remote resource: {remote[0]!r}")
+    return html

@@ -1,0 +1,347 @@
+"""The weekly exposure report: planted events of the sample world, quiet weeks, escalation, determinism, escaping."""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from graphrisk import settings as settings_mod
+from graphrisk import store
+from graphrisk.cli import cli
+from graphrisk.report import build_report, resolve_period, week_period
+from graphrisk.report.build import attention
+from graphrisk.report.period import Period, last_complete_week
+from graphrisk.report.snapshots import Snapshot
+
+from .browser import browser_page, require_chromium
+from .conftest import SMALL_WORLD, write_files
+
+WEEK = "2026-W46"
+PATH_PATTERNS = {"gift_before_contract", "sponsored_trip_contract", "relative_owned_supplier", "two_hop_tie"}
+HOSTILE = "<img src=x onerror=alert(1)>"
+
+
+def run(*args) -> "object":
+    return CliRunner().invoke(cli, ["report", *map(str, args)], catch_exceptions=False)
+
+
+@pytest.fixture(scope="session")
+def sample_store(tmp_path_factory):
+    """A small sample world (scale 0.3, seed 42) ingested once, with its truth (read by the tests only)."""
+    from graphrisk.ingest import ingest_paths
+    from graphrisk.sample import generate
+
+    base = tmp_path_factory.mktemp("report-sample")
+    generate(base / "world", scale=0.3, seed=42)
+    db_path = base / "store.db"
+    ingest_paths(store.connect(db_path), [base / "world"])
+    truth = json.loads((base / "world" / "truth.json").read_text(encoding="utf-8"))
+    return db_path, truth, base
+
+
+@pytest.fixture(scope="session")
+def w46(sample_store):
+    """The W46 report written once through the CLI (the analysis then stored), and written again."""
+    db_path, truth, base = sample_store
+    out1, out2 = base / "w46-a", base / "w46-b"
+    config = base / "report.toml"
+    config.write_text("[report]\nmax_maps = 4\n", encoding="utf-8")  # maps take ~1 s each; 4 cover the listed
+    r1 = run("--week", WEEK, "--db", db_path, "--out", out1, "--config", config)
+    assert r1.exit_code == 0, r1.output
+    r2 = run("--week", WEEK, "--db", db_path, "--out", out2, "--quiet", "--config", config)
+    assert r2.exit_code == 0, r2.output
+    data = json.loads((out1 / "report.json").read_text(encoding="utf-8"))
+    return data, out1, out2, truth, (r1, r2)
+
+
+def planted_in_week(truth, patterns=None):
+    start, end = truth["last_week"]["start"], truth["last_week"]["end"]
+    assert (start, end) == (week_period(WEEK).since, week_period(WEEK).until)
+    return [p for p in truth["patterns"] if start <= p["last_date"] <= end
+            and p["expect"] == "red_or_orange" and (patterns is None or p["pattern"] in patterns)]
+
+
+def listed(data) -> dict[str, str]:
+    return {e["official_id"]: s for s in ("new", "escalated", "de_escalated", "new_evidence")
+            for e in data["attention"][s]}
+
+
+# ------------------------------------------------------------------ the sample week with planted events
+
+def test_w46_lists_exactly_the_planted_officials(w46):
+    data, _, _, truth, _ = w46
+    planted = planted_in_week(truth)
+    assert {p["pattern"] for p in planted} >= {"gift_before_contract", "split_contracts", "sponsored_trip_contract"}
+    assert set(listed(data)) == {p["official_id"] for p in planted}
+    decoys = {p["official_id"] for p in truth["patterns"] if p["expect"] == "not_above_yellow"}
+    assert not decoys & set(listed(data))
+    for e in (e for s in ("new", "escalated", "new_evidence") for e in data["attention"][s]):
+        assert e["level"] in ("red", "orange")
+        assert any(r["in_period"] for r in e["reasons"]), e
+
+
+def test_w46_lists_exactly_the_planted_paths(w46):
+    data, _, _, truth, _ = w46
+    planted = planted_in_week(truth, PATH_PATTERNS)
+    new = data["paths"]["new"]
+    assert {p["official_id"] for p in new} == {p["official_id"] for p in planted}
+    for t in planted:
+        mine = [p for p in new if p["official_id"] == t["official_id"]]
+        assert any(p["company_id"] == t["company_id"] for p in mine)
+        recs = {e["record_id"] for p in mine for e in p["edges"]}
+        assert {r for r in t["records"] if "|" not in r} <= recs  # the planted gift / trip and contract
+        assert all(week_period(WEEK).since <= p["latest_date"] <= week_period(WEEK).until for p in mine)
+        assert all(p["explanation"] for p in mine)
+
+
+def test_w46_appendix_cites_source_file_and_row(w46):
+    data, out, _, truth, _ = w46
+    ids = {r["record_id"] for r in data["records"]}
+    for p in data["paths"]["new"]:
+        assert {e["record_id"] for e in p["edges"]} <= ids
+    for r in data["records"]:
+        assert r["file_name"].endswith(".csv") and r["row"] >= 2
+    split = planted_in_week(truth, {"split_contracts"})[0]
+    assert {r for r in split["records"] if r.startswith("HT")} <= ids
+    assert (out / "records.csv").read_text(encoding="utf-8-sig").count("\n") == len(data["records"]) + 1
+
+
+def test_w46_previous_week_is_replayed_as_of_its_end(w46, sample_store):
+    data, *_ = w46
+    db_path, truth, _ = sample_store
+    from graphrisk.rules.engine import evaluate
+
+    db = store.connect(db_path)
+    prev = evaluate(db, as_of="2026-11-08")
+    counts = {lvl: sum(1 for f in prev.flags if f.level == lvl) for lvl in ("red", "orange", "yellow")}
+    assert {k: data["levels"]["previous"][k] for k in counts} == counts
+    assert data["levels"]["previous_as_of"] == "2026-11-08"
+    assert len(data["trend"]) == 12 and data["trend"][-1]["as_of"] == "2026-11-15"
+    assert data["trend"][-2]["flagged"] == sum(counts.values())
+
+
+def test_report_json_is_byte_identical(w46):
+    data, out1, out2, _, (r1, r2) = w46
+    a, b = (out1 / "report.json").read_bytes(), (out2 / "report.json").read_bytes()
+    assert a == b
+    m1, m2 = (json.loads((o / "meta.json").read_text()) for o in (out1, out2))
+    assert not all(s["cached"] for s in m1["snapshots"] if "as_of" in s)  # the first run evaluated
+    assert all(s["cached"] for s in m2["snapshots"] if "as_of" in s), m2  # the second reused the stored runs
+    assert "generated_at" not in a.decode() and r2.output == ""
+    assert list(data) == sorted(data)
+
+
+def test_files_written(w46):
+    data, out, *_ = w46
+    for name in ("index.html", "report.json", "report.md", "meta.json", "attention.csv", "paths.csv",
+                 "units.csv", "movers.csv", "trend.csv", "records.csv", "received.csv", "levels.csv"):
+        assert (out / name).is_file(), name
+    reds = {m["official_id"] for m in data["maps"]}
+    assert set(listed(data)) <= reds
+    for m in data["maps"]:
+        assert (out / m["file"]).is_file()
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert not re.search(r"(?i)https?:", html)
+    assert "<script" not in html.lower() and "@media print" in html
+    for m in data["maps"][:3]:
+        assert f'href="{m["file"]}"' in html
+    md = (out / "report.md").read_text(encoding="utf-8")
+    assert "## " in md and data["paths"]["new"][0]["path_id"] in md
+
+
+def test_zh_labels_and_formats(sample_store, tmp_path):
+    db_path, *_ = sample_store
+    r = run("--week", WEEK, "--db", db_path, "--out", tmp_path, "--lang", "zh", "--format", "html,md", "--no-maps")
+    assert r.exit_code == 0, r.output
+    assert "每周风险暴露报告" in (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "重点关注对象" in (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert not (tmp_path / "report.json").exists() and not (tmp_path / "maps").exists()
+
+
+# ------------------------------------------------------------------ quiet weeks, periods, failures
+
+def test_quiet_week_says_so(sample_store, tmp_path):
+    db_path, *_ = sample_store
+    r = run("--week", "2025-W01", "--db", db_path, "--out", tmp_path, "--no-maps")
+    assert r.exit_code == 0, r.output
+    data = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert data["quiet"] is True and data["received"]["total"] == 0 and not data["paths"]["new"]
+    assert "quiet week" in r.output
+    assert 'id="quiet"' in (tmp_path / "index.html").read_text(encoding="utf-8")
+
+
+def test_periods(sample_store):
+    db_path, *_ = sample_store
+    db = store.connect(db_path)
+    assert resolve_period(db, "latest-data", None, None).label == WEEK
+    assert resolve_period(db, "2026W7", None, None) == Period("2026-02-09", "2026-02-15", "2026-W07", "week")
+    from datetime import date
+
+    assert last_complete_week(date(2026, 11, 23)).label == "2026-W47"  # a Monday
+    assert last_complete_week(date(2026, 11, 22)).label == "2026-W46"  # a Sunday: its week is not over
+    assert last_complete_week(date(2027, 1, 4)).label == "2026-W53"
+    p = resolve_period(db, None, "2026-10-01", "2026-10-31")
+    assert p.previous() == Period("2026-08-31", "2026-09-30", "2026-08-31_2026-09-30", "range")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--week", "2026-W60"], "has no ISO week"),
+    (["--week", "next week"], "is not an ISO week"),
+    (["--since", "2026-10-01"], "go together"),
+    (["--since", "2026-10-09", "--until", "2026-10-01"], "is after"),
+    (["--since", "someday", "--until", "2026-10-01"], "not a date"),
+    (["--format", "pdf"], "unknown format"),
+    (["--lang", "fr"], "is not one of"),
+])
+def test_failures_are_one_line(sample_store, tmp_path, args, message):
+    db_path, *_ = sample_store
+    r = run(*args, "--db", db_path, "--out", tmp_path / "x")
+    assert r.exit_code == 1
+    assert message in r.stderr and r.stderr.count("\n") == 1, r.stderr
+
+
+def test_no_store_fails_in_one_line(tmp_path):
+    r = run("--db", tmp_path / "none.db", "--out", tmp_path / "x")
+    assert r.exit_code == 1 and "no store here" in r.stderr and r.stderr.count("\n") == 1
+
+
+# ------------------------------------------------------------------ escalation across two weeks
+
+ESCALATION_WORLD = dict(SMALL_WORLD)
+ESCALATION_WORLD["contacts.csv"] = SMALL_WORLD["contacts.csv"] + "        K3,O3,P3,2026-05-28,dinner,酒店,\n"
+
+
+@pytest.fixture
+def escalation_db(db, tmp_path):
+    from graphrisk.ingest import ingest_paths
+
+    ingest_paths(db, [write_files(tmp_path / "esc", ESCALATION_WORLD)])
+    return db
+
+
+def test_escalation_across_two_weeks(escalation_db):
+    cfg = settings_mod.load()
+    db = escalation_db
+    # 2026-W15: O1's gift (March) is followed by the contract he approved (HT1, 2026-04-10): yellow -> red
+    w15 = build_report(db, week_period("2026-W15"), cfg).data
+    assert [(e["official_id"], e["previous_level"], e["level"]) for e in w15["attention"]["escalated"]] == \
+        [("O1", "yellow", "red")]
+    assert not w15["attention"]["new"] and not w15["attention"]["de_escalated"]
+    reasons = w15["attention"]["escalated"][0]["reasons"]
+    assert any(r["rule"] == "gift_before_contract" and r["in_period"] for r in reasons)
+    # 2026-W22: O3 dines with the owner of C2 (K3); no award yet: nothing changes
+    w22 = build_report(db, week_period("2026-W22"), cfg).data
+    assert not any(w22["attention"][s] for s in ("new", "escalated", "de_escalated", "new_evidence"))
+    # 2026-W23: C2 wins HT2 from O3's unit, approved by O3: green -> orange, a new priority-attention official
+    w23 = build_report(db, week_period("2026-W23"), cfg).data
+    assert [(e["official_id"], e["previous_level"], e["level"]) for e in w23["attention"]["new"]] == \
+        [("O3", "green", "orange")]
+    assert "O1" not in {e["official_id"] for s in w23["attention"].values() if isinstance(s, list) for e in s}
+    assert w23["levels"]["change"]["orange"] == 1
+    assert {r["record_id"] for r in w23["records"]} >= {"HT2", "K3"}
+
+
+def test_previous_levels_never_come_from_the_latest_run(escalation_db):
+    """A run stored with everything (O1 red) must not become last week's level."""
+    from graphrisk.rules.engine import evaluate, store_evaluation
+
+    db = escalation_db
+    store_evaluation(db, evaluate(db))
+    data = build_report(db, week_period("2026-W15"), settings_mod.load()).data
+    assert data["levels"]["previous"]["red"] == 0 and data["levels"]["current"]["red"] == 1
+
+
+def _snap(as_of, levels):
+    return Snapshot(as_of, [{"official_id": o, "name": o, "unit_id": "U", "unit": "u", "score": s, "level": lvl,
+                             "reasons": [{"rule": "r", "score": s, "summary": "x", "evidence": [],
+                                          "latest_date": "2026-01-01"}]}
+                            for o, (lvl, s) in levels.items()], [], None, True)
+
+
+def test_attention_sections(db):
+    before = _snap("2026-11-08", {"A": ("red", 80), "B": ("orange", 50), "C": ("yellow", 30), "E": ("red", 75),
+                                  "F": ("orange", 46)})
+    after = _snap("2026-11-15", {"A": ("orange", 50), "B": ("red", 90), "C": ("orange", 46), "D": ("red", 71),
+                                 "E": ("red", 75), "G": ("yellow", 25)})
+    att, _ = attention(after, before, week_period(WEEK), "orange", 3, db, None)
+    got = {s: [(e["official_id"], e["previous_level"], e["level"]) for e in att[s]]
+           for s in ("new", "escalated", "de_escalated", "new_evidence")}
+    assert got == {"new": [("D", "green", "red")], "escalated": [("B", "orange", "red"), ("C", "yellow", "orange")],
+                   "de_escalated": [("A", "red", "orange"), ("F", "orange", "green")], "new_evidence": []}
+
+
+# ------------------------------------------------------------------ escaping
+
+HOSTILE_WORLD = dict(SMALL_WORLD)
+HOSTILE_WORLD["people.csv"] = SMALL_WORLD["people.csv"].replace("P1,王强", f"P1,{HOSTILE}")
+HOSTILE_WORLD["companies.csv"] = SMALL_WORLD["companies.csv"].replace(
+    "C1,华鼎科技有限公司", 'C1,"<script>alert(""x"")</script>华鼎 https://evil.example/x |*_[a](b)"')
+
+
+@pytest.fixture(scope="module")
+def hostile_report(tmp_path_factory):
+    from graphrisk.ingest import ingest_paths
+
+    base = tmp_path_factory.mktemp("hostile")
+    db_path = base / "store.db"
+    ingest_paths(store.connect(db_path), [write_files(base / "world", HOSTILE_WORLD)])
+    r = run("--week", "2026-W15", "--db", db_path, "--out", base / "out")
+    assert r.exit_code == 0, r.output
+    return base / "out"
+
+
+def test_hostile_names_are_text(hostile_report):
+    html = (hostile_report / "index.html").read_text(encoding="utf-8")
+    assert HOSTILE not in html and "<script>alert" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert not re.search(r"(?i)https?://", html) and "https[:]//evil.example" in html
+    md = (hostile_report / "report.md").read_text(encoding="utf-8")
+    assert HOSTILE not in md and "\\<img src=x onerror=alert(1)\\>" in md and "https://" not in md
+    data = json.loads((hostile_report / "report.json").read_text(encoding="utf-8"))
+    assert any(HOSTILE in json.dumps(p, ensure_ascii=False) for p in data["paths"]["new"])
+
+
+# ------------------------------------------------------------------ the graph reused for earlier dates
+
+def test_graph_as_of_matches_the_store(sample_store):
+    from graphrisk.graph import build_graph
+    from graphrisk.report.snapshots import graph_as_of
+
+    db = store.connect(sample_store[0])
+    full = build_graph(db, as_of="2026-11-15")
+    for d in ("2026-06-30", "2026-11-08"):
+        a, b = graph_as_of(full, d), build_graph(db, as_of=d)
+        assert sorted(a.edges(keys=True)) == sorted(b.edges(keys=True))
+        assert a.number_of_nodes() == b.number_of_nodes()
+
+
+# ------------------------------------------------------------------ in the browser
+
+@pytest.mark.browser
+def test_report_page_in_chromium(w46):
+    require_chromium()
+    data, out, *_ = w46
+    with browser_page() as s:
+        s.open(out / "index.html")
+        assert s.errors == [] and s.dialogs == []
+        assert s.outside_requests() == []
+        assert s.page.locator("svg.chart").count() == 3
+        rows = s.page.locator("table.officials tr[data-official]").count()
+        assert rows == sum(len(data["attention"][k]) for k in ("new", "escalated", "de_escalated", "new_evidence"))
+        shot = s.screenshot("report-w46", full_page=True)
+        assert shot.stat().st_size > 10_000
+        s.page.emulate_media(media="print")
+        assert s.page.evaluate("getComputedStyle(document.querySelector('nav.toc')).display") == "none"
+
+
+@pytest.mark.browser
+def test_hostile_report_in_chromium(hostile_report):
+    require_chromium()
+    with browser_page() as s:
+        s.open(hostile_report / "index.html")
+        assert s.errors == [] and s.dialogs == [] and s.outside_requests() == []
+        assert s.page.locator("img").count() == 0
+        assert HOSTILE in s.page.inner_text("body")
+        s.screenshot("report-hostile", full_page=True)
