@@ -32,11 +32,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .errors import GraphRiskError
+
 from graphrisk.schema import KINDS, relation_key
 
 PERIOD_START = "2026-01-05"  # Monday of ISO 2026-W02
 PERIOD_END = "2026-11-15"  # Sunday of ISO 2026-W46 (the latest complete week as of 2026-11-23)
 DIRECT_AWARD_THRESHOLD = 1_000_000  # CNY, above which open tender is required
+MIN_SCALE = 0.05  # smallest city that holds every planted pattern
 
 FILES = ["units", "officials", "people", "companies", "relations", "contacts", "gifts", "trips", "contracts"]
 
@@ -1386,7 +1389,13 @@ class _World:
 def generate(out_dir, scale: float = 1.0, seed: int = 42) -> dict:
     """Write units.csv, officials.csv, people.csv, companies.csv, relations.csv, contacts.csv,
     gifts.csv, trips.csv, contracts.csv and truth.json into out_dir; return a summary dict
-    {"rows": {kind: n}, "total_rows": n, "seconds": s, "truth": path}."""
+    {"rows": {kind: n}, "total_rows": n, "seconds": s, "truth": path}.
+
+    Below ``MIN_SCALE`` the city is too small to hold every planted pattern and decoy.
+    """
+    if not scale >= MIN_SCALE:
+        raise GraphRiskError(f"scale {scale:g} is too small: the sample world needs at least {MIN_SCALE:g} "
+                             f"to plant every pattern")
     t0 = time.perf_counter()
     w = _World(scale, seed)
     w.build_units()
