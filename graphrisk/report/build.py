@@ -386,11 +386,14 @@ def build_report(db, period: Period, settings: dict, *, store_runs: bool | None 
     want = [e["official_id"] for e in listed]
     want += [f["official_id"] for f in sorted(cur.flags, key=lambda f: (-f["score"], f["official_id"]))
              if LEVEL_RANK[f["level"]] >= LEVEL_RANK[cfg.get("map_level", "red")]]
-    maps, seen = [], set()
+    maps, seen, not_drawn = [], set(), []
     for oid in want:
-        if oid in seen or not G.is_official(oid) or len(maps) >= int(cfg.get("max_maps", 40)):
+        if oid in seen or not G.is_official(oid):
             continue
         seen.add(oid)
+        if len(maps) >= int(cfg.get("max_maps", 20)):
+            not_drawn.append(oid)  # named on the page: a capped list must say what it left out
+            continue
         maps.append({"official_id": oid, "file": map_file(oid)})
     files = {m["official_id"]: m["file"] for m in maps}
     for e in listed:
@@ -426,6 +429,7 @@ def build_report(db, period: Period, settings: dict, *, store_runs: bool | None 
         "trend": trend,
         "records": appendix,
         "maps": maps,
+        "maps_not_drawn": not_drawn,
         "settings": {"attention_level": att["level"], "top_reasons": int(cfg.get("top_reasons", 3)),
                      "trend_weeks": int(cfg.get("trend_weeks", 12)), "map_level": cfg.get("map_level", "red")},
     }

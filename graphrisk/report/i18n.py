@@ -25,7 +25,8 @@ LABELS = {
         "new": "New this period", "escalated": "Escalated", "de_escalated": "De-escalated",
         "new_evidence": "Unchanged level, new evidence", "none": "None.",
         "official": "Official", "unit": "Unit", "score": "Score", "reasons": "Top reasons", "map": "Map",
-        "open_map": "map", "in_period": "dated in the period", "more_reasons": "more reason(s)",
+        "open_map": "map", "maps_not_drawn": "maps not drawn (over the max_maps setting)",
+        "in_period": "dated in the period", "more_reasons": "more reason(s)",
         "paths": "New conflict paths", "paths_note": "Paths whose latest record is dated in the period "
                  "({n} path(s) in all as of the period's end).",
         "path": "Path", "company": "Company", "gap": "Gap (days)", "explanation": "Explanation",
@@ -62,7 +63,7 @@ LABELS = {
         "new": "本期新增", "escalated": "升级", "de_escalated": "降级",
         "new_evidence": "等级未变，有新证据", "none": "无。",
         "official": "人员", "unit": "单位", "score": "分数", "reasons": "主要原因", "map": "关系图",
-        "open_map": "关系图", "in_period": "本期日期", "more_reasons": "条其他原因",
+        "open_map": "关系图", "maps_not_drawn": "未生成关系图（超过 max_maps 设置）", "in_period": "本期日期", "more_reasons": "条其他原因",
         "paths": "新的利益冲突路径", "paths_note": "最新记录日期在本期的路径（截至期末共 {n} 条）。",
         "path": "路径", "company": "企业", "gap": "间隔（天）", "explanation": "说明",
         "units": "各单位风险暴露", "units_note": "黄色及以上人员数，及其发现和路径所涉合同。",
