@@ -34,6 +34,31 @@ def config_option(f):
                         help="Settings TOML (also $GRAPHRISK_CONFIG); defaults are built in.")(f)
 
 
+def _date_value(ctx, param, value):
+    """Click callback: any date form of the input format → ISO date; a clear error otherwise."""
+    if value is None:
+        return None
+    from .ingest.values import parse_date
+
+    try:
+        return parse_date(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def date_option(name: str, help: str):
+    """A date option (``--since``, ``--until``, ``--as-of``) parsed like dates in the input files."""
+    return click.option(name, callback=_date_value, default=None, metavar="DATE", help=help)
+
+
+def window_options(f, as_of: bool = False):
+    """``--since`` / ``--until`` (and ``--as-of``): the time window of the graph a command reads."""
+    if as_of:
+        f = date_option("--as-of", "Only records dated on or before DATE (the world as it stood then).")(f)
+    f = date_option("--until", "Only records dated on or before DATE.")(f)
+    return date_option("--since", "Only records dated on or after DATE.")(f)
+
+
 def handle_errors(f):
     @functools.wraps(f)
     def wrapper(*args, **kwargs):

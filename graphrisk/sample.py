@@ -384,7 +384,6 @@ class _World:
                            dtype=object)
         names = np.empty(n, dtype=object)
         todo = np.arange(n)
-        taken: set = set()
         for _round in range(50):
             if len(todo) == 0:
                 break

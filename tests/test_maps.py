@@ -356,7 +356,7 @@ def test_cli_map_modes(db_path, tmp_path, args):
 @pytest.mark.parametrize("args, message", [
     ([], "choose exactly one"), (["--official", "O1", "--company", "C1"], "choose exactly one"),
     (["--company", "C1", "--paths"], "--paths goes with --official"),
-    (["--official", "O1", "--since", "2026-13-45"], "not a date"),
+    (["--official", "O1", "--since", "2026-13-45"], "not a calendar date"),
     (["--official", "NOPE"], "no official with id 'NOPE'"),
     (["--path", "P-000000000000"], "no conflict path")])
 def test_cli_map_errors(db_path, tmp_path, args, message):

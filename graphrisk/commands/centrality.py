@@ -5,28 +5,18 @@ import csv
 import io
 import json
 import time
-from datetime import date
 
 import click
 from rich.table import Table
 
 from .. import settings as settings_mod
 from .. import store
-from ..cli import cli, config_option, console, db_option, err_console, handle_errors
+from ..cli import cli, config_option, console, db_option, err_console, handle_errors, window_options
 
 MEASURE_CHOICES = ["degree", "weighted_degree", "pagerank", "betweenness", "eigenvector", "closeness",
                    "brokerage", "all"]
 KIND_CHOICES = ["official", "person", "company", "unit"]
 ROW_KEYS = ("measure", "rank", "node_id", "name", "kind", "unit_id", "unit", "value")
-
-
-def _date(ctx, param, value):
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise click.BadParameter(f"'{value}' is not a date YYYY-MM-DD") from None
 
 
 def _describe(G, node) -> dict:
@@ -53,8 +43,7 @@ def _fmt(value: float, measure: str) -> str:
               help="Rows shown per measure (every node is stored).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
               show_default=True)
-@click.option("--since", callback=_date, metavar="YYYY-MM-DD", help="Only records dated on or after this day.")
-@click.option("--until", callback=_date, metavar="YYYY-MM-DD", help="Only records dated on or before this day.")
+@window_options
 @click.option("--no-store", is_flag=True, help="Do not store the run in the database.")
 @db_option
 @config_option
@@ -132,8 +121,7 @@ def centrality_command(measure, kind, top_n, fmt, since, until, no_store, db_pat
               help="Smallest cluster listed (default [communities] min_size).")
 @click.option("--top", "top_n", type=click.IntRange(min=1), default=20, show_default=True,
               help="Mixed clusters shown in the table (JSON lists all).")
-@click.option("--since", callback=_date, metavar="YYYY-MM-DD", help="Only records dated on or after this day.")
-@click.option("--until", callback=_date, metavar="YYYY-MM-DD", help="Only records dated on or before this day.")
+@window_options
 @click.option("--no-store", is_flag=True, help="Do not store the run in the database.")
 @db_option
 @config_option

@@ -12,9 +12,8 @@ from rich.table import Table
 
 from .. import settings as settings_mod
 from .. import store
-from ..cli import cli, config_option, console, db_option, handle_errors
+from ..cli import cli, config_option, console, date_option, db_option, handle_errors
 from ..findings import LEVEL_RANK, LEVELS
-from .paths import parse_window
 
 LEVEL_STYLE = {"red": "bold red", "orange": "bold dark_orange", "yellow": "yellow", "green": "green"}
 
@@ -54,8 +53,7 @@ def print_table(flags, top_reasons: int = 3, title: str = "priority-attention of
 @click.option("--unit", default=None, metavar="ID", help="Only officials of this unit.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
 @click.option("--out", "out_file", type=click.Path(dir_okay=False), default=None, help="Write to FILE.")
-@click.option("--as-of", "as_of", default=None, metavar="DATE",
-              help="Grade with the records dated on or before DATE.")
+@date_option("--as-of", "Grade with the records dated on or before DATE.")
 @click.option("--no-store", is_flag=True, help="Do not record this run in the store.")
 @db_option
 @config_option
@@ -77,7 +75,6 @@ def flags(level, unit, fmt, out_file, as_of, no_store, db_path, config_path):
     """
     from ..rules.engine import evaluate, store_evaluation
 
-    _, _, as_of = parse_window(None, None, as_of)
     cfg = settings_mod.load(config_path)
     db = store.connect(db_path, create=False)
     ev = evaluate(db, settings=cfg, as_of=as_of)

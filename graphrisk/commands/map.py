@@ -5,7 +5,7 @@ import click
 
 from .. import settings as settings_mod
 from .. import store
-from ..cli import cli, config_option, console, db_option, err_console, handle_errors
+from ..cli import cli, config_option, console, db_option, err_console, handle_errors, window_options
 from ..findings import LEVELS
 
 
@@ -22,8 +22,7 @@ from ..findings import LEVELS
               help="With --overview: lowest risk level shown.")
 @click.option("--hops", type=click.IntRange(0, 6), default=None,
               help="Neighbourhood size (default: [map] hops, 2; 1 with --paths or --path).")
-@click.option("--since", metavar="YYYY-MM-DD", help="Only records dated on or after this day.")
-@click.option("--until", metavar="YYYY-MM-DD", help="Only records dated on or before this day.")
+@window_options
 @db_option
 @config_option
 @handle_errors
@@ -55,9 +54,6 @@ def map_command(out_path, official, company, path_id, only_paths, overview, min_
         raise click.UsageError("--paths goes with --official")
     if hops is not None and overview:
         raise click.UsageError("--hops does not apply to --overview")
-    for name, value in (("--since", since), ("--until", until)):
-        if value:
-            _check_date(name, value)
     cfg = settings_mod.load(config_path)
     db = store.connect(db_path, create=False)
     notes: list[str] = []
@@ -73,12 +69,3 @@ def map_command(out_path, official, company, path_id, only_paths, overview, min_
     if s["omitted"]:
         line += f"; {s['omitted']:,} nodes left out by the cap of {s['cap']:,} (noted on the map)"
     console.print(line, markup=False)
-
-
-def _check_date(name: str, value: str) -> None:
-    import datetime as dt
-
-    try:
-        dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"'{value}' is not a date YYYY-MM-DD", param_hint=name) from None

@@ -1,6 +1,7 @@
 """``graphrisk paths``: time-ordered conflict-of-interest paths."""
 from __future__ import annotations
 
+import functools
 import json
 import time
 
@@ -9,30 +10,7 @@ from rich.table import Table
 
 from .. import settings as settings_mod
 from .. import store
-from ..cli import cli, config_option, console, db_option, handle_errors
-
-
-def window_options(f):
-    f = click.option("--as-of", "as_of", default=None, metavar="DATE",
-                     help="Only records dated on or before DATE (the world as it stood then).")(f)
-    f = click.option("--until", default=None, metavar="DATE", help="Only records dated on or before DATE.")(f)
-    f = click.option("--since", default=None, metavar="DATE", help="Only records dated on or after DATE.")(f)
-    return f
-
-
-def parse_window(since, until, as_of):
-    from ..ingest.values import parse_date
-
-    out = []
-    for name, v in (("--since", since), ("--until", until), ("--as-of", as_of)):
-        if v is None:
-            out.append(None)
-            continue
-        try:
-            out.append(parse_date(v))
-        except ValueError as exc:
-            raise click.BadParameter(str(exc), param_hint=name) from None
-    return out
+from ..cli import cli, config_option, console, db_option, handle_errors, window_options
 
 
 @cli.command()
@@ -46,7 +24,7 @@ def parse_window(since, until, as_of):
 @click.option("--top", type=int, default=None, help="Show only the N strongest paths.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
 @click.option("--no-store", is_flag=True, help="Do not record this run in the store.")
-@window_options
+@functools.partial(window_options, as_of=True)
 @db_option
 @config_option
 @handle_errors
@@ -74,7 +52,6 @@ def paths(official, company, all_, max_hops, window_days, min_score, top, fmt, n
 
     if official and company:
         raise click.UsageError("give --official or --company, not both")
-    since, until, as_of = parse_window(since, until, as_of)
     overrides = {"paths": {"min_score": float(min_score)}} if min_score is not None else None
     cfg = settings_mod.load(config_path, overrides)
     db = store.connect(db_path, create=False)
