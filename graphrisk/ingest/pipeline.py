@@ -27,6 +27,7 @@ from .prepare import Prepared, Problem, content_hash, prepare, stored_columns
 
 Progress = Callable[[str, int, int], None]  # (file, rows done, rows total)
 CHUNK = 50_000
+SINGULAR = {"officials": "official", "people": "person", "companies": "company", "units": "unit"}
 BULK_MIN_ROWS = 5_000
 
 
@@ -193,7 +194,7 @@ def _check(db, prep: Prepared, ids: _Ids, file: str, created: list[dict], update
         missing = wanted - found
         if not missing:
             continue
-        what = " or ".join(r if r != "people" else "person" for r in c.refs).replace("s ", " ")
+        what = " or ".join(SINGULAR[r] for r in c.refs)
         if c.type == schema.LIST:
             for pos in np.flatnonzero(series.notna().to_numpy()):
                 for part in series.iloc[pos].split(";"):
@@ -246,8 +247,7 @@ def _check(db, prep: Prepared, ids: _Ids, file: str, created: list[dict], update
 
 
 def _write(db, prep: Prepared, hashes: pd.Series, info: dict, created: list[dict], path: Path, sha: str,
-           report: FileReport, update: bool, options: dict, progress: Progress | None,
-           started: float) -> None:
+           report: FileReport, options: dict, progress: Progress | None, started: float) -> None:
     kind = schema.KINDS[prep.kind]
     pk = kind.id_column
     out = prep.frame
@@ -408,7 +408,7 @@ def ingest_file(db: sqlite_utils.Database, path: str | Path, *, kind: str | None
         raise InputError(f"{path}: rejected: {len(prep.problems)} problem(s) in {len(prep.bad)} row(s); "
                          f"nothing was written", prep.problems)
     options = {"kind": table.kind, "rename": rename or {}, "update": update, "skip_bad_rows": skip_bad_rows}
-    _write(db, prep, hashes, info, created, path, sha, report, update, options, progress, started)
+    _write(db, prep, hashes, info, created, path, sha, report, options, progress, started)
     if prep.bad:
         rdir = Path(rejects_dir) if rejects_dir else Path(db.conn.execute("pragma database_list")
                                                           .fetchone()[2]).parent / "rejects"
