@@ -22,10 +22,9 @@ from pathlib import Path
 def one(scale: float, workdir: Path, repeat: int) -> dict:
     from graphrisk import settings as settings_mod
     from graphrisk import store
-    from graphrisk.analysis.paths import PathIndex, find_paths
     from graphrisk.graph import build_graph
     from graphrisk.ingest import ingest_paths
-    from graphrisk.rules.engine import evaluate, grade, run_rules
+    from graphrisk.rules.engine import evaluate, grade, paths_for_rules, run_rules
     from graphrisk.sample import generate
 
     world = workdir / "world"
@@ -39,8 +38,7 @@ def one(scale: float, workdir: Path, repeat: int) -> dict:
         t0 = time.perf_counter()
         G = build_graph(db)
         t1 = time.perf_counter()
-        floor = {**cfg, "paths": {**cfg["paths"], "min_score": cfg["paths"]["rules_min_score"]}}
-        paths = find_paths(G, settings=floor, index=PathIndex(G, cfg))
+        paths = paths_for_rules(G, cfg)
         t2 = time.perf_counter()
         flags = grade(G, run_rules(G, paths, cfg), cfg)
         t3 = time.perf_counter()

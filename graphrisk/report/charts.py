@@ -27,12 +27,8 @@ def _svg(width: int, height: int, title: str, body: list[str]) -> Markup:
                   f'<title>{t}</title>' + "".join(body) + "</svg>")
 
 
-def levels_chart(current: dict, previous: dict, L: dict) -> Markup:
-    """Grouped bars: flagged officials per level, previous period and now."""
-    W, H, left, bottom, top = 420, 230, 40, 40, 20
-    vmax = _nice_max(max([current.get(lv, 0) for lv in FLAGGED] + [previous.get(lv, 0) for lv in FLAGGED] + [1]))
-    plot_h = H - bottom - top
-    group_w = (W - left - 10) / 3
+def _value_axis(W: int, H: int, left: int, bottom: int, plot_h: float, vmax: float) -> list[str]:
+    """The baseline, five value labels and light gridlines every bar chart starts with."""
     body = [f'<line x1="{left}" y1="{H - bottom}" x2="{W - 5}" y2="{H - bottom}" stroke="#888"/>']
     for i in range(5):
         v = vmax * i / 4
@@ -40,6 +36,16 @@ def levels_chart(current: dict, previous: dict, L: dict) -> Markup:
         body.append(f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" {FONT} fill="#555">{v:g}</text>')
         if i:
             body.append(f'<line x1="{left}" y1="{y:.1f}" x2="{W - 5}" y2="{y:.1f}" stroke="#eee"/>')
+    return body
+
+
+def levels_chart(current: dict, previous: dict, L: dict) -> Markup:
+    """Grouped bars: flagged officials per level, previous period and now."""
+    W, H, left, bottom, top = 420, 230, 40, 40, 20
+    vmax = _nice_max(max([current.get(lv, 0) for lv in FLAGGED] + [previous.get(lv, 0) for lv in FLAGGED] + [1]))
+    plot_h = H - bottom - top
+    group_w = (W - left - 10) / 3
+    body = _value_axis(W, H, left, bottom, plot_h, vmax)
     for gi, lv in enumerate(FLAGGED):
         x0 = left + gi * group_w + group_w * 0.15
         bw = group_w * 0.32
@@ -68,13 +74,7 @@ def trend_chart(trend: list[dict], L: dict) -> Markup:
     plot_h = H - bottom - top
     slot = (W - left - 10) / n
     bw = slot * 0.7
-    body = [f'<line x1="{left}" y1="{H - bottom}" x2="{W - 5}" y2="{H - bottom}" stroke="#888"/>']
-    for i in range(5):
-        v = vmax * i / 4
-        y = H - bottom - plot_h * i / 4
-        body.append(f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" {FONT} fill="#555">{v:g}</text>')
-        if i:
-            body.append(f'<line x1="{left}" y1="{y:.1f}" x2="{W - 5}" y2="{y:.1f}" stroke="#eee"/>')
+    body = _value_axis(W, H, left, bottom, plot_h, vmax)
     for i, t in enumerate(trend):
         x = left + i * slot + (slot - bw) / 2
         y = H - bottom

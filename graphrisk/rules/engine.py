@@ -87,6 +87,16 @@ def grade(G: nx.MultiDiGraph, findings: list[Finding], settings: dict) -> list[O
     return flags
 
 
+def paths_for_rules(G: nx.MultiDiGraph, settings: dict) -> list[ConflictPath]:
+    """Conflict paths down to ``[paths] rules_min_score``.
+
+    The rules judge weaker paths than a report shows: a declared gift to a
+    colleague may make a weak path and still meet a rule's own threshold.
+    """
+    floor = {**settings, "paths": {**settings["paths"], "min_score": settings["paths"]["rules_min_score"]}}
+    return find_paths(G, settings=floor, index=PathIndex(G, settings))
+
+
 def evaluate(db=None, *, G: nx.MultiDiGraph | None = None, settings: dict | None = None,
              as_of: str | None = None, since: str | None = None, paths: list[ConflictPath] | None = None,
              only: list[str] | None = None) -> Evaluation:
@@ -98,10 +108,7 @@ def evaluate(db=None, *, G: nx.MultiDiGraph | None = None, settings: dict | None
     if G is None:
         G = build_graph(db, since=since, as_of=as_of)
     if paths is None:
-        # the rules judge weaker paths than a report shows: a declared gift to a colleague may
-        # make a weak path and still meet a rule's own threshold
-        floor = {**settings, "paths": {**settings["paths"], "min_score": settings["paths"]["rules_min_score"]}}
-        paths = find_paths(G, settings=floor, index=PathIndex(G, settings))
+        paths = paths_for_rules(G, settings)
     findings = run_rules(G, paths, settings, as_of=as_of, only=only)
     flags = grade(G, findings, settings)
     shown = [p for p in paths if p.score >= settings["paths"]["min_score"]]
