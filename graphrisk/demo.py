@@ -49,7 +49,7 @@ def run_demo(db_path: str, sample_dir: str, out_dir: str, scale: float, settings
 
 
 def _analysis(db, settings, out: Path, results: dict, say) -> None:
-    from .commands.flags import print_table
+    from .cli.flags import print_table
     from .rules.engine import evaluate, store_evaluation
 
     ev = evaluate(db, settings=settings)
@@ -72,7 +72,7 @@ def _analysis(db, settings, out: Path, results: dict, say) -> None:
 
 
 def _resolution(db, settings, out: Path, results: dict, say) -> None:
-    from .commands.entities import unresolved
+    from .cli.entities import unresolved
     from .resolve.merge import canonical_map, duplicates
 
     t0 = time.perf_counter()

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from .. import settings as settings_mod
 from .. import store
-from ..cli import cli, config_option, console, db_option, handle_errors, window_options
+from .base import cli, config_option, console, db_option, handle_errors, window_options
 
 
 @cli.command()

@@ -5,7 +5,7 @@ import click
 
 from .. import settings as settings_mod
 from .. import store
-from ..cli import cli, config_option, console, db_option, err_console, handle_errors, window_options
+from .base import cli, config_option, console, db_option, err_console, handle_errors, window_options
 from ..findings import LEVELS
 
 

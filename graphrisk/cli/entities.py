@@ -10,7 +10,7 @@ from rich.table import Table
 from .. import schema
 from .. import settings as settings_mod
 from .. import store
-from ..cli import cli, config_option, console, db_option, handle_errors
+from .base import cli, config_option, console, db_option, handle_errors
 
 
 @cli.group()

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from .. import settings as settings_mod
 from .. import store
-from ..cli import cli, config_option, console, db_option, err_console, handle_errors, window_options
+from .base import cli, config_option, console, db_option, err_console, handle_errors, window_options
 
 MEASURE_CHOICES = ["degree", "weighted_degree", "pagerank", "betweenness", "eigenvector", "closeness",
                    "brokerage", "all"]

@@ -10,7 +10,7 @@ import click
 
 from .. import settings as settings_mod
 from .. import store
-from ..cli import cli, config_option, console, db_option, err_console
+from .base import cli, config_option, console, db_option, err_console
 from ..errors import GraphRiskError
 
 

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from .. import settings as settings_mod
 from .. import store
-from ..cli import cli, config_option, console, date_option, db_option, handle_errors
+from .base import cli, config_option, console, date_option, db_option, handle_errors
 from ..findings import LEVEL_RANK, LEVELS
 
 LEVEL_STYLE = {"red": "bold red", "orange": "bold dark_orange", "yellow": "yellow", "green": "green"}
