@@ -1334,7 +1334,7 @@ class _World:
                 np.full(len(df), K_OFF), df.approver.to_numpy()), "title": df.title.to_numpy(dtype=object)})
         out.mkdir(parents=True, exist_ok=True)
         for kind in FILES:
-            frame = files[kind][KINDS[kind].column_names].astype(object)
+            frame = files[kind][[c for c in KINDS[kind].column_names if c in files[kind]]].astype(object)
             frame.to_csv(out / f"{kind}.csv", index=False, encoding="utf-8", lineterminator="\n")
             rows[kind] = len(frame)
         self.write_truth(out, rec_ids)

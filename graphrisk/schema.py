@@ -6,7 +6,9 @@ shareholder edge" reads it from here, so the input contract
 """
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass, field
+from pathlib import Path
 
 # Column value types understood by the parsers in graphrisk.ingest.values.
 STR, NAME, DATE, AMOUNT, PCT, BOOL, LIST = "str", "name", "date", "amount", "pct", "bool", "list"
@@ -28,6 +30,14 @@ class Kind:
     columns: tuple[Column, ...]
     order: int  # ingest order within a folder: entities before records
     name_column: str | None = None
+    node: str | None = None  # node kind of its rows (entity kinds)
+    key: tuple[str, ...] = ()  # columns making the derived id (ties: relations, memberships)
+    date_column: str | None = None
+    end_column: str | None = None
+    amount_column: str | None = None
+    label: dict = field(default_factory=dict)  # {"en": ..., "zh": ...} plural label
+    edges: tuple = ()  # EdgeSpec: the edges each row makes
+    one_of: tuple = ()  # column groups of which at least one must be filled
 
     @property
     def column_names(self) -> list[str]:
@@ -44,124 +54,82 @@ class Kind:
         raise KeyError(name)
 
 
-PARTY = ("people", "companies")  # a counterpart, giver or supplier
-ANY_ENTITY = ("officials", "people", "companies", "units")
+MODEL_FILE = Path(__file__).with_name("model.toml")
+ROLES = ("benefit", "tie", "decision_unit", "decision_official", "membership")
 
-KINDS: dict[str, Kind] = {
-    k.name: k
-    for k in [
-        Kind("units", True, "unit_id", (
-            Column("unit_id", required=True),
-            Column("name", NAME, required=True),
-            Column("parent_id", refs=("units",)),
-            Column("region"),
-        ), order=0, name_column="name"),
-        Kind("officials", True, "official_id", (
-            Column("official_id", required=True),
-            Column("name", NAME, required=True),
-            Column("unit_id", required=True, refs=("units",)),
-            Column("position"),
-            Column("rank"),
-            Column("id_number"),
-        ), order=1, name_column="name"),
-        Kind("people", True, "person_id", (
-            Column("person_id", required=True),
-            Column("name", NAME, required=True),
-            Column("id_number"),
-            Column("note"),
-        ), order=2, name_column="name"),
-        Kind("companies", True, "company_id", (
-            Column("company_id", required=True),
-            Column("name", NAME, required=True),
-            Column("registration_no"),
-            Column("region"),
-            Column("sector"),
-        ), order=3, name_column="name"),
-        Kind("relations", True, "relation_id", (
-            Column("from_id", required=True, refs=ANY_ENTITY),
-            Column("to_id", required=True, refs=ANY_ENTITY),
-            Column("relation", required=True),
-            Column("share_pct", PCT),
-            Column("start_date", DATE),
-            Column("end_date", DATE),
-            Column("source"),
-        ), order=4),
-        Kind("contacts", False, "contact_id", (
-            Column("contact_id", required=True),
-            Column("official_id", required=True, refs=("officials",)),
-            Column("counterpart_id", required=True, refs=("officials",) + PARTY),
-            Column("date", DATE, required=True),
-            Column("channel"),
-            Column("location"),
-            Column("note"),
-        ), order=10),
-        Kind("gifts", False, "gift_id", (
-            Column("gift_id", required=True),
-            Column("giver_id", required=True, refs=PARTY + ("officials",)),
-            Column("recipient_id", required=True, refs=("officials", "people")),
-            Column("date", DATE, required=True),
-            Column("value", AMOUNT, required=True),
-            Column("currency"),
-            Column("description"),
-            Column("declared", BOOL),
-        ), order=11),
-        Kind("trips", False, "trip_id", (
-            Column("trip_id", required=True),
-            Column("official_id", required=True, refs=("officials",)),
-            Column("destination", required=True),
-            Column("start_date", DATE, required=True),
-            Column("end_date", DATE),
-            Column("purpose"),
-            Column("sponsor_id", refs=PARTY + ("units",)),
-            Column("cost", AMOUNT),
-            Column("currency"),
-            Column("participants", LIST, refs=("officials", "people")),
-        ), order=12),
-        Kind("contracts", False, "contract_id", (
-            Column("contract_id", required=True),
-            Column("unit_id", required=True, refs=("units",)),
-            Column("supplier_id", required=True, refs=PARTY),
-            Column("date", DATE, required=True),
-            Column("amount", AMOUNT, required=True),
-            Column("currency"),
-            Column("method"),
-            Column("approver_id", refs=("officials",)),
-            Column("title"),
-        ), order=13),
-    ]
-}
 
-ENTITY_KINDS = [k for k in KINDS if KINDS[k].entity and k != "relations"]
-RECORD_KINDS = ["contacts", "gifts", "trips", "contracts"]
+@dataclass(frozen=True)
+class EdgeSpec:
+    """One edge a row of a kind makes: from the entity in ``source`` to the one in ``target``.
+
+    ``kind`` names the edge kind; ``kind_from`` instead names the column whose (normalised)
+    value gives it, as the relation word does for relations.
+    """
+
+    source: str
+    target: str
+    kind: str | None = None
+    kind_from: str | None = None
+
+
+@dataclass(frozen=True)
+class NodeKind:
+    name: str
+    table: str
+    label: dict
+    plural: dict
+    shape: str
+    color: str
+    passable: bool = False  # a conflict path may run through it (people, companies, organisations)
+
+
+def _load_model(text: str) -> dict:
+    return tomllib.loads(text)
+
+
+def _build_kinds(model: dict) -> dict[str, Kind]:
+    out = {}
+    for name, k in model.get("kinds", {}).items():
+        cols = tuple(Column(c["name"], c.get("type", STR), bool(c.get("required")), tuple(c.get("refs", ())))
+                     for c in k["columns"])
+        out[name] = Kind(
+            name=name, entity=bool(k.get("entity")), id_column=k["id"], columns=cols, order=int(k["order"]),
+            name_column=k.get("name"), node=k.get("node"), key=tuple(k.get("key", ())),
+            date_column=k.get("date"), end_column=k.get("end"), amount_column=k.get("amount"),
+            label=dict(k.get("label", {"en": name, "zh": name})),
+            edges=tuple(EdgeSpec(e["source"], e["target"], e.get("kind"), e.get("kind_from"))
+                        for e in k.get("edges", ())),
+            one_of=tuple(tuple(g) for g in k.get("one_of", ())))
+    return out
+
+
+MODEL: dict = _load_model(MODEL_FILE.read_text(encoding="utf-8"))
+KINDS: dict[str, Kind] = _build_kinds(MODEL)
+NODES: dict[str, NodeKind] = {
+    n: NodeKind(n, d["table"], d["label"], d["plural"], d["shape"], d["color"], bool(d.get("passable")))
+    for n, d in MODEL["nodes"].items()}
+
+ENTITY_TABLES = [k for k, v in KINDS.items() if v.node]  # kinds whose rows are nodes
+ENTITY_KINDS = ENTITY_TABLES
+TIE_KINDS = [k for k, v in KINDS.items() if v.entity and not v.node]  # relations, memberships
+RECORD_KINDS = [k for k, v in KINDS.items() if not v.entity]
+PARTY = ("people", "companies", "organisations", "public_bodies")  # a counterpart, giver or beneficiary
+ANY_ENTITY = tuple(ENTITY_TABLES)
 
 # The kind an id belongs to decides its node kind.
-NODE_KIND_OF_TABLE = {"officials": "official", "people": "person", "companies": "company", "units": "unit"}
-NODE_KINDS = {
-    "official": {"label": "Official", "shape": "star", "color": "#1f4e79"},
-    "person": {"label": "Person", "shape": "dot", "color": "#7f7f7f"},
-    "company": {"label": "Company", "shape": "square", "color": "#8e44ad"},
-    "unit": {"label": "Unit", "shape": "diamond", "color": "#2e8b57"},
-}
+NODE_KIND_OF_TABLE = {n.table: name for name, n in NODES.items()}
+NODE_KINDS = {name: {"label": n.label["en"], "shape": n.shape, "color": n.color} for name, n in NODES.items()}
+PASSABLE_NODES = frozenset(n for n, d in NODES.items() if d.passable)
 
 CONTRACT_METHODS = ("open_tender", "invited_tender", "competitive_negotiation", "single_source", "direct")
 # Awards without open competition: splitting and concentration rules look at these.
 NON_COMPETITIVE_METHODS = ("single_source", "direct", "competitive_negotiation")
 
-FAMILY_RELATIONS = ("spouse", "child", "parent", "sibling", "relative")
-BUSINESS_RELATIONS = ("shareholder", "legal_representative", "director", "manager", "employee")
-SOCIAL_RELATIONS = ("associate", "classmate", "former_colleague")
+FAMILY_RELATIONS = tuple(MODEL["relations"]["family"])
+BUSINESS_RELATIONS = tuple(MODEL["relations"]["business"])
+SOCIAL_RELATIONS = tuple(MODEL["relations"]["social"])
 # Words real sources use for the vocabulary above; matched after lower-casing.
-RELATION_ALIASES = {
-    "wife": "spouse", "husband": "spouse", "配偶": "spouse", "妻子": "spouse", "丈夫": "spouse",
-    "son": "child", "daughter": "child", "子女": "child", "儿子": "child", "女儿": "child",
-    "father": "parent", "mother": "parent", "父亲": "parent", "母亲": "parent", "父母": "parent",
-    "brother": "sibling", "sister": "sibling", "兄弟": "sibling", "姐妹": "sibling", "兄弟姐妹": "sibling",
-    "亲属": "relative", "亲戚": "relative",
-    "股东": "shareholder", "法定代表人": "legal_representative", "法人": "legal_representative",
-    "legal representative": "legal_representative", "董事": "director", "经理": "manager",
-    "总经理": "manager", "员工": "employee", "同学": "classmate", "前同事": "former_colleague",
-    "former colleague": "former_colleague", "associate": "associate", "朋友": "associate",
-}
+RELATION_ALIASES = dict(MODEL["relations"]["aliases"])
 
 
 def relation_class(relation: str) -> str:
@@ -175,41 +143,76 @@ def relation_class(relation: str) -> str:
 
 def relation_key(from_id: str, relation: str, to_id: str) -> str:
     """The stored id of a relation row: one tie per (from, relation, to)."""
-    return f"{from_id}|{relation}|{to_id}"
+    return tie_key((from_id, relation, to_id))
+
+
+def tie_key(values) -> str:
+    """The derived id of a tie row (relations, memberships): its key columns joined by ``|``."""
+    return "|".join("" if v is None else str(v) for v in values)
 
 
 @dataclass(frozen=True)
 class EdgeKind:
     name: str
-    source: str  # table or record kind the edge comes from
+    role: str  # one of ROLES
     label: str
     color: str
     dashes: bool = False
-    private: bool = False  # a private benefit or tie on a conflict path
-    benefit: bool = False  # a benefit whose timing against the award matters
     weight: float = 1.0  # strength of the tie on a conflict path
-    extra: dict = field(default_factory=dict)
+    label_zh: str = ""
+    dated: bool = False  # a tie whose date matters on a path (travelling together)
+
+    @property
+    def private(self) -> bool:
+        """A private benefit or tie: what a conflict path's chain is made of."""
+        return self.role in ("benefit", "tie")
+
+    @property
+    def benefit(self) -> bool:
+        """A benefit whose timing against the decision matters."""
+        return self.role == "benefit"
+
+    @property
+    def decision(self) -> bool:
+        return self.role in ("decision_unit", "decision_official")
 
 
 EDGE_KINDS: dict[str, EdgeKind] = {
-    e.name: e
-    for e in [
-        EdgeKind("contact", "contacts", "Contact", "#f39c12", dashes=True, private=True, benefit=True, weight=0.5),
-        EdgeKind("gift", "gifts", "Gift", "#c0392b", private=True, benefit=True, weight=1.0),
-        EdgeKind("trip_sponsor", "trips", "Sponsored trip", "#e67e22", private=True, benefit=True, weight=0.9),
-        EdgeKind("trip_participant", "trips", "On trip together", "#f5b041", dashes=True, private=True, weight=0.4),
-        EdgeKind("contract", "contracts", "Contract awarded", "#2980b9"),
-        EdgeKind("approved", "contracts", "Approved contract", "#1a5276"),
-        EdgeKind("member_of", "officials", "Member of unit", "#95a5a6", dashes=True),
-        EdgeKind("family", "relations", "Family", "#27ae60", private=True, weight=0.9),
-        EdgeKind("shareholder", "relations", "Shareholder", "#6c3483", private=True, weight=1.0),
-        EdgeKind("legal_representative", "relations", "Legal representative", "#884ea0", private=True, weight=1.0),
-        EdgeKind("director", "relations", "Director", "#a569bd", private=True, weight=0.9),
-        EdgeKind("manager", "relations", "Manager", "#bb8fce", private=True, weight=0.7),
-        EdgeKind("employee", "relations", "Employee", "#d2b4de", dashes=True, private=True, weight=0.4),
-        EdgeKind("associate", "relations", "Associate", "#16a085", dashes=True, private=True, weight=0.5),
-    ]
+    name: EdgeKind(name, e["role"], e["label"]["en"], e["color"], bool(e.get("dashes")), float(e.get("weight", 1.0)),
+                   e["label"].get("zh", ""), bool(e.get("dated")))
+    for name, e in MODEL["edges"].items()
 }
+DECISION_UNIT_EDGES = tuple(k for k, e in EDGE_KINDS.items() if e.role == "decision_unit")
+DECISION_OFFICIAL_EDGES = tuple(k for k, e in EDGE_KINDS.items() if e.role == "decision_official")
+
+
+def edge_kind_of(spec: EdgeSpec, row: dict) -> str:
+    """The edge kind a row makes through ``spec``: fixed, or from a column (the relation word)."""
+    return spec.kind or relation_class(row.get(spec.kind_from) or "")
+
+
+def extend(toml_text: str) -> None:
+    """Add kinds, node kinds or edge kinds to the model (a plugin's or a test's), in place.
+
+    Every reader of the model (store, ingest, graph, engine, report) sees them from then on.
+    """
+    extra = _load_model(toml_text)
+    for section in ("nodes", "kinds", "edges"):
+        MODEL.setdefault(section, {}).update(extra.get(section, {}))
+    KINDS.clear()
+    KINDS.update(_build_kinds(MODEL))
+    for name, d in extra.get("nodes", {}).items():
+        NODES[name] = NodeKind(name, d["table"], d["label"], d["plural"], d["shape"], d["color"],
+                               bool(d.get("passable")))
+        NODE_KIND_OF_TABLE[d["table"]] = name
+        NODE_KINDS[name] = {"label": d["label"]["en"], "shape": d["shape"], "color": d["color"]}
+    for name, e in extra.get("edges", {}).items():
+        EDGE_KINDS[name] = EdgeKind(name, e["role"], e["label"]["en"], e["color"], bool(e.get("dashes")),
+                                    float(e.get("weight", 1.0)), e["label"].get("zh", ""), bool(e.get("dated")))
+    for lst, pred in ((ENTITY_TABLES, lambda v: v.node), (TIE_KINDS, lambda v: v.entity and not v.node),
+                      (RECORD_KINDS, lambda v: not v.entity)):
+        lst[:] = [k for k, v in KINDS.items() if pred(v)]
+
 
 # Contact channels that are private meetings rather than office business.
 PRIVATE_CHANNELS = ("dinner", "banquet", "private", "karaoke", "golf", "home", "tea", "宴请", "吃饭", "私下")

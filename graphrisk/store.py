@@ -38,8 +38,8 @@ def table_columns(kind: str) -> dict[str, type]:
     """Stored columns of a kind: the spec's columns, derived ones, then provenance."""
     k = schema.KINDS[kind]
     cols: dict[str, type] = {}
-    if kind == "relations":
-        cols["relation_id"] = str
+    if k.key:
+        cols[k.id_column] = str
     for c in k.columns:
         cols[c.name] = SQL_TYPES[c.type]
         if c.type == schema.NAME:
@@ -61,6 +61,43 @@ def now() -> str:
 
 # ---------------------------------------------------------------- migrations
 
+INDEXED = {  # columns the engine and the rules look up by, besides ids, names and provenance
+    "relations": ["from_id", "to_id"], "contacts": ["official_id", "counterpart_id", "date"],
+    "gifts": ["giver_id", "recipient_id", "date"], "trips": ["official_id", "sponsor_id"],
+    "contracts": ["unit_id", "supplier_id", "date"], "officials": ["unit_id"],
+    "memberships": ["official_id", "unit_id"], "decisions": ["unit_id", "official_id", "beneficiary_id", "date"],
+}
+
+
+def sync_model(db: sqlite_utils.Database) -> list[str]:
+    """Create the table of every kind in the model that the store lacks, and add missing columns.
+
+    Runs on every open, so a kind or column added to the model (``schema.extend``) is stored
+    without a hand-written migration. Returns what it changed.
+    """
+    changed = []
+    existing = set(db.table_names())
+    for kind, k in schema.KINDS.items():
+        cols = table_columns(kind)
+        if kind not in existing:
+            with db.conn:
+                db[kind].create(cols, pk=k.id_column)
+                db[kind].create_index(["_batch"])
+                for c in INDEXED.get(kind, []):
+                    db[kind].create_index([c])
+                if k.name_column:
+                    db[kind].create_index([k.name_column + "_norm"])
+            changed.append(kind)
+            continue
+        have = {c.name for c in db[kind].columns}
+        for c, t in cols.items():
+            if c not in have:
+                with db.conn:
+                    db[kind].add_column(c, t)
+                changed.append(f"{kind}.{c}")
+    return changed
+
+
 def _m001_core(db: sqlite_utils.Database) -> None:
     db["batches"].create({
         "id": int, "path": str, "file_name": str, "sha256": str, "kind": str,
@@ -69,19 +106,7 @@ def _m001_core(db: sqlite_utils.Database) -> None:
         "started_at": str, "finished_at": str, "seconds": float,
     }, pk="id")
     db["batches"].create_index(["sha256"])
-    for kind, k in schema.KINDS.items():
-        db[kind].create(table_columns(kind), pk=k.id_column)
-        db[kind].create_index(["_batch"])
-    for kind, cols in {
-        "relations": ["from_id", "to_id"], "contacts": ["official_id", "counterpart_id", "date"],
-        "gifts": ["giver_id", "recipient_id", "date"], "trips": ["official_id", "sponsor_id"],
-        "contracts": ["unit_id", "supplier_id", "date"], "officials": ["unit_id"],
-    }.items():
-        for c in cols:
-            db[kind].create_index([c])
-    for kind, k in schema.KINDS.items():
-        if k.name_column:
-            db[kind].create_index([k.name_column + "_norm"])
+    sync_model(db)
     db["history"].create({
         "id": int, "kind": str, "record_id": str, "data": str,
         "replaced_by_batch": int, "replaced_at": str,
@@ -131,6 +156,7 @@ def connect(path: str | os.PathLike | None = None, *, create: bool = True) -> sq
         db.conn.execute("PRAGMA cache_size=-131072")  # 128 MiB page cache: bulk loads and index builds
         db.conn.execute("PRAGMA temp_store=MEMORY")
         migrate(db)
+        sync_model(db)
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{p}: cannot open as a graphrisk store: {exc}") from None
     return db
@@ -156,7 +182,7 @@ def counts(db: sqlite_utils.Database) -> dict[str, int]:
 def date_range(db: sqlite_utils.Database) -> dict[str, dict[str, str | None]]:
     out = {}
     for kind in schema.RECORD_KINDS:
-        col = "start_date" if kind == "trips" else "date"
+        col = schema.KINDS[kind].date_column
         row = next(db.query(f"select min({col}) lo, max({col}) hi from [{kind}]"))  # names from schema
         out[kind] = {"min": row["lo"], "max": row["hi"]}
     return out
@@ -164,7 +190,7 @@ def date_range(db: sqlite_utils.Database) -> dict[str, dict[str, str | None]]:
 
 def entity_kind_of(db: sqlite_utils.Database, entity_id: str) -> str | None:
     """Which entity table holds this id (officials, people, companies, units), if any."""
-    for kind in ("officials", "people", "companies", "units"):
+    for kind in schema.ENTITY_TABLES:
         pk = schema.KINDS[kind].id_column
         if next(db.query(f"select 1 from [{kind}] where [{pk}] = ? limit 1", [entity_id]), None):
             return kind
@@ -175,7 +201,8 @@ def require_entity(db: sqlite_utils.Database, entity_id: str, kind: str) -> dict
     pk = schema.KINDS[kind].id_column
     row = next(db.query(f"select * from [{kind}] where [{pk}] = ?", [entity_id]), None)
     if row is None:
-        raise NotFound(f"no {kind[:-1] if kind != 'people' else 'person'} with id '{entity_id}' in the store")
+        what = schema.NODE_KIND_OF_TABLE.get(kind, kind).replace("_", " ")
+        raise NotFound(f"no {what} with id '{entity_id}' in the store")
     return row
 
 

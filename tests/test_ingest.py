@@ -26,7 +26,8 @@ def rows(db, sql, params=()):
 def test_folder_loads_in_dependency_order(loaded_db):
     counts = store.counts(loaded_db)
     assert counts == {"units": 3, "officials": 3, "people": 4, "companies": 2, "relations": 5,
-                      "contacts": 2, "gifts": 2, "trips": 2, "contracts": 2}
+                      "contacts": 2, "gifts": 2, "trips": 2, "contracts": 2, "organisations": 0,
+                      "public_bodies": 0, "memberships": 0, "decisions": 0}
 
 
 def test_values_are_parsed_and_originals_kept(loaded_db):
@@ -262,7 +263,8 @@ def test_cli_info_json(tmp_path, small_world):
     data = json.loads(res.output)
     assert data["counts"]["gifts"] == 2 and data["batches"] == 9
     assert set(data["counts"]) == {"units", "officials", "people", "companies", "relations", "contacts",
-                                   "gifts", "trips", "contracts"}
+                                   "gifts", "trips", "contracts", "organisations", "public_bodies",
+                                   "memberships", "decisions"}
 
 
 def test_db_from_environment(tmp_path, small_world, monkeypatch):

@@ -153,8 +153,7 @@ def _kind_pass(G: nx.Graph, money: set[str] | None, counts: bool) -> tuple[dict,
     wd = {n: 0.0 for n in G}
     by: dict = {n: {} for n in G} if counts else {}
     seen: set = set()
-    sources = {k: e.source for k, e in schema.EDGE_KINDS.items()}
-    contract_kinds = {k for k, src in sources.items() if src == "contracts"}
+    contract_kinds = {k for k, e in schema.EDGE_KINDS.items() if e.decision}  # one record, two edges
     for u, v, d in _edges(G):
         kind = d.get("kind") or "?"
         a = d.get("amount")

@@ -27,7 +27,7 @@ from .prepare import Prepared, Problem, content_hash, prepare, stored_columns
 
 Progress = Callable[[str, int, int], None]  # (file, rows done, rows total)
 CHUNK = 50_000
-SINGULAR = {"officials": "official", "people": "person", "companies": "company", "units": "unit"}
+SINGULAR = {t: n.replace("_", " ") for t, n in schema.NODE_KIND_OF_TABLE.items()}
 BULK_MIN_ROWS = 5_000
 
 

@@ -168,8 +168,16 @@ def prepare(table: Table, settings: dict) -> Prepared:
     if table.kind == "relations":
         out["relation_raw"] = out["relation"]
         out["relation"] = out["relation"].map(lambda v: None if v is None else _norm_relation(v))
-        out["relation_id"] = [schema.relation_key(a or "", r or "", b or "")
-                              for a, r, b in zip(out["from_id"], out["relation"], out["to_id"])]
+    if kind.key:  # ties: the id is derived from the key columns (one tie per key)
+        out[kind.id_column] = [schema.tie_key(vals) for vals in zip(*(out[c] for c in kind.key))]
+    for group in kind.one_of:
+        filled = np.zeros(n, dtype=bool)
+        for c in group:
+            filled |= out[c].notna().to_numpy()
+            if c in prep.name_columns:
+                filled |= out[prep.name_columns[c]].notna().to_numpy()
+        for pos in np.flatnonzero(~filled):
+            prep.add(int(pos), group[0], f"one of {', '.join(group)} is required", file)
     amount_cols = [c.name for c in kind.columns if c.type == schema.AMOUNT]
     if amount_cols:
         default_cur = settings["ingest"]["default_currency"]
