@@ -63,6 +63,38 @@ class Context:
     def name(self, node: str) -> str:
         return str(self.G.nodes[node].get("name") or node) if node in self.G else node
 
+    # Rules reach the graph only through the methods below, so the engine may hold it in any form.
+
+    def node(self, n: str) -> dict:
+        """Attributes of a node (``kind``, ``name``, ``unit_id``, ``country``, ...); {} if unknown."""
+        return self.G.nodes[n] if n in self.G else {}
+
+    def kind(self, n: str) -> str | None:
+        """Node kind: official, person, company, organisation, public_body, unit, unresolved."""
+        return self.node(n).get("kind")
+
+    def between(self, u: str, v: str) -> list[dict]:
+        """Data of the edges from ``u`` to ``v`` (every record between them, that direction)."""
+        return list((self.G.get_edge_data(u, v) or {}).values()) if u in self.G and v in self.G else []
+
+    def neighbours(self, n: str) -> set[str]:
+        """Nodes tied to ``n`` by any edge, either direction."""
+        return set(self.G.successors(n)) | set(self.G.predecessors(n)) if n in self.G else set()
+
+    def units_of(self, official: str, on: str | None = None) -> list[str]:
+        """Units the official belongs to (on a date, when memberships carry dates), own unit first."""
+        own = self.node(official).get("unit_id")
+        out = [own] if own else []
+        if official in self.G:
+            for _, unit, d in self.G.out_edges(official, data=True):
+                if d.get("kind") != "member_of" or unit in out:
+                    continue
+                start, end = d.get("date"), d.get("end_date")
+                if on and ((start and start > on) or (end and end < on)):
+                    continue
+                out.append(unit)
+        return out
+
 
 REGISTRY: dict[str, Rule] = {}
 
