@@ -55,6 +55,7 @@ class ConflictPath:
     approved_personally: bool
     latest_date: str | None
     path_id: str = ""
+    explanations: dict = field(default_factory=dict)  # {"en": ..., "zh": ...}; explanation is the English one
 
     def __post_init__(self):
         if not self.path_id:
@@ -76,7 +77,12 @@ class ConflictPath:
                 "unit_id": self.unit_id, "score": round(self.score, 2), "nodes": list(self.nodes),
                 "edges": [e.to_dict() for e in self.edges], "gap_days": self.gap_days,
                 "hops": self.hops, "approved_personally": self.approved_personally,
-                "latest_date": self.latest_date, "explanation": self.explanation}
+                "latest_date": self.latest_date, "explanation": self.explanation,
+                "explanations": dict(self.explanations) or {"en": self.explanation}}
+
+    def text(self, lang: str = "en") -> str:
+        """The explanation in ``lang`` (English when no translation was made)."""
+        return self.explanations.get(lang) or self.explanation
 
 
 def path_id(official_id: str, company_id: str, record_ids: list[str]) -> str:
@@ -97,11 +103,18 @@ class Reason:
     path_id: str | None = None
     company_id: str | None = None
     latest_date: str | None = None
+    summaries: dict = field(default_factory=dict)  # {"en": ..., "zh": ...}; summary is the English one
+    metadata: dict = field(default_factory=dict)  # thresholds used and where they came from, etc.
 
     def to_dict(self) -> dict:
         return {"rule": self.rule, "score": round(self.score, 2), "summary": self.summary,
                 "evidence": list(self.evidence), "path": list(self.path) if self.path else None,
-                "path_id": self.path_id, "company_id": self.company_id, "latest_date": self.latest_date}
+                "path_id": self.path_id, "company_id": self.company_id, "latest_date": self.latest_date,
+                "summaries": dict(self.summaries) or {"en": self.summary}, "metadata": dict(self.metadata)}
+
+    def text(self, lang: str = "en") -> str:
+        """The summary in ``lang`` (English when no translation was made)."""
+        return self.summaries.get(lang) or self.summary
 
 
 @dataclass

@@ -148,6 +148,9 @@ def store_evaluation(db, ev: Evaluation, params: dict | None = None) -> int:
     return run_id
 
 
+_REASON_FIELDS = set(Reason.__dataclass_fields__)
+
+
 def load_flags(db, run_id: int | None = None, as_of: str | None = None) -> list[OfficialFlag]:
     """Flags of a stored run: the given one, the latest as of a date, or the latest of all."""
     if "flags" not in db.table_names():
@@ -162,7 +165,7 @@ def load_flags(db, run_id: int | None = None, as_of: str | None = None) -> list[
             return []
     out = []
     for r in db.query("select * from flags where run_id = ? order by score desc, official_id", [run_id]):
-        reasons = [Reason(**{k: v for k, v in d.items()}) for d in json.loads(r["reasons"])]
+        reasons = [Reason(**{k: v for k, v in d.items() if k in _REASON_FIELDS}) for d in json.loads(r["reasons"])]
         out.append(OfficialFlag(r["official_id"], r["name"], r["unit_id"], r["unit"], r["score"], r["level"],
                                 reasons))
     return out
