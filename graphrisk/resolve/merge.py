@@ -21,49 +21,24 @@ import sqlite_utils
 from .. import schema
 from ..errors import GraphRiskError, NotFound
 from ..store import now
-from .match import (
-    ID_FIELDS, Record, _Clusters, candidate_pairs, records_from_store, resolve_settings, score_pair,
-    strong_id_check,
-)
+from .aliases import ALIASES, MERGES, canonical_id, canonical_map, ensure_tables
+from .index import _Clusters, candidate_pairs
+from .records import ID_FIELDS, Record, resolve_settings
+from .scoring import score_pair, strong_id_check
+from .stored import records_from_store
 
-MERGES, ALIASES = "entity_merges", "entity_aliases"
-ENTITY_TABLES = ("officials", "people", "companies", "units")
+ENTITY_TABLES = ("officials", "people", "companies", "organisations", "public_bodies", "units")
 KIND_WORDS = {
     "company": "companies", "companies": "companies", "person": "people", "people": "people",
     "official": "officials", "officials": "officials", "unit": "units", "units": "units",
+    "organisation": "organisations", "organisations": "organisations", "organization": "organisations",
+    "organizations": "organisations", "public_body": "public_bodies", "public_bodies": "public_bodies",
+    "public-body": "public_bodies",
 }
 
 
 class MergeError(GraphRiskError):
     """Raised when a merge or unmerge is not allowed (different kinds, conflicting identifiers, ...)."""
-
-
-def ensure_tables(db: sqlite_utils.Database) -> None:
-    db[MERGES].create({
-        "id": int, "kind": str, "keep_id": str, "merged_id": str, "score": float, "reason": str,
-        "evidence": str, "created_at": str, "undone_at": str, "undo_reason": str,
-    }, pk="id", if_not_exists=True)
-    db[ALIASES].create({"alias_id": str, "canonical_id": str, "kind": str, "merge_id": int},
-                       pk="alias_id", if_not_exists=True)
-
-
-def canonical_map(db: sqlite_utils.Database) -> dict[str, str]:
-    """{alias_id: canonical_id} for every merged-away entity, chains (A→B→C) followed to the end."""
-    if ALIASES not in db.table_names():
-        return {}
-    direct = {a: c for a, c in db.execute(f"select alias_id, canonical_id from [{ALIASES}]").fetchall()}
-    out = {}
-    for a in direct:
-        c, seen = direct[a], {a}
-        while c in direct and c not in seen:
-            seen.add(c)
-            c = direct[c]
-        out[a] = c
-    return out
-
-
-def canonical_id(db: sqlite_utils.Database, entity_id: str) -> str:
-    return canonical_map(db).get(entity_id, entity_id)
 
 
 def _entity(db, entity_id: str) -> tuple[str, dict]:

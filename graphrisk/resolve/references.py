@@ -25,8 +25,17 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from .. import schema
-from .match import Decision, Index, Record, gc_paused, cluster, family, preferred_name, records_from_store, resolve_settings
+from .index import Index, cluster
 from .normalize import normalize_name
+from .records import (
+    Decision,
+    Record,
+    family,
+    gc_paused,
+    preferred_name,
+    resolve_settings,
+)
+from .stored import records_from_store
 
 LINKED, CREATED, AMBIGUOUS = "linked", "created", "ambiguous"
 
