@@ -16,6 +16,12 @@ import pandas as pd
 _DATE_SEP = re.compile(
     r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+# ISO 8601 timestamps: 2024-12-22T00:00:00Z, 2025-01-15T10:23:45.123+01:00 (the date as written)
+_TIMESTAMP = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)?$",
+    re.IGNORECASE)
+# day and month first forms: 22/12/2024, 22-12-2024, 22.12.2024, 2/12/2024, 22/12/24 is not accepted
+_DATE_DMY = re.compile(r"^(\d{1,2})\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{4})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
 
 
 def nfkc(text: str) -> str:
@@ -23,17 +29,63 @@ def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
-def parse_date(text: str) -> str:
-    """Read ``2026-03-02``, ``2026/3/2``, ``2026.03.02``, ``20260302``, ``2026年3月2日`` → ISO date."""
+def parse_date(text: str, dayfirst: bool | None = None) -> str:
+    """Read a date in the forms registers use → ISO date.
+
+    Year first: ``2026-03-02``, ``2026/3/2``, ``2026.03.02``, ``20260302``,
+    ``2026年3月2日``, ISO timestamps ``2024-12-22T00:00:00Z`` (the date as
+    written, whatever the offset). Day or month first: ``22/12/2024``,
+    ``22-12-2024``, ``22.12.2024``. A day-or-month-first date that reads both
+    ways (``06/07/2025``) is an error unless ``dayfirst`` says which (True:
+    day first, False: month first); one that reads one way only
+    (``22/12/2024``) is read that way.
+    """
     s = nfkc(str(text)).strip()
-    m = _DATE_SEP.match(s) or _DATE_COMPACT.match(s)
-    if not m:
-        raise ValueError(f"not a date: '{text}' (expected e.g. 2026-03-02, 2026/3/2, 2026年3月2日)")
-    y, mo, d = (int(g) for g in m.groups())
+    m = _DATE_SEP.match(s) or _DATE_COMPACT.match(s) or _TIMESTAMP.match(s)
+    if m:
+        y, mo, d = (int(g) for g in m.groups())
+    else:
+        m = _DATE_DMY.match(s)
+        if not m:
+            raise ValueError(f"not a date: '{text}' (expected e.g. 2026-03-02, 2026/3/2, 2026年3月2日, "
+                             f"2024-12-22T00:00:00Z)")
+        a, b, y = int(m.group(1)), int(m.group(3)), int(m.group(4))
+        if dayfirst is None:
+            if a > 12 >= b:
+                dayfirst = True
+            elif b > 12 >= a:
+                dayfirst = False
+            elif a == b:
+                dayfirst = True
+            else:
+                raise ValueError(f"ambiguous date: '{text}' reads as day-first ({_iso(y, b, a)}) or month-first "
+                                 f"({_iso(y, a, b)}); say which in a profile (formats.date = \"%d/%m/%Y\" "
+                                 f"or dayfirst = true)")
+        d, mo = (a, b) if dayfirst else (b, a)
     try:
         return date(y, mo, d).isoformat()
     except ValueError:
         raise ValueError(f"not a calendar date: '{text}'") from None
+
+
+def _iso(y: int, mo: int, d: int) -> str:
+    try:
+        return date(y, mo, d).isoformat()
+    except ValueError:
+        return "no such date"
+
+
+def parse_date_formats(text: str, formats: list[str]) -> str:
+    """Read a date with explicit ``strptime`` formats, first that fits (``%d/%m/%Y``, ``%Y-%m-%dT%H:%M:%S%z``)."""
+    from datetime import datetime
+
+    s = nfkc(str(text)).strip()
+    for f in formats:
+        try:
+            return datetime.strptime(s, f).date().isoformat()
+        except ValueError:
+            continue
+    raise ValueError(f"not a date in the given format(s) {', '.join(formats)}: '{text}'")
 
 
 _CURRENCY_SIGNS = {"¥": "CNY", "元": "CNY", "RMB": "CNY", "CNY": "CNY", "人民币": "CNY",
