@@ -13,6 +13,7 @@ from rich.console import Console
 from .. import settings as settings_mod
 from .. import store
 from ..errors import GraphRiskError, InputError
+from ._lang import Group
 
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
 err_console = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 160)
@@ -83,7 +84,7 @@ def _print_input_error(exc: InputError) -> None:
         err_console.print(f"not attempted: {', '.join(pending)}", markup=False)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="graphrisk")
 def cli():
     """graphrisk: relationships between public officials and businesses.

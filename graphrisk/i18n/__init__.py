@@ -45,6 +45,18 @@ def set_lang(lang: str | None) -> str:
     return current_lang()
 
 
+def lang_setting(settings: dict) -> str | None:
+    """The language the ``[output] lang`` setting names (None for "auto": the locale decides)."""
+    value = (settings.get("output") or {}).get("lang", "auto")
+    if value in ("auto", "", None):
+        return None
+    if value not in LANGS:
+        from ..errors import SettingsError
+
+        raise SettingsError(f"setting 'output.lang' must be one of auto, {', '.join(LANGS)}, not '{value}'")
+    return value
+
+
 def current_lang() -> str:
     return _current[0] if _current else default_lang()
 
@@ -123,5 +135,5 @@ def fmt_money(amount: float | None, currency: str | None = None, lang: str | Non
     return f"{text} {cur}".strip()
 
 
-__all__ = ["LANGS", "both", "catalogue", "current_lang", "default_lang", "fmt_date", "fmt_money", "missing",
-           "set_lang", "t"]
+__all__ = ["LANGS", "both", "catalogue", "current_lang", "default_lang", "fmt_date", "fmt_money", "lang_setting",
+           "missing", "set_lang", "t"]

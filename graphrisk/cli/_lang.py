@@ -1,0 +1,219 @@
+"""``--lang zh|en`` on every command, and ``--help`` in the chosen language.
+
+Every command made with ``@cli.command()`` / ``@cli.group()`` is a :class:`Command` / :class:`Group`
+(the root group's ``command_class``), so a plugin's command gets the same option and help. The
+language is, first to last: ``--lang`` (on the command or on ``graphrisk`` itself), then
+``$GRAPHRISK_LANG``, then the ``[output] lang`` setting of ``--config`` / ``$GRAPHRISK_CONFIG``, then
+the locale (:func:`graphrisk.i18n.default_lang`).
+
+Help texts: the English docstring is the source; in Chinese the command's help comes from the
+catalogue key ``cli.<command path>.help`` and each option's from ``cli.<command path>.opt.<name>``
+(messages/cli_help.toml), with the docstring's ``Example:`` block kept as it is (commands are code).
+"""
+from __future__ import annotations
+
+import inspect
+import re
+
+import click
+
+from .. import i18n
+
+_EXPLICIT = "graphrisk.lang"  # ctx.meta key of the root context: the language given explicitly
+
+
+def _set_lang(ctx: click.Context, param, value):
+    if value:
+        i18n.set_lang(value)
+        ctx.find_root().meta[_EXPLICIT] = value
+    return value
+
+
+def lang_option() -> click.Option:
+    return click.Option(["--lang"], type=click.Choice(list(i18n.LANGS)), default=None, envvar="GRAPHRISK_LANG",
+                        expose_value=False, is_eager=True, callback=_set_lang,
+                        help="Language of what is printed: zh or en (also $GRAPHRISK_LANG; default: the "
+                             "[output] lang setting, else the locale).")
+
+
+def _has_lang(params) -> bool:
+    return any("--lang" in getattr(p, "opts", ()) for p in params)
+
+
+def _key(cmd) -> str:
+    return getattr(cmd, "i18n_key", "") or "main"
+
+
+def _msg(key: str) -> str | None:
+    entry = i18n.catalogue().get(key)
+    return entry.get("zh") if entry else None
+
+
+def _example_block(help_text: str | None) -> str:
+    """The docstring's ``Example:`` block (commands stay as written), headed in Chinese."""
+    if not help_text or "Example:" not in help_text:
+        return ""
+    text = inspect.cleandoc(help_text).partition("\f")[0]
+    head, _, rest = text.partition("Example:")
+    marker = "\b\n" if head.rstrip(" ").endswith("\b\n") else ""
+    return f"{marker}{i18n.t('cli.example', 'zh')}\n" + rest.lstrip("\n")
+
+
+_BRACKET = re.compile(r"\[([^\[\]]*(?:default|required)[^\[\]]*)\]$")
+
+
+def _zh_record(record: tuple[str, str]) -> tuple[str, str]:
+    """Click's ``[default: x; required]`` suffix in Chinese."""
+    opt, text = record
+
+    def repl(m):
+        inner = m.group(1).replace("default: ", "默认：").replace("required", "必填")
+        return f"[{inner}]"
+
+    return opt, _BRACKET.sub(repl, text)
+
+
+def _section(formatter, heading: str, rows) -> None:
+    """Like click's ``formatter.section`` with a Chinese heading (full-width colon)."""
+    formatter.write_paragraph()
+    formatter.write(f"{'':>{formatter.current_indent}}{heading}：\n")
+    formatter.indent()
+    try:
+        formatter.write_dl(rows)
+    finally:
+        formatter.dedent()
+
+
+class _I18nMixin:
+    i18n_key: str = ""
+
+    def _resolve_lang(self, ctx: click.Context) -> None:
+        """No --lang given: the ``[output] lang`` setting of the command's settings file, if it names one."""
+        root = ctx.find_root()
+        if root.meta.get(_EXPLICIT):
+            return
+        from .. import settings as settings_mod
+        from ..errors import GraphRiskError
+
+        try:
+            settings = settings_mod.load(ctx.params.get("config_path"))
+        except GraphRiskError:  # a bad settings file is the command's own error to report
+            return
+        try:
+            lang = i18n.lang_setting(settings)
+        except GraphRiskError as exc:
+            raise click.ClickException(str(exc)) from None
+        if lang:
+            i18n.set_lang(lang)
+            root.meta[_EXPLICIT] = lang
+
+    def invoke(self, ctx: click.Context):
+        if not isinstance(self, click.Group):  # the command's own --config is known only here
+            self._resolve_lang(ctx)
+        if "lang" in ctx.params and ctx.params["lang"] in i18n.LANGS:  # a command's own --lang (report)
+            i18n.set_lang(ctx.params["lang"])
+            ctx.find_root().meta[_EXPLICIT] = ctx.params["lang"]
+        elif "lang" in ctx.params and ctx.params["lang"] is None and ctx.find_root().meta.get(_EXPLICIT):
+            ctx.params["lang"] = ctx.find_root().meta[_EXPLICIT]
+        return super().invoke(ctx)
+
+    # ---- help in the current language
+
+    def _zh(self) -> bool:
+        return i18n.current_lang() == "zh"
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        text = _msg(f"cli.{_key(self)}.help") if self._zh() else None
+        if not text:
+            return super().get_short_help_str(limit)
+        first = re.split(r"(?<=[。；])", text.strip().split("\n")[0], maxsplit=1)[0]
+        return first.rstrip("。；")
+
+    def format_usage(self, ctx, formatter):
+        if not self._zh():
+            return super().format_usage(ctx, formatter)
+        formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)),
+                              prefix=i18n.t("cli.usage", "zh"))
+
+    def format_help_text(self, ctx, formatter):
+        text = _msg(f"cli.{_key(self)}.help") if self._zh() else None
+        if not text:
+            return super().format_help_text(ctx, formatter)
+        example = _example_block(self.help)
+        formatter.write_paragraph()
+        with formatter.indentation():
+            formatter.write_text(text.strip())
+            if example:
+                formatter.write_paragraph()
+                formatter.write_text(example)
+
+    def format_options(self, ctx, formatter):
+        if not self._zh():
+            return super().format_options(ctx, formatter)
+        opts = []
+        for param in self.get_params(ctx):
+            if isinstance(param, click.Argument):
+                continue
+            name = "help" if param is self.get_help_option(ctx) else param.name
+            zh = _msg(f"cli.{_key(self)}.opt.{name}") or _msg(f"cli.opt.{name}")
+            old = param.help
+            if zh:
+                param.help = zh
+            try:
+                rv = param.get_help_record(ctx)
+            finally:
+                param.help = old
+            if rv is not None:
+                opts.append(_zh_record(rv))
+        if opts:
+            _section(formatter, i18n.t("cli.options", "zh"), opts)
+        if isinstance(self, click.Group):
+            self.format_commands(ctx, formatter)
+
+    def format_commands(self, ctx, formatter):
+        if not self._zh():
+            return super().format_commands(ctx, formatter)
+        rows = []
+        for name in self.list_commands(ctx):
+            cmd = self.get_command(ctx, name)
+            if cmd is not None and not cmd.hidden:
+                rows.append((name, cmd.get_short_help_str(formatter.width - 6 - len(name))))
+        if rows:
+            _section(formatter, i18n.t("cli.commands", "zh"), rows)
+
+
+class Command(_I18nMixin, click.Command):
+    """A graphrisk command: takes ``--lang`` and prints its help in the current language."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not _has_lang(self.params):
+            self.params.append(lang_option())
+
+
+class Group(_I18nMixin, click.Group):
+    """A graphrisk command group: its commands and sub-groups are :class:`Command` / :class:`Group`."""
+
+    command_class = Command
+    group_class = type  # sub-groups of the same class
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not _has_lang(self.params):
+            self.params.append(lang_option())
+
+    def add_command(self, cmd, name=None):
+        super().add_command(cmd, name)
+        name = name or cmd.name
+        cmd.i18n_key = f"{self.i18n_key}.{name}" if self.i18n_key else name
+        for sub_name, sub in getattr(cmd, "commands", {}).items():  # a group added with its commands
+            if not getattr(sub, "i18n_key", ""):
+                cmd.add_command(sub, sub_name)
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        if parent is None:  # a new run of the program (or of a test's CliRunner): back to the default
+            i18n.set_lang(None)
+        return super().make_context(info_name, args, parent=parent, **extra)
+
+
+__all__ = ["Command", "Group", "lang_option"]
