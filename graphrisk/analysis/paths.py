@@ -339,76 +339,18 @@ def _score_path(G, scorer: Scorer, official: str, company: str, nodes: list[str]
         if others:
             pe.detail["also"] = others  # parallel records between the same two nodes
     dates = [e.date for e in edges if e.date]
+    texts = explain_all(G, official, nodes, edges, gap, approved)
     return ConflictPath(
         official_id=official, company_id=company, unit_id=G.nodes[official].get("unit_id"),
         score=round(min(score, 100.0), 2), nodes=list(nodes), edges=edges, gap_days=gap,
-        explanation=explain(G, official, nodes, edges, gap, approved), hops=hops,
+        explanation=texts["en"], explanations=texts, hops=hops,
         approved_personally=approved, latest_date=max(dates) if dates else None)
 
 
 # ------------------------------------------------------------------ explanations
 
-def _name(G, n: str) -> str:
-    return str(G.nodes[n].get("name") or n) if n in G else n
-
-
-def _money(amount: float | None, currency: str | None) -> str:
-    if amount is None:
-        return "an unknown amount"
-    text = f"{amount:,.2f}".rstrip("0").rstrip(".")
-    return f"{text} {currency or ''}".strip()
-
-
-_ROLE_WORDS = {"legal_representative": "legal representative", "shareholder": "shareholder",
-               "director": "director", "manager": "manager", "employee": "employee"}
-
-
-def _clause(G, e: PathEdge) -> str:
-    a, b = _name(G, e.source), _name(G, e.target)
-    k = e.kind
-    rid = e.record_id
-    if k == "gift":
-        declared = {1: ", declared", 0: ", undeclared"}.get(e.detail.get("declared"), "")
-        return f"{b} received a gift of {_money(e.amount, e.currency)} from {a} on {e.date} (gift {rid}{declared})"
-    if k == "trip_sponsor":
-        return (f"{a} paid for the trip of {b} to {e.detail.get('destination', '?')} starting {e.date} "
-                f"({_money(e.amount, e.currency)}, trip {rid})")
-    if k == "trip_participant":
-        return f"{b} travelled with {a} to {e.detail.get('destination', '?')} on {e.date} (trip {rid})"
-    if k == "contact":
-        ch = e.detail.get("channel") or "contact"
-        return f"{a} had a {ch} with {b} on {e.date} (contact {rid})"
-    if k == "shareholder":
-        pct = e.detail.get("share_pct")
-        share = f"{pct:g}% of " if pct is not None else "shares in "
-        return f"{a} holds {share}{b}"
-    if k in _ROLE_WORDS:
-        return f"{a} is {_ROLE_WORDS[k]} of {b}"
-    rel = e.detail.get("relation") or k
-    rel_word = rel.replace("_", " ")
-    if k == "family":
-        return f"{a} is the {rel_word} of {b}"
-    return f"{a} is an {rel_word} of {b}" if rel_word[0] in "aeiou" else f"{a} is a {rel_word} of {b}"
-
-
-def explain(G, official: str, nodes: list[str], edges: list[PathEdge], gap: int | None, approved: bool) -> str:
-    """Plain-language account of a path, naming every record in it."""
-    off = _name(G, official)
-    unit = G.nodes[official].get("unit_id") if official in G else None
-    first = f"{off} ({_name(G, unit)})" if unit and unit in G else off
-    clauses = [_clause(G, e) for e in edges[:-1]]
-    if clauses:
-        clauses[0] = clauses[0].replace(off, first, 1) if off in clauses[0] else clauses[0]
-    c = edges[-1]
-    company = _name(G, c.target)
-    award = f"{company} won contract {c.record_id} ({_money(c.amount, c.currency)})"
-    if c.detail.get("unit_id") and c.detail["unit_id"] in G:
-        award += f" from {_name(G, c.detail['unit_id'])}"
-    award += f" approved by {off}" if approved else f", awarded by {off}'s unit"
-    award += f" on {c.date}"
-    if gap is not None:
-        award += f", {gap} days later" if gap >= 0 else f", {-gap} days before the benefit"
-    return "; ".join(clauses + [award])
+# The wording (every language) lives in graphrisk.narrate; ``explain`` stays importable from here.
+from ..narrate import explain, explain_all  # noqa: E402
 
 
 # ------------------------------------------------------------------ storage
