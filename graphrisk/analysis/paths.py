@@ -50,20 +50,29 @@ class PathIndex:
         cfg = settings["paths"]
         self.min_repeated = cfg["min_repeated_contacts"]
         self.adj: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-        self.unit_contracts: dict[str, list] = defaultdict(list)  # unit -> contract edges
-        self.approved: dict[str, list] = defaultdict(list)  # official -> contract edges they approved
+        # decision edges by role (schema.EDGE_KINDS): a unit's awards and decisions, an official's own part
+        self.unit_contracts: dict[str, list] = defaultdict(list)  # unit -> decision edges (contracts, decisions)
+        self.approved: dict[str, list] = defaultdict(list)  # official -> decision edges they took part in
         self.members: dict[str, list[str]] = defaultdict(list)
+        self.memberships: dict[str, dict] = defaultdict(dict)  # official -> unit -> [(start, end)]
+        self._dated: set[str] = set()  # officials with a dated membership
         self._unit_targets: dict[str, dict] = {}
         self._kind = {n: d.get("kind") for n, d in G.nodes(data=True)}
         office_contacts: dict[tuple, list] = defaultdict(list)
         kinds = G.nodes
+        roles = {k: e.role for k, e in schema.EDGE_KINDS.items()}
         for u, v, k, d in G.edges(keys=True, data=True):
             kind = d["kind"]
-            if kind == "member_of":
-                self.members[v].append(u)
-            elif kind == "contract":
+            role = roles.get(kind)
+            if role == "membership":
+                if u not in self.members[v]:
+                    self.members[v].append(u)
+                self.memberships[u].setdefault(v, []).append((d.get("date"), d.get("end_date")))
+                if d.get("date") or d.get("end_date"):
+                    self._dated.add(u)
+            elif role == "decision_unit":
                 self.unit_contracts[u].append((u, v, k, d))
-            elif kind == "approved":
+            elif role == "decision_official":
                 self.approved[u].append((u, v, k, d))
             elif kind == "contact":
                 if d.get("private"):
@@ -95,27 +104,57 @@ class PathIndex:
         """Intermediate nodes of a chain: people and companies only."""
         return self._kind.get(node) in ("person", "company")
 
-    def targets(self, official: str) -> dict[str, list]:
-        """Supplier -> contract edges the official has decision power over (own approvals first)."""
-        unit = self.G.nodes[official].get("unit_id")
-        mine = self.approved.get(official, ())
-        if unit not in self._unit_targets:
-            base: dict[str, dict] = defaultdict(dict)
+    def units(self, official: str) -> list[str]:
+        """Units the official belongs to: the own unit and every membership, sorted."""
+        own = self.G.nodes[official].get("unit_id") if official in self.G else None
+        return sorted({u for u in [own, *self.memberships.get(official, ())] if u}, key=str)
+
+    def _member_on(self, official: str, unit: str, day: str | None) -> bool:
+        """Whether the official belonged to the unit on ``day`` (undated memberships always count)."""
+        spans = self.memberships.get(official, {}).get(unit)
+        if not spans or not day:
+            return True
+        return any((not a or a <= day) and (not b or day <= b) for a, b in spans)
+
+    def _unit_base(self, unit: str) -> dict[str, list]:
+        """Beneficiary -> decision edges of one unit (cached; shared by every official of the unit)."""
+        base = self._unit_targets.get(unit)
+        if base is None:
+            by: dict[str, dict] = defaultdict(dict)
             for e in self.unit_contracts.get(unit, ()):
                 if self.passable(e[1]):
-                    base[e[1]][e[3]["record_id"]] = e
-            self._unit_targets[unit] = base
-        base = self._unit_targets[unit]
-        if not mine:
-            return {c: list(es.values()) for c, es in base.items()}
-        out: dict[str, dict] = defaultdict(dict)
-        for e in mine:  # the official's own approval is the stronger edge
-            if self.passable(e[1]):
-                out[e[1]][e[3]["record_id"]] = e
-        for c, es in base.items():
-            for rid, e in es.items():
-                out[c].setdefault(rid, e)
-        return {c: list(es.values()) for c, es in out.items()}
+                    by[e[1]][e[3]["record_id"]] = e
+            base = self._unit_targets[unit] = {c: list(es.values()) for c, es in by.items()}
+        return base
+
+    def targets(self, official: str) -> dict[str, list]:
+        """Beneficiary -> decision edges the official has power over (own part first, then their units').
+
+        Lists are shared between officials of a unit (never copied per official): callers read them only.
+        """
+        units = self.units(official)
+        dated = official in self._dated
+        out: dict[str, list] = {}
+        for unit in units:
+            base = self._unit_base(unit)
+            if dated:
+                base = {c: kept for c, es in base.items()
+                        if (kept := [e for e in es if self._member_on(official, unit, e[3].get("date"))])}
+            if not out:
+                out = base if len(units) == 1 else dict(base)
+            else:
+                for c, es in base.items():
+                    out[c] = out[c] + [e for e in es if e not in out[c]] if c in out else es
+        mine = [e for e in self.approved.get(official, ()) if self.passable(e[1])]
+        if mine:
+            out = dict(out)
+            own: dict[str, dict] = defaultdict(dict)
+            for e in mine:  # the official's own approval is the stronger edge
+                own[e[1]][e[3]["record_id"]] = e
+            for c, es in own.items():
+                rest = [e for e in out.get(c, ()) if e[3]["record_id"] not in es]
+                out[c] = list(es.values()) + rest
+        return out
 
     def distances(self, targets, limit: int) -> dict[str, int]:
         """Hops from each node to the nearest target over private ties (through passable nodes)."""
@@ -197,7 +236,7 @@ def _pe(G: nx.MultiDiGraph, e) -> PathEdge:
     u, v, k, d = e
     detail = {}
     for key in ("relation", "share_pct", "declared", "channel", "destination", "method", "title", "unit_id",
-                "approver_id", "government", "end_date"):
+                "approver_id", "government", "end_date", "decision_type", "role", "country"):
         if d.get(key) is not None:
             detail[key] = d[key]
     return PathEdge(kind=d["kind"], record_id=d["record_id"], source=u, target=v, date=d.get("date"),
@@ -243,10 +282,10 @@ def find_paths(G: nx.MultiDiGraph, official: str | None = None, company: str | N
         officials = sorted(_officials_over(G, index, company))
     else:
         officials = sorted(n for n, d in G.nodes(data=True) if d.get("kind") == "official")
-    by_unit: dict[str, list[str]] = defaultdict(list)
+    by_unit: dict[tuple, list[str]] = defaultdict(list)  # officials grouped by the units they belong to
     for o in officials:
         if o in G:
-            by_unit[G.nodes[o].get("unit_id")].append(o)
+            by_unit[tuple(index.units(o))].append(o)
     out: list[ConflictPath] = []
     for unit in sorted(by_unit, key=str):
         targets_of = {o: index.targets(o) for o in by_unit[unit]}
@@ -271,9 +310,10 @@ def find_all_paths(G: nx.MultiDiGraph, settings: dict | None = None, **kwargs) -
 def _officials_over(G, index: PathIndex, company: str) -> set[str]:
     out = set()
     for u, v, k, d in G.in_edges(company, keys=True, data=True):
-        if d["kind"] == "contract":
+        role = schema.EDGE_KINDS[d["kind"]].role if d["kind"] in schema.EDGE_KINDS else None
+        if role == "decision_unit":
             out.update(index.members.get(u, ()))
-        elif d["kind"] == "approved":
+        elif role == "decision_official":
             out.add(u)
     return out
 
@@ -341,7 +381,7 @@ def _score_path(G, scorer: Scorer, official: str, company: str, nodes: list[str]
     dates = [e.date for e in edges if e.date]
     texts = explain_all(G, official, nodes, edges, gap, approved)
     return ConflictPath(
-        official_id=official, company_id=company, unit_id=G.nodes[official].get("unit_id"),
+        official_id=official, company_id=company, unit_id=cd.get("unit_id") or G.nodes[official].get("unit_id"),
         score=round(min(score, 100.0), 2), nodes=list(nodes), edges=edges, gap_days=gap,
         explanation=texts["en"], explanations=texts, hops=hops,
         approved_personally=approved, latest_date=max(dates) if dates else None)

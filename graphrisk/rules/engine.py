@@ -101,12 +101,12 @@ def evaluate(db=None, *, G: nx.MultiDiGraph | None = None, settings: dict | None
              as_of: str | None = None, since: str | None = None, paths: list[ConflictPath] | None = None,
              only: list[str] | None = None) -> Evaluation:
     """Build the graph (as of a date), find paths, run the rules, grade officials."""
-    from ..graph import build_graph
+    from ..graph import load
 
     t0 = time.perf_counter()
     settings = settings or settings_mod.load()
     if G is None:
-        G = build_graph(db, since=since, as_of=as_of)
+        G = load(db, since=since, as_of=as_of)
     if paths is None:
         paths = paths_for_rules(G, settings)
     findings = run_rules(G, paths, settings, as_of=as_of, only=only)
