@@ -14,6 +14,7 @@ from .. import settings as settings_mod
 from .. import store
 from .base import cli, config_option, console, date_option, db_option, handle_errors
 from ..findings import LEVEL_RANK, LEVELS
+from ..i18n import current_lang, level_label, rule_name, t
 
 LEVEL_STYLE = {"red": "bold red", "orange": "bold dark_orange", "yellow": "yellow", "green": "green"}
 
@@ -34,23 +35,26 @@ def to_csv(flags) -> str:
     return buf.getvalue()
 
 
-def print_table(flags, top_reasons: int = 3, title: str = "priority-attention officials") -> None:
-    t = Table(title=title, show_lines=True)
-    for col in ("level", "score", "official", "unit", "top reasons"):
-        t.add_column(col, overflow="fold")
+def print_table(flags, top_reasons: int = 3, title: str | None = None) -> None:
+    lang = current_lang()
+    table = Table(title=title or t("cmd.flags.title"), show_lines=True)
+    for col in ("level", "score", "official", "unit", "reasons"):
+        table.add_column(t(f"cmd.flags.col.{col}"), overflow="fold")
     for f in flags:
-        reasons = "\n".join(f"[{r.rule} {r.score:.0f}] {r.summary}" for r in f.reasons[:top_reasons])
+        reasons = "\n".join(f"[{rule_name(r.rule)} {r.score:.0f}] {r.text(lang)}" for r in f.reasons[:top_reasons])
         if len(f.reasons) > top_reasons:
-            reasons += f"\n(+{len(f.reasons) - top_reasons} more)"
-        t.add_row(f"[{LEVEL_STYLE[f.level]}]{f.level}[/]", f"{f.score:.0f}", escape(f"{f.name} ({f.official_id})"),
-                  escape(f.unit or ""), escape(reasons))
-    console.print(t)
+            reasons += "\n" + t("cmd.more", n=len(f.reasons) - top_reasons)
+        table.add_row(f"[{LEVEL_STYLE[f.level]}]{escape(level_label(f.level))}[/]", f"{f.score:.0f}",
+                      escape(f"{f.name} ({f.official_id})"), escape(f.unit or ""), escape(reasons))
+    console.print(table)
 
 
 @cli.command()
 @click.option("--level", type=click.Choice(LEVELS), default="yellow", show_default=True,
               help="Show officials at this level or above.")
 @click.option("--unit", default=None, metavar="ID", help="Only officials of this unit.")
+@click.option("--official", default=None, metavar="ID",
+              help="One official's level, score and every reason with its records (as `graphrisk explain`).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
 @click.option("--out", "out_file", type=click.Path(dir_okay=False), default=None, help="Write to FILE.")
 @date_option("--as-of", "Grade with the records dated on or before DATE.")
@@ -58,7 +62,7 @@ def print_table(flags, top_reasons: int = 3, title: str = "priority-attention of
 @db_option
 @config_option
 @handle_errors
-def flags(level, unit, fmt, out_file, as_of, no_store, db_path, config_path):
+def flags(level, unit, official, fmt, out_file, as_of, no_store, db_path, config_path):
     """Flag priority-attention officials (重点关注对象), graded red / orange / yellow / green.
 
     Runs every enabled rule (see docs/rules/), combines each official's
@@ -72,6 +76,7 @@ def flags(level, unit, fmt, out_file, as_of, no_store, db_path, config_path):
     Example:
       graphrisk flags --level orange
       graphrisk flags --format json --out flags.json --config my-settings.toml
+      graphrisk flags --official O000123
     """
     from ..rules.engine import evaluate, store_evaluation
 
@@ -80,6 +85,9 @@ def flags(level, unit, fmt, out_file, as_of, no_store, db_path, config_path):
     ev = evaluate(db, settings=cfg, as_of=as_of)
     if not no_store:
         store_evaluation(db, ev, {"as_of": as_of})
+    if official:
+        _print_official(db, official, ev, cfg, fmt, out_file, as_of)
+        return
     shown = flags_rows(ev.flags, level, unit)
     if fmt == "json":
         text = json.dumps([f.to_dict() for f in shown], ensure_ascii=False, indent=2)
@@ -92,12 +100,38 @@ def flags(level, unit, fmt, out_file, as_of, no_store, db_path, config_path):
         if text is None:
             text = json.dumps([f.to_dict() for f in shown], ensure_ascii=False, indent=2)
         Path(out_file).write_text(text, encoding="utf-8")
-        console.print(f"wrote {len(shown)} official(s) to {out_file}", markup=False)
+        console.print(t("cmd.flags.wrote", n=len(shown), path=out_file), markup=False)
         return
     if text is not None:
         click.echo(text, nl=False) if fmt == "csv" else click.echo(text)
         return
     counts = {lvl: sum(1 for f in ev.flags if f.level == lvl) for lvl in reversed(LEVELS)}
     print_table(shown)
-    console.print("levels: " + ", ".join(f"{k} {v}" for k, v in counts.items() if k != "green")
-                  + f"; {len(ev.paths)} conflict path(s); {ev.seconds:.1f} s", markup=False)
+    levels = t("cmd.flags.level_sep").join(t("cmd.flags.level_count", level=level_label(k), n=v)
+                                           for k, v in counts.items() if k != "green")
+    console.print(t("cmd.flags.levels", counts=levels, paths=len(ev.paths), seconds=f"{ev.seconds:.1f}"),
+                  markup=False)
+
+
+def _print_official(db, official, ev, cfg, fmt, out_file, as_of):
+    """``flags --official``: the official's reasons as ``graphrisk explain`` gives them (same evaluation)."""
+    from ..explain import explain, reasons_text, summary_lines
+
+    case = explain(db, official, settings=cfg, as_of=as_of, evaluation=ev)
+    if fmt == "json" or (out_file and fmt != "csv"):
+        flag = next((f for f in ev.flags if f.official_id == official), None)
+        text = json.dumps([flag.to_dict()] if flag else [], ensure_ascii=False, indent=2)
+    elif fmt == "csv":
+        flag = next((f for f in ev.flags if f.official_id == official), None)
+        text = to_csv([flag] if flag else [])
+    else:
+        text = "\n".join(summary_lines(case) + [""] + reasons_text(case)) + "\n"
+    if out_file:
+        Path(out_file).parent.mkdir(parents=True, exist_ok=True)
+        Path(out_file).write_text(text, encoding="utf-8")
+        from ..i18n import t
+
+        console.print(t("explain.wrote", name=case.official["name"], official_id=official, path=out_file),
+                      markup=False)
+    else:
+        click.echo(text, nl=False)
