@@ -100,6 +100,49 @@ def both(key: str, **params) -> dict[str, str]:
     return {lang: t(key, lang, **params) for lang in LANGS}
 
 
+def level_label(level: str, lang: str | None = None) -> str:
+    """A risk level in words (``red`` → 红色)."""
+    key = f"common.levels.{level}"
+    return t(key, lang) if key in catalogue() else level
+
+
+def node_label(kind: str, lang: str | None = None, plural: bool = False) -> str:
+    """A node kind's name from the model (``company`` → 企业 / Company; plural: companies / 家企业)."""
+    from .. import schema
+
+    n = schema.NODES.get(kind)
+    if n is None:
+        return kind
+    words = n.plural if plural else n.label
+    return words.get(lang or current_lang()) or words.get("en") or kind
+
+
+def kind_label(kind: str, lang: str | None = None) -> str:
+    """A record or entity kind's name from the model (``gifts`` → 礼品, ``relations`` → ties)."""
+    from .. import schema
+
+    k = schema.KINDS.get(kind)
+    return (k.label.get(lang or current_lang()) or k.label.get("en") or kind) if k else kind
+
+
+def rule_name(rule_id: str, lang: str | None = None) -> str:
+    """A rule's name: ``rules.<id>.name`` in the catalogue, else its registered title (English), else its id."""
+    lang = lang or current_lang()
+    entry = catalogue().get(f"rules.{rule_id}.name")
+    if entry and entry.get(lang):
+        return entry[lang]
+    if lang == "en":
+        try:
+            from ..rules import load_builtin
+
+            rule = load_builtin().get(rule_id)
+            if rule is not None:
+                return rule.title
+        except Exception:  # a rule set that cannot load still has ids to show
+            pass
+    return rule_id
+
+
 CURRENCY_ZH = {"CNY": "元", "RMB": "元", "GBP": "英镑", "EUR": "欧元", "USD": "美元", "HKD": "港元",
                "JPY": "日元", "KRW": "韩元", "CHF": "瑞士法郎", "AUD": "澳元", "CAD": "加元", "SGD": "新加坡元"}
 
@@ -135,5 +178,5 @@ def fmt_money(amount: float | None, currency: str | None = None, lang: str | Non
     return f"{text} {cur}".strip()
 
 
-__all__ = ["LANGS", "both", "catalogue", "current_lang", "default_lang", "fmt_date", "fmt_money", "lang_setting",
-           "missing", "set_lang", "t"]
+__all__ = ["LANGS", "both", "catalogue", "current_lang", "default_lang", "fmt_date", "fmt_money", "kind_label",
+           "lang_setting", "level_label", "missing", "node_label", "rule_name", "set_lang", "t"]
