@@ -6,11 +6,13 @@ import json
 import time
 
 import click
+from rich.markup import escape
 from rich.table import Table
 
 from .. import settings as settings_mod
 from .. import store
 from .base import cli, config_option, console, db_option, handle_errors, window_options
+from ..i18n import current_lang, node_label, t
 
 
 @cli.command()
@@ -51,7 +53,7 @@ def paths(official, company, all_, max_hops, window_days, min_score, top, fmt, n
     from ..graph import build_graph
 
     if official and company:
-        raise click.UsageError("give --official or --company, not both")
+        raise click.UsageError(t("cmd.paths.both"))
     overrides = {"paths": {"min_score": float(min_score)}} if min_score is not None else None
     cfg = settings_mod.load(config_path, overrides)
     db = store.connect(db_path, create=False)
@@ -59,7 +61,7 @@ def paths(official, company, all_, max_hops, window_days, min_score, top, fmt, n
     G = build_graph(db, since=since, until=until, as_of=as_of)
     for node, what in ((official, "official"), (company, "company")):
         if node and (node not in G or G.nodes[node].get("kind") != what):
-            raise click.ClickException(f"no {what} with id '{node}' in the store")
+            raise click.ClickException(t("cmd.paths.no_such", what=node_label(what).lower(), id=node))
     result = find_paths(G, official=official, company=company, max_hops=max_hops, window_days=window_days,
                         settings=cfg)
     if not no_store:
@@ -71,13 +73,15 @@ def paths(official, company, all_, max_hops, window_days, min_score, top, fmt, n
         click.echo(json.dumps([p.to_dict() for p in shown], ensure_ascii=False, indent=2))
         return
     if not shown:
-        console.print("no conflict paths found", markup=False)
+        console.print(t("cmd.paths.none"), markup=False)
         return
-    t = Table(title=f"{len(result)} conflict path(s)" + (f", top {len(shown)}" if top else ""), show_lines=True)
+    lang = current_lang()
+    title = t("cmd.paths.title_top", n=len(result), top=len(shown)) if top else t("cmd.paths.title", n=len(result))
+    table = Table(title=title, show_lines=True)
     for col in ("score", "official", "company", "gap", "explanation"):
-        t.add_column(col, overflow="fold")
+        table.add_column(t(f"cmd.paths.col.{col}"), overflow="fold")
     for p in shown:
-        t.add_row(f"{p.score:.0f}", f"{G.nodes[p.official_id].get('name')} ({p.official_id})",
-                  f"{G.nodes[p.company_id].get('name')} ({p.company_id})",
-                  "" if p.gap_days is None else f"{p.gap_days} d", p.explanation)
-    console.print(t)
+        table.add_row(f"{p.score:.0f}", escape(f"{G.nodes[p.official_id].get('name')} ({p.official_id})"),
+                      escape(f"{G.nodes[p.company_id].get('name')} ({p.company_id})"),
+                      "" if p.gap_days is None else t("cmd.paths.days", n=p.gap_days), escape(p.text(lang)))
+    console.print(table)
