@@ -27,6 +27,13 @@ class PathEdge:
     row: int | None = None
     detail: dict = field(default_factory=dict)
 
+    @classmethod
+    def from_dict(cls, d: dict) -> "PathEdge":
+        core = {"kind", "record_id", "from", "to", "date", "amount", "currency", "source_file", "row"}
+        return cls(kind=d["kind"], record_id=d["record_id"], source=d["from"], target=d["to"], date=d.get("date"),
+                   amount=d.get("amount"), currency=d.get("currency"), source_file=d.get("source_file"),
+                   row=d.get("row"), detail={k: v for k, v in d.items() if k not in core})
+
     def to_dict(self) -> dict:
         return {"kind": self.kind, "record_id": self.record_id, "from": self.source, "to": self.target,
                 "date": self.date, "amount": self.amount, "currency": self.currency,
@@ -83,6 +90,16 @@ class ConflictPath:
     def text(self, lang: str = "en") -> str:
         """The explanation in ``lang`` (English when no translation was made)."""
         return self.explanations.get(lang) or self.explanation
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "ConflictPath":
+        """The path from its JSON shape (:meth:`to_dict`), as stored with a run."""
+        edges = [PathEdge.from_dict(e) for e in d["edges"]]
+        return cls(official_id=d["official_id"], company_id=d["company_id"], unit_id=d.get("unit_id"),
+                   score=d["score"], nodes=list(d["nodes"]), edges=edges, gap_days=d.get("gap_days"),
+                   explanation=d.get("explanation") or "", hops=d.get("hops") or len(edges) - 1,
+                   approved_personally=bool(d.get("approved_personally")), latest_date=d.get("latest_date"),
+                   path_id=d.get("path_id") or "", explanations=dict(d.get("explanations") or {}))
 
 
 def path_id(official_id: str, company_id: str, record_ids: list[str]) -> str:

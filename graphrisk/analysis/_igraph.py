@@ -49,8 +49,9 @@ class IGraphView:
 
 
 def _signature(G: nx.Graph) -> tuple:
-    # O(N): number of nodes, of distinct neighbour pairs, and the store's data version.
-    return (len(G), sum(len(nbrs) for nbrs in G._adj.values()), G.graph.get("data_version"),
+    # O(N): number of nodes, of distinct neighbour pairs (or of edges), and the store's data version.
+    size = G.number_of_edges() if hasattr(G, "endpoint_arrays") else sum(len(nbrs) for nbrs in G._adj.values())
+    return (len(G), size, G.graph.get("data_version"),
             G.graph.get("since"), G.graph.get("until"), G.graph.get("as_of"))
 
 
@@ -97,20 +98,23 @@ def _kept(keydict: dict, exclude: frozenset, multi: bool) -> bool:
 
 
 def _convert(G: nx.Graph, directed: bool, exclude: frozenset = frozenset()) -> IGraphView:
-    nodes = sorted(G, key=str)
-    index = {n: i for i, n in enumerate(nodes)}
+    if hasattr(G, "endpoint_arrays"):  # the engine's compact graph (or edge arrays): no adjacency pass
+        nodes, index, a, b = G.endpoint_arrays(exclude)
+    else:
+        nodes = sorted(G, key=str)
+        index = {n: i for i, n in enumerate(nodes)}
+        src: list[int] = []
+        dst: list[int] = []
+        multi = G.is_multigraph()
+        get = index.__getitem__
+        for u, nbrs in G._adj.items():  # distinct successors (or neighbours), whatever the multiplicity
+            if exclude:
+                nbrs = [v for v, data in nbrs.items() if _kept(data, exclude, multi)]
+            src.extend([index[u]] * len(nbrs))
+            dst.extend(map(get, nbrs))
+        a = np.asarray(src, dtype=np.int64)
+        b = np.asarray(dst, dtype=np.int64)
     n = len(nodes)
-    src: list[int] = []
-    dst: list[int] = []
-    multi = G.is_multigraph()
-    get = index.__getitem__
-    for u, nbrs in G._adj.items():  # distinct successors (or neighbours), whatever the multiplicity
-        if exclude:
-            nbrs = [v for v, data in nbrs.items() if _kept(data, exclude, multi)]
-        src.extend([index[u]] * len(nbrs))
-        dst.extend(map(get, nbrs))
-    a = np.asarray(src, dtype=np.int64)
-    b = np.asarray(dst, dtype=np.int64)
     keep = a != b  # no self-loops
     a, b = a[keep], b[keep]
     if not directed:

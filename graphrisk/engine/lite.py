@@ -49,6 +49,17 @@ class LiteGraph:
         return key
 
     # -------------------------------------------------------------- networkx read API
+    @property
+    def _adj(self) -> dict:
+        """Out-adjacency ``{u: {v: {key: attrs}}}`` as networkx keeps it."""
+        return self._adjacency("out")
+
+    def is_directed(self) -> bool:
+        return True
+
+    def is_multigraph(self) -> bool:
+        return True
+
     def __contains__(self, n) -> bool:
         return n in self.nodes
 
@@ -81,34 +92,34 @@ class LiteGraph:
             inn[v][u][k] = d
         self._out, self._in = out, inn
 
-    def _adj(self, which: str) -> dict:
+    def _adjacency(self, which: str) -> dict:
         if self._out is None:
             self._index()
         return self._out if which == "out" else self._in
 
     def get_edge_data(self, u, v, key=None, default=None):
-        d = self._adj("out").get(u, {}).get(v)
+        d = self._adjacency("out").get(u, {}).get(v)
         if not d:
             return default
         return d.get(key, default) if key is not None else d
 
     def has_edge(self, u, v) -> bool:
-        return bool(self._adj("out").get(u, {}).get(v))
+        return bool(self._adjacency("out").get(u, {}).get(v))
 
     def successors(self, n) -> Iterator:
-        return iter(self._adj("out").get(n, {}))
+        return iter(self._adjacency("out").get(n, {}))
 
     def predecessors(self, n) -> Iterator:
-        return iter(self._adj("in").get(n, {}))
+        return iter(self._adjacency("in").get(n, {}))
 
     def neighbors(self, n) -> Iterator:
         return self.successors(n)
 
     def out_edges(self, n, keys: bool = False, data: bool = False):
-        return self._incident(self._adj("out").get(n, {}), n, keys, data, out=True)
+        return self._incident(self._adjacency("out").get(n, {}), n, keys, data, out=True)
 
     def in_edges(self, n, keys: bool = False, data: bool = False):
-        return self._incident(self._adj("in").get(n, {}), n, keys, data, out=False)
+        return self._incident(self._adjacency("in").get(n, {}), n, keys, data, out=False)
 
     @staticmethod
     def _incident(adj: dict, n, keys: bool, data: bool, out: bool) -> list:
@@ -120,8 +131,21 @@ class LiteGraph:
         return res
 
     def degree(self, n) -> int:
-        return sum(len(kd) for kd in self._adj("out").get(n, {}).values()) + \
-            sum(len(kd) for kd in self._adj("in").get(n, {}).values())
+        return sum(len(kd) for kd in self._adjacency("out").get(n, {}).values()) + \
+            sum(len(kd) for kd in self._adjacency("in").get(n, {}).values())
+
+    def endpoint_arrays(self, exclude_kinds=frozenset()):
+        """``(nodes, index, src, dst)``: node ids sorted, id → position, and each edge's endpoints as int64
+        arrays (edges of ``exclude_kinds`` left out), for igraph without an adjacency pass."""
+        import numpy as np
+
+        nodes = sorted(self.nodes, key=str)
+        index = {n: i for i, n in enumerate(nodes)}
+        get = index.__getitem__
+        edges = [e for e in self._edges if e[3].get("kind") not in exclude_kinds] if exclude_kinds else self._edges
+        src = np.fromiter((get(e[0]) for e in edges), dtype=np.int64, count=len(edges))
+        dst = np.fromiter((get(e[1]) for e in edges), dtype=np.int64, count=len(edges))
+        return nodes, index, src, dst
 
     def to_networkx(self, nodes: Iterable | None = None):
         """A networkx ``MultiDiGraph`` of the whole graph, or of the given nodes and the edges among them."""
