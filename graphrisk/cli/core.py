@@ -5,11 +5,13 @@ import json
 from pathlib import Path
 
 import click
+from rich.markup import escape
 from rich.table import Table
 
 from .. import settings as settings_mod
 from .. import store
 from .base import cli, config_option, console, db_option, err_console, handle_errors
+from ..i18n import catalogue, current_lang, fmt_date, kind_label, t
 
 
 # ------------------------------------------------------------------ ingest
@@ -64,7 +66,7 @@ def ingest(paths, kind, mapping, fmt, update, skip_bad_rows, rejects_dir, out_fo
 
         paths = convert_sources(fmt, paths, Path(db_path).parent / "converted")
         if not quiet and out_format != "json":
-            console.print(f"converted with the {fmt} adapter into {paths[0]}", markup=False)
+            console.print(t("cmd.ingest.converted", adapter=fmt, path=paths[0]), markup=False)
     progress_cb, progress = _progress(quiet or out_format == "json")
     with progress:
         reports, skipped = ingest_paths(db, paths, kind=kind, rename=rename, update=update,
@@ -75,7 +77,7 @@ def ingest(paths, kind, mapping, fmt, update, skip_bad_rows, rejects_dir, out_fo
                               ensure_ascii=False, indent=2))
         return
     for s in skipped:
-        console.print(f"[yellow]note:[/] {s}", markup=True)
+        console.print(t("cmd.ingest.skipped", message=s), markup=False, style="yellow")
     _print_ingest_summary(reports)
 
 
@@ -95,33 +97,34 @@ def _progress(disabled: bool):
 
 
 def _print_ingest_summary(reports) -> None:
-    t = Table(title="ingest summary")
+    table = Table(title=t("cmd.ingest.title"))
     for c in ("file", "kind", "batch", "rows", "new", "updated", "unchanged", "rejected", "s", "status"):
-        t.add_column(c, justify="right" if c not in ("file", "kind", "status") else "left")
+        table.add_column(t(f"cmd.ingest.col.{c}"), justify="right" if c not in ("file", "kind", "status") else "left")
     tot = 0
     for r in reports:
-        t.add_row(Path(r.path).name, r.kind, str(r.batch_id or ""), str(r.rows), str(r.inserted),
-                  str(r.updated), str(r.unchanged), str(r.rejected), f"{r.seconds:.2f}", r.status)
+        status = t(f"cmd.ingest.status.{r.status}") if f"cmd.ingest.status.{r.status}" in catalogue() else r.status
+        table.add_row(escape(Path(r.path).name), kind_label(r.kind) if r.kind else "", str(r.batch_id or ""),
+                      str(r.rows), str(r.inserted), str(r.updated), str(r.unchanged), str(r.rejected),
+                      f"{r.seconds:.2f}", status)
         tot += r.inserted + r.updated
-    console.print(t)
+    console.print(table)
     for r in reports:
+        name = Path(r.path).name
         if r.status == "unchanged":
-            console.print(f"{Path(r.path).name}: {r.message}", markup=False)
+            console.print(t("cmd.ingest.already", file=name, batch=r.batch_id) if r.batch_id is not None
+                          else f"{name}: {r.message}", markup=False)
         if r.rejects_path:
-            console.print(f"{Path(r.path).name}: {r.rejected} row(s) rejected, written with reasons to "
-                          f"{r.rejects_path}", markup=False)
+            console.print(t("cmd.ingest.rejects", file=name, n=r.rejected, path=r.rejects_path), markup=False)
         if r.names and any(r.names.values()):
-            console.print(f"{Path(r.path).name}: names resolved: {r.names.get('linked', 0)} linked, "
-                          f"{r.names.get('created', 0)} created, {r.names.get('ambiguous', 0)} ambiguous "
-                          f"(left unlinked for review)", markup=False)
+            console.print(t("cmd.ingest.names", file=name, linked=r.names.get("linked", 0),
+                            created=r.names.get("created", 0), ambiguous=r.names.get("ambiguous", 0)),
+                          markup=False)
         if r.extra_columns:
-            console.print(f"{Path(r.path).name}: extra columns kept in _extra: {', '.join(r.extra_columns)}",
-                          markup=False)
+            console.print(t("cmd.ingest.extra_columns", file=name, columns=", ".join(r.extra_columns)), markup=False)
         if r.duplicates:
-            console.print(f"{Path(r.path).name}: {r.duplicates} exact duplicate row(s) stored once",
-                          markup=False)
+            console.print(t("cmd.ingest.duplicates", file=name, n=r.duplicates), markup=False)
     if reports and tot == 0:
-        console.print("nothing changed in the store", markup=False)
+        console.print(t("cmd.ingest.nothing_changed"), markup=False)
 
 
 # ------------------------------------------------------------------ info
@@ -144,17 +147,25 @@ def info(fmt, db_path):
     if fmt == "json":
         click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
         return
-    t = Table(title=f"store {db_path}")
-    t.add_column("kind")
-    t.add_column("records", justify="right")
-    t.add_column("from")
-    t.add_column("to")
+    table = Table(title=t("cmd.info.title", path=db_path))
+    table.add_column(t("cmd.info.col.kind"))
+    table.add_column(t("cmd.info.col.records"), justify="right")
+    table.add_column(t("cmd.info.col.from"))
+    table.add_column(t("cmd.info.col.to"))
     for kind, n in data["counts"].items():
         rng = data["date_range"].get(kind, {})
-        t.add_row(kind, f"{n:,}", rng.get("min") or "", rng.get("max") or "")
-    console.print(t)
-    console.print(f"batches: {data['batches']} ({data['batches_by_status']}); "
-                  f"history versions: {data['history']}; analysis runs: {data['runs']}", markup=False)
+        table.add_row(kind_label(kind), f"{n:,}", fmt_date(rng.get("min")), fmt_date(rng.get("max")))
+    console.print(table)
+    by_status = t("cmd.flags.level_sep").join(
+        t("cmd.info.by_status", n=n, status=t(f"cmd.ingest.status.{s}") if f"cmd.ingest.status.{s}" in catalogue()
+          else s) for s, n in data["batches_by_status"].items())
+    console.print(t("cmd.info.summary", batches=data["batches"], by_status=by_status, history=data["history"],
+                    runs=data["runs"]), markup=False)
+    if data.get("data_version"):
+        from ..report.i18n import data_version_text
+
+        console.print(t("cmd.info.data_version", text=data_version_text(data["data_version"], current_lang())),
+                      markup=False)
 
 
 # ------------------------------------------------------------------ sample
@@ -176,10 +187,10 @@ def sample(out_dir, scale, seed):
     from ..sample import generate
 
     if scale <= 0:
-        raise click.BadParameter("must be above 0", param_hint="--scale")
+        raise click.BadParameter(t("cmd.sample.scale_positive"), param_hint="--scale")
     summary = generate(out_dir, scale=scale, seed=seed)
-    console.print(f"wrote {summary['total_rows']:,} rows to {out_dir} in {summary['seconds']:.1f} s "
-                  f"(truth: {summary['truth']})", markup=False)
+    console.print(t("cmd.sample.wrote", rows=f"{summary['total_rows']:,}", path=out_dir,
+                    seconds=f"{summary['seconds']:.1f}", truth=summary["truth"]), markup=False)
 
 
 # ------------------------------------------------------------------ config
@@ -201,9 +212,9 @@ def config_init(path, force):
     """
     p = Path(path)
     if p.exists() and not force:
-        raise click.ClickException(f"{p} exists; pass --force to overwrite it")
+        raise click.ClickException(t("cmd.config.exists", path=p))
     p.write_text(settings_mod.default_text(), encoding="utf-8")
-    console.print(f"wrote {p}", markup=False)
+    console.print(t("cmd.wrote", path=p), markup=False)
 
 
 @config.command("show")
