@@ -78,13 +78,11 @@ def flags(level, unit, official, fmt, out_file, as_of, no_store, db_path, config
       graphrisk flags --format json --out flags.json --config my-settings.toml
       graphrisk flags --official O000123
     """
-    from ..rules.engine import evaluate, store_evaluation
+    from ..engine import evaluation
 
     cfg = settings_mod.load(config_path)
     db = store.connect(db_path, create=False)
-    ev = evaluate(db, settings=cfg, as_of=as_of)
-    if not no_store:
-        store_evaluation(db, ev, {"as_of": as_of})
+    ev = evaluation(db, settings=cfg, as_of=as_of, store=not no_store)
     if official:
         _print_official(db, official, ev, cfg, fmt, out_file, as_of)
         return

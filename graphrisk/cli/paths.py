@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import functools
 import json
-import time
 
 import click
 from rich.markup import escape
@@ -12,7 +11,7 @@ from rich.table import Table
 from .. import settings as settings_mod
 from .. import store
 from .base import cli, config_option, console, db_option, handle_errors, window_options
-from ..i18n import current_lang, node_label, t
+from ..i18n import current_lang, t
 
 
 @cli.command()
@@ -49,25 +48,17 @@ def paths(official, company, all_, max_hops, window_days, min_score, top, fmt, n
       graphrisk paths --official O000123 --format json
       graphrisk paths --all --max-hops 3 --window-days 180 --top 20
     """
-    from ..analysis.paths import find_paths, store_paths
-    from ..graph import build_graph
+    from ..api import Case
 
     if official and company:
         raise click.UsageError(t("cmd.paths.both"))
-    overrides = {"paths": {"min_score": float(min_score)}} if min_score is not None else None
-    cfg = settings_mod.load(config_path, overrides)
-    db = store.connect(db_path, create=False)
-    t0 = time.perf_counter()
-    G = build_graph(db, since=since, until=until, as_of=as_of)
-    for node, what in ((official, "official"), (company, "company")):
-        if node and (node not in G or G.nodes[node].get("kind") != what):
-            raise click.ClickException(t("cmd.paths.no_such", what=node_label(what).lower(), id=node))
-    result = find_paths(G, official=official, company=company, max_hops=max_hops, window_days=window_days,
-                        settings=cfg)
-    if not no_store:
-        store_paths(db, result, {"official": official, "company": company, "max_hops": max_hops,
-                                 "window_days": window_days}, cfg, seconds=time.perf_counter() - t0,
-                    as_of=as_of, since=since, until=until)
+    cfg = settings_mod.load(config_path)
+    search = {k: v for k, v in (("max_hops", max_hops), ("window_days", window_days)) if v is not None}
+    if search:  # another search is another evaluation (stored and reused like any other)
+        cfg = settings_mod.load(config_path, {"paths": search})
+    case = Case(db_path, settings=cfg, create=False)
+    result = case.paths(official=official, company=company, as_of=as_of, since=since, until=until,
+                        min_score=min_score, store=not no_store).paths
     shown = result[:top] if top else result
     if fmt == "json":
         click.echo(json.dumps([p.to_dict() for p in shown], ensure_ascii=False, indent=2))
@@ -80,8 +71,9 @@ def paths(official, company, all_, max_hops, window_days, min_score, top, fmt, n
     table = Table(title=title, show_lines=True)
     for col in ("score", "official", "company", "gap", "explanation"):
         table.add_column(t(f"cmd.paths.col.{col}"), overflow="fold")
+    names = store.entity_names(case.db, {p.official_id for p in shown} | {p.company_id for p in shown})
     for p in shown:
-        table.add_row(f"{p.score:.0f}", escape(f"{G.nodes[p.official_id].get('name')} ({p.official_id})"),
-                      escape(f"{G.nodes[p.company_id].get('name')} ({p.company_id})"),
+        table.add_row(f"{p.score:.0f}", escape(f"{names.get(p.official_id)} ({p.official_id})"),
+                      escape(f"{names.get(p.company_id)} ({p.company_id})"),
                       "" if p.gap_days is None else t("cmd.paths.days", n=p.gap_days), escape(p.text(lang)))
     console.print(table)
