@@ -8,7 +8,7 @@ import click
 
 from .. import settings as settings_mod
 from .. import store
-from ..i18n import LANGS, current_lang, set_lang, t
+from ..i18n import LANGS, current_lang, lang_setting, set_lang, t
 from .base import cli, config_option, console, date_option, db_option, handle_errors
 
 FORMATS = ("text", "json", "html", "pdf")
@@ -52,10 +52,7 @@ def explain(official, fmt, out_file, lang, as_of, since, db_path, config_path):
     from ..explain import case_text, explain as explain_official
 
     cfg = settings_mod.load(config_path)
-    if lang:
-        set_lang(lang)
-    elif cfg.get("lang") in LANGS:
-        set_lang(cfg["lang"])
+    set_lang(lang or lang_setting(cfg))
     lang = current_lang()
     if fmt is None:
         fmt = _BY_SUFFIX.get(Path(out_file).suffix.lower(), "text") if out_file else "text"
