@@ -7,11 +7,13 @@ import json
 import time
 
 import click
+from rich.markup import escape
 from rich.table import Table
 
 from .. import settings as settings_mod
 from .. import store
 from .base import cli, config_option, console, db_option, err_console, handle_errors, window_options
+from ..i18n import catalogue, fmt_date, node_label, t
 
 MEASURE_CHOICES = ["degree", "weighted_degree", "pagerank", "betweenness", "eigenvector", "closeness",
                    "brokerage", "all"]
@@ -24,6 +26,27 @@ def _describe(G, node) -> dict:
     unit_id = d.get("unit_id") if d.get("kind") == "official" else None
     unit = G.nodes[unit_id].get("name") if unit_id in G else None
     return {"node_id": node, "name": d.get("name"), "kind": d.get("kind"), "unit_id": unit_id, "unit": unit}
+
+
+def _measure(m: str) -> str:
+    key = f"cmd.centrality.measure.{m}"
+    return t(key) if key in catalogue() else m
+
+
+def _note(measure: str, info: dict, fallback: str) -> str:
+    """A sampling note in plain words (how many starting nodes, how close the estimate came to exact)."""
+    if measure == "betweenness" and info.get("method") == "sampled":
+        text = t("cmd.centrality.betweenness_sampled", pivots=f"{info['pivots']:,}", nodes=f"{info['nodes']:,}",
+                 threshold=f"{info['threshold']:,}")
+        e = info.get("error") or {}
+        if e:
+            text += t("cmd.centrality.betweenness_checked", check=f"{e['check_nodes']:,}", top=e["top"],
+                      overlap=f"{e['overlap_top']:.0%}", median=f"{e['median_rel_error_top']:.0%}",
+                      max=f"{e['max_rel_error_top']:.0%}")
+        return text
+    if measure == "closeness" and info.get("method") == "sampled":
+        return t("cmd.centrality.closeness_sampled", n=f"{info['estimated_nodes']:,}", pivots=f"{info['pivots']:,}")
+    return fallback
 
 
 def _fmt(value: float, measure: str) -> str:
@@ -80,11 +103,11 @@ def centrality_command(measure, kind, top_n, fmt, since, until, no_store, db_pat
     for m in result.measures:
         for node, value, rank in result.top(m, top_n):
             rows.append({"measure": m, "rank": rank, **_describe(G, node), "value": value})
-    notes = [result.notes[m] for m in result.measures if m in result.notes]
+    notes = [_note(m, result.info.get(m) or {}, result.notes[m]) for m in result.measures if m in result.notes]
     if fmt == "json":
         click.echo(json.dumps([{k: r[k] for k in ROW_KEYS} for r in rows], ensure_ascii=False, indent=2))
         for n in notes:
-            err_console.print(f"note: {n}", markup=False)
+            err_console.print(t("cmd.note", message=n), markup=False)
         return
     if fmt == "csv":
         buf = io.StringIO()
@@ -93,26 +116,31 @@ def centrality_command(measure, kind, top_n, fmt, since, until, no_store, db_pat
         w.writerows(rows)
         click.echo(buf.getvalue(), nl=False)
         for n in notes:
-            err_console.print(f"note: {n}", markup=False)
+            err_console.print(t("cmd.note", message=n), markup=False)
         return
-    window = f" {since or '…'} to {until or '…'}" if since or until else ""
-    console.print(f"graph{window}: {G.number_of_nodes():,} nodes, {G.number_of_edges():,} records", markup=False)
+    window = t("cmd.centrality.window", since=fmt_date(since) or "…", until=fmt_date(until) or "…") \
+        if since or until else ""
+    console.print(t("cmd.centrality.graph", window=window, nodes=f"{G.number_of_nodes():,}",
+                    records=f"{G.number_of_edges():,}"), markup=False)
     for m in result.measures:
-        t = Table(title=f"{m}" + (f" ({kind})" if kind else "") + f", top {top_n}")
+        table = Table(title=t("cmd.centrality.title", measure=_measure(m), top=top_n,
+                              kind=t("cmd.centrality.kind", kind=node_label(kind)) if kind else ""))
         for c, j in (("rank", "right"), ("id", "left"), ("name", "left"), ("kind", "left"), ("unit", "left"),
                      ("value", "right")):
-            t.add_column(c, justify=j)
+            table.add_column(t(f"cmd.centrality.col.{c}"), justify=j)
         for r in rows:
             if r["measure"] == m:
-                t.add_row(str(r["rank"]), str(r["node_id"]), r["name"] or "", r["kind"] or "", r["unit"] or "",
-                          _fmt(r["value"], m))
-        console.print(t)
+                table.add_row(str(r["rank"]), escape(str(r["node_id"])), escape(r["name"] or ""),
+                              node_label(r["kind"]) if r["kind"] else "", escape(r["unit"] or ""),
+                              _fmt(r["value"], m))
+        console.print(table)
         if not result.values[m]:
-            console.print(f"  (no {kind or ''} nodes have a {m} value)", markup=False)
+            console.print(t("cmd.centrality.empty", kind=node_label(kind) if kind else "", measure=_measure(m)),
+                          markup=False)
     for n in notes:
-        console.print(f"note: {n}", markup=False)
+        console.print(t("cmd.note", message=n), markup=False)
     if run_id is not None:
-        console.print(f"stored as run {run_id}", markup=False)
+        console.print(t("cmd.stored_run", run=run_id), markup=False)
 
 
 @cli.command("communities")
@@ -159,18 +187,18 @@ def communities_command(fmt, min_size, top_n, since, until, no_store, db_path, c
             "mixed_clusters": mixed,
         }, ensure_ascii=False, indent=2, default=str))
         return
-    console.print(f"{len(sizes):,} communities ({result.method}, modularity {result.modularity:.3f}); "
-                  f"{listed:,} of {min_size}+ nodes; {len(mixed):,} mix officials with their units' suppliers",
-                  markup=False)
-    t = Table(title=f"mixed clusters, top {min(top_n, len(mixed))}")
+    console.print(t("cmd.communities.summary", n=f"{len(sizes):,}", method=result.method,
+                    modularity=f"{result.modularity:.3f}", listed=f"{listed:,}", min_size=min_size,
+                    mixed=f"{len(mixed):,}"), markup=False)
+    table = Table(title=t("cmd.communities.title", n=min(top_n, len(mixed))))
     for c, j in (("cluster", "right"), ("size", "right"), ("officials", "right"), ("companies", "right"),
-                 ("pairs", "right"), ("examples (official → own unit's supplier)", "left")):
-        t.add_column(c, justify=j)
+                 ("pairs", "right"), ("examples", "left")):
+        table.add_column(t(f"cmd.communities.col.{c}"), justify=j)
     for c in mixed[:top_n]:
         ex = "; ".join(f"{label(G, p['official_id'])} → {G.nodes[p['supplier_id']].get('name') or p['supplier_id']}"
                        for p in c["pairs"][:3])
-        t.add_row(str(c["community"]), str(c["size"]), str(c["n_officials"]), str(c["n_companies"]),
-                  str(c["n_pairs"]), ex + (" …" if c["n_pairs"] > 3 else ""))
-    console.print(t)
+        table.add_row(str(c["community"]), str(c["size"]), str(c["n_officials"]), str(c["n_companies"]),
+                      str(c["n_pairs"]), escape(ex + (" …" if c["n_pairs"] > 3 else "")))
+    console.print(table)
     if run_id is not None:
-        console.print(f"stored as run {run_id}", markup=False)
+        console.print(t("cmd.stored_run", run=run_id), markup=False)
