@@ -52,10 +52,20 @@ def duplicates_cmd(kind, min_score, limit, fmt, db_path, config_path):
     console.print(t)
 
 
+def _require_reason(value: str) -> str:
+    """A merge changes what every analysis sees: say why, for whoever reviews the merge log."""
+    if not (value or "").strip():
+        from ..i18n import t as _t
+
+        raise click.BadParameter(_t("cmd.entities.reason_required"), param_hint="--reason")
+    return value.strip()
+
+
 @entities.command("merge")
 @click.argument("keep_id")
 @click.argument("merged_id")
-@click.option("--reason", default="", help="Why: kept in the merge log.")
+@click.option("--reason", required=True, callback=lambda ctx, param, v: _require_reason(v),
+              help="Why (required): kept in the merge log.")
 @click.option("--force", is_flag=True, help="Merge even when identifiers differ (logged).")
 @db_option
 @config_option
