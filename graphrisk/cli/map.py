@@ -7,11 +7,13 @@ from .. import settings as settings_mod
 from .. import store
 from .base import cli, config_option, console, db_option, err_console, handle_errors, window_options
 from ..findings import LEVELS
+from ..i18n import t
 
 
 @cli.command("map")
-@click.option("--out", "out_path", type=click.Path(dir_okay=False), required=True,
-              help="HTML file to write (one self-contained file; nothing else is written).")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False), default=None,
+              help="HTML file to write (one self-contained file; nothing else is written). Default: "
+                   "maps/<official-ID|company-ID|path-ID|overview>.html beside the store.")
 @click.option("--official", metavar="ID", help="An official's network.")
 @click.option("--company", metavar="ID", help="Who in government is tied to a company (or person).")
 @click.option("--path", "path_id", metavar="ID", help="One conflict path (P-...) on its surroundings.")
@@ -48,12 +50,18 @@ def map_command(out_path, official, company, path_id, only_paths, overview, min_
     chosen = [name for name, v in (("--official", official), ("--company", company), ("--path", path_id),
                                    ("--overview", overview)) if v]
     if len(chosen) != 1:
-        raise click.UsageError("choose exactly one of --official, --company, --path, --overview"
-                               + (f" (got {', '.join(chosen)})" if chosen else ""))
+        raise click.UsageError(t("cmd.map.choose_one")
+                               + (t("cmd.map.got", options=", ".join(chosen)) if chosen else ""))
     if only_paths and not official:
-        raise click.UsageError("--paths goes with --official")
+        raise click.UsageError(t("cmd.map.paths_with_official"))
     if hops is not None and overview:
-        raise click.UsageError("--hops does not apply to --overview")
+        raise click.UsageError(t("cmd.map.hops_overview"))
+    if out_path is None:  # beside the store, as the report and the demo write them
+        from pathlib import Path
+
+        name = ("overview" if overview else f"official-{official}" if official else
+                f"company-{company}" if company else f"path-{path_id}")
+        out_path = str(Path(db_path).parent / "maps" / f"{name}{'-paths' if only_paths else ''}.html")
     cfg = settings_mod.load(config_path)
     db = store.connect(db_path, create=False)
     notes: list[str] = []
@@ -61,11 +69,11 @@ def map_command(out_path, official, company, path_id, only_paths, overview, min_
                               overview=overview, min_level=min_level, hops=hops, since=since, until=until,
                               settings=cfg, notes=notes)
     for n in notes:
-        err_console.print(f"note: {n}", markup=False)
+        err_console.print(t("cmd.note", message=n), markup=False)
     p = rendered.write(out_path)
     s = rendered.summary
-    line = (f"wrote {p}: {s['nodes']:,} nodes, {s['edges']:,} lines ({s['records']:,} records), "
-            f"{s['paths']} conflict path(s)")
+    line = t("cmd.map.wrote", path=p, nodes=f"{s['nodes']:,}", lines=f"{s['edges']:,}", records=f"{s['records']:,}",
+             paths=s["paths"])
     if s["omitted"]:
-        line += f"; {s['omitted']:,} nodes left out by the cap of {s['cap']:,} (noted on the map)"
+        line += t("cmd.map.capped", omitted=f"{s['omitted']:,}", cap=f"{s['cap']:,}")
     console.print(line, markup=False)

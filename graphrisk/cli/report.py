@@ -26,7 +26,7 @@ def _fail(message: str) -> None:
 @click.option("--since", default=None, metavar="DATE", help="Report on a date range instead (with --until).")
 @click.option("--until", default=None, metavar="DATE", help="Last day of the range (with --since).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
-              help="Folder to write into (default outputs/reports/<week>/).")
+              help="Folder to write into (default: reports/<week>/ beside the store, e.g. outputs/reports/<week>/).")
 @click.option("--format", "formats", default="html,json,md,csv", show_default=True, metavar="LIST",
               help="Comma-separated: html, json, md, csv.")
 @click.option("--lang", default=None, metavar="en|zh", help="Language of the labels (default: [report] lang, en).")
@@ -93,7 +93,7 @@ def _run(week, since, until, out_dir, formats, lang, no_maps, no_store, quiet, d
     cfg = settings_mod.load(config_path)
     db = store.connect(db_path, create=False)
     period = resolve_period(db, week, since, until)
-    out = Path(out_dir) if out_dir else Path("outputs") / "reports" / period.label
+    out = Path(out_dir) if out_dir else Path(db_path).parent / "reports" / period.label
     rep, files = make_report(db, period, cfg, out, formats=fmts, lang=lang, maps=not no_maps,
                              store_runs=False if no_store else None)
     if quiet:
@@ -102,15 +102,18 @@ def _run(week, since, until, out_dir, formats, lang, no_maps, no_store, quiet, d
     att = d["attention"]
     main = next((p for p in files if p.name == "index.html"), files[0])
     n_maps = sum(1 for p in files if p.parent.name == "maps")
-    console.print(f"wrote {main} and {len(files) - 1} more file(s) ({n_maps} map(s)) for {period.label} "
-                  f"({period.since} to {period.until}) in {time.perf_counter() - t0:.1f} s", markup=False)
+    from ..i18n import fmt_date, level_label, t
+
+    console.print(t("cmd.report.wrote", main=main, n=len(files) - 1, maps=n_maps, label=period.label,
+                    since=fmt_date(str(period.since)), until=fmt_date(str(period.until)),
+                    seconds=f"{time.perf_counter() - t0:.1f}"), markup=False)
     if d["quiet"]:
-        console.print("a quiet week: no records dated in it, no register loaded, no level change, "
-                      "no new conflict path", markup=False)
+        console.print(t("cmd.report.quiet"), markup=False)
         return
     lv = d["levels"]
-    console.print(f"records dated in the period: {d['received']['total']:,}; levels now "
-                  + ", ".join(f"{k} {lv['current'][k]} ({lv['change'][k]:+d})" for k in ("red", "orange", "yellow"))
-                  + f"; attention: {len(att['new'])} new, {len(att['escalated'])} escalated, "
-                    f"{len(att['de_escalated'])} de-escalated, {len(att['new_evidence'])} with new evidence; "
-                    f"{len(d['paths']['new'])} new conflict path(s)", markup=False)
+    levels = t("cmd.flags.level_sep").join(
+        t("cmd.report.level", level=level_label(k), n=lv["current"][k], change=f"{lv['change'][k]:+d}")
+        for k in ("red", "orange", "yellow"))
+    console.print(t("cmd.report.summary", records=f"{d['received']['total']:,}", levels=levels,
+                    new=len(att["new"]), escalated=len(att["escalated"]), de_escalated=len(att["de_escalated"]),
+                    evidence=len(att["new_evidence"]), paths=len(d["paths"]["new"])), markup=False)
