@@ -23,20 +23,27 @@ from ..i18n import t
 @click.option("--min-level", type=click.Choice(list(LEVELS)), default="yellow", show_default=True,
               help="With --overview: lowest risk level shown.")
 @click.option("--hops", type=click.IntRange(0, 6), default=None,
-              help="Neighbourhood size (default: [map] hops, 2; 1 with --paths or --path).")
+              help="Neighbourhood size (an official's map: their paths and direct private ties unless given; "
+                   "a company: [map] hops, 2; a path: 1).")
+@click.option("--lang", default=None, type=click.Choice(["en", "zh"]),
+              help="Language of the map's labels (default: the lang setting or the locale).")
 @window_options
 @db_option
 @config_option
 @handle_errors
-def map_command(out_path, official, company, path_id, only_paths, overview, min_level, hops, since, until,
+def map_command(out_path, official, company, path_id, only_paths, overview, min_level, hops, lang, since, until,
                 db_path, config_path):
     """Write an interactive HTML map: one file that works offline, with search, filters and paths.
 
-    Choose one of --official, --company, --path, --overview. Node shape and
-    colour show the kind, a ring the official's risk level, size the
-    centrality; line colour and dash show the kind of record, width the
-    amount; parallel records collapse into one line (×N). Large maps keep
-    the most relevant nodes ([map] max_nodes) and say what they left out.
+    Choose one of --official, --company, --path, --overview. An official's
+    map shows their conflict paths and direct private ties, with the
+    timeline of their records below; the overview shows the flagged
+    officials and the companies on their paths. Hubs (units, very connected
+    nodes) are collapsed "(+N)" and expand on click; clicking a path dims
+    the rest; search finds simplified or traditional characters, pinyin,
+    ids and record ids. Node shape and colour show the kind, a ring the
+    official's risk level; parallel records collapse into one line (×N).
+    Maps keep at most [map] max_nodes nodes (150) and say what they left out.
 
     \b
     Example:
@@ -45,7 +52,7 @@ def map_command(out_path, official, company, path_id, only_paths, overview, min_
       graphrisk map --company C0042 --since 2025-01-01 --out outputs/maps/C0042.html
       graphrisk map --overview --min-level orange --out outputs/maps/overview.html
     """
-    from ..render.maps import map_from_store
+    from ..render.map_load import map_from_store
 
     chosen = [name for name, v in (("--official", official), ("--company", company), ("--path", path_id),
                                    ("--overview", overview)) if v]
@@ -67,7 +74,7 @@ def map_command(out_path, official, company, path_id, only_paths, overview, min_
     notes: list[str] = []
     rendered = map_from_store(db, official=official, company=company, path_id=path_id, only_paths=only_paths,
                               overview=overview, min_level=min_level, hops=hops, since=since, until=until,
-                              settings=cfg, notes=notes)
+                              settings=cfg, notes=notes, lang=lang)
     for n in notes:
         err_console.print(t("cmd.note", message=n), markup=False)
     p = rendered.write(out_path)

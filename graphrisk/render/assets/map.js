@@ -2,7 +2,10 @@
  *
  * Exposes:
  *   window.graphriskMap     summary {nodes, edges, records, omitted, omittedRecords, paths, mode,
- *                           stabilized, stabilizedMs, selected, visibleEdges, timings}
+ *                           stabilized, stabilizedMs, selected, visibleEdges, timings, hubs, expanded,
+ *                           results (ids found by the last search), activePath, dimmed}
+ *   window.graphriskFocus(id), window.graphriskExpand(hubId), window.graphriskShowPath(pathId),
+ *   window.graphriskSearch(text) -> ids
  *   window.graphriskNetwork the vis.Network; window.graphriskData {nodes, edges, edgesView} (vis DataSets)
  */
 (function () {
@@ -14,8 +17,16 @@
   var state = {
     nodes: meta.nodes, edges: meta.edges, records: meta.records, omitted: meta.omitted,
     omittedRecords: meta.omitted_records, paths: meta.paths, mode: meta.mode, stabilized: false,
-    stabilizedMs: null, selected: null, visibleEdges: meta.edges, timings: timings
+    stabilizedMs: null, selected: null, visibleEdges: meta.edges, timings: timings,
+    hubs: meta.hubs, expanded: [], results: [], activePath: null, dimmed: 0
   };
+  var UI = D.ui;
+  function fmt(template, params) {
+    return String(template).replace(/\{(\w+)\}/g, function (m, k) {
+      return params && params[k] !== undefined ? String(params[k]) : m;
+    });
+  }
+  function n0(x) { return Number(x).toLocaleString(meta.lang === "zh" ? "zh-CN" : "en"); }
   window.graphriskMap = state;
 
   function $(id) { return document.getElementById(id); }
@@ -41,7 +52,7 @@
     if (r.date) { bits.push(r.date); }
     if (r.amount) { bits.push(r.amount); }
     if (r.extra) { bits.push(r.extra); }
-    if (r.source) { bits.push("source " + r.source); }
+    if (r.source) { bits.push(fmt(UI.source, { source: r.source })); }
     return bits.join(" · ");
   }
 
@@ -58,7 +69,7 @@
     if (!dateFrom && !dateTo) { return true; }
     if (e.undated) { return true; }
     for (var i = 0; i < e.records.length; i++) {
-      var d = (e.records[i].date || "").slice(0, 10);
+      var d = (e.records[i].iso || "").slice(0, 10);
       if (d && (!dateFrom || d >= dateFrom) && (!dateTo || d <= dateTo)) { return true; }
     }
     return false;
@@ -93,11 +104,9 @@
   // ------------------------------------------------------------ counts and note
   function updateCounts() {
     state.visibleEdges = edgesView.length;
-    var t = state.nodes.toLocaleString("en") + " nodes, " + state.edges.toLocaleString("en") + " lines (" +
-      state.records.toLocaleString("en") + " records)";
-    if (state.visibleEdges !== state.edges) {
-      t += "; " + state.visibleEdges.toLocaleString("en") + " lines shown with the filters";
-    }
+    var t = fmt(UI.counts, { nodes: n0(nodes.length), edges: n0(edges.length), records: n0(state.records) });
+    if (state.visibleEdges !== edges.length) { t += fmt(UI.counts_filtered, { n: n0(state.visibleEdges) }); }
+    if (state.hubs) { t += fmt(UI.counts_hubs, { n: n0(state.hubs) }); }
     $("gr-counts").textContent = t;
   }
   updateCounts();
@@ -107,7 +116,7 @@
   }
 
   // ------------------------------------------------------------ legend and toggles
-  var GLYPH = { star: "★", dot: "●", square: "■", diamond: "◆", triangle: "▲", triangleDown: "▼" };
+  var GLYPH = { star: "★", dot: "●", square: "■", diamond: "◆", triangle: "▲", triangleDown: "▼", hexagon: "⬢" };
   var legend = $("gr-legend");
   D.legend.nodes.forEach(function (k) {
     var row = el("div", "gr-legend-row");
@@ -122,7 +131,7 @@
     var ring = el("span", "gr-ring");
     ring.style.borderColor = l.color;
     row.appendChild(ring);
-    row.appendChild(el("span", null, "Official ring: " + l.label));
+    row.appendChild(el("span", null, l.label));
     legend.appendChild(row);
   });
   if (D.paths.length) {
@@ -131,12 +140,16 @@
     pl.style.borderTopColor = "#e31a1c";
     pl.style.boxShadow = "0 0 6px 2px rgba(227,26,28,0.7)";
     prow.appendChild(pl);
-    prow.appendChild(el("span", null, "Glow: on a conflict path"));
+    prow.appendChild(el("span", null, UI.legend_glow));
     legend.appendChild(prow);
   }
-  var nl = el("p", "gr-hint", "Size: " + meta.centrality + " centrality. Line width: amount and number of " +
-    "records; ×N: N records collapsed into one line.");
-  legend.appendChild(nl);
+  if (state.hubs) {
+    var hrow = el("div", "gr-legend-row");
+    hrow.appendChild(el("span", "gr-swatch gr-hub", "+N"));
+    hrow.appendChild(el("span", null, UI.legend_hub));
+    legend.appendChild(hrow);
+  }
+  legend.appendChild(el("p", "gr-hint", fmt(UI.legend_size, { measure: meta.centrality_label })));
 
   var toggles = $("gr-toggles");
   D.legend.edges.forEach(function (k) {
@@ -155,7 +168,7 @@
     lab.appendChild(cb);
     lab.appendChild(line);
     lab.appendChild(el("span", null, k.label));
-    lab.appendChild(el("span", "gr-count", k.records.toLocaleString("en")));
+    lab.appendChild(el("span", "gr-count", n0(k.records)));
     toggles.appendChild(lab);
   });
 
@@ -173,13 +186,51 @@
   to.addEventListener("change", applyDates);
   $("gr-date-reset").addEventListener("click", function () { from.value = ""; to.value = ""; applyDates(); });
 
+  // ------------------------------------------------------------ hubs: hidden neighbours expand on click
+  var hubOf = {};
+  Object.keys(D.expand).sort().forEach(function (hub) {
+    D.expand[hub].nodes.forEach(function (n) {
+      if (!hubOf[n.id]) { hubOf[n.id] = hub; }
+      if (!byId[n.id]) { byId[n.id] = n; }
+    });
+  });
+  function expandHub(hub) {
+    var x = D.expand[hub];
+    if (!x || state.expanded.indexOf(hub) >= 0) { return false; }
+    var p = network.getPositions([hub])[hub] || { x: 0, y: 0 };
+    var add = x.nodes.filter(function (n) { return nodes.get(n.id) === null; });
+    var r = 90 + 6 * Math.sqrt(add.length) * 10;
+    nodes.add(add.map(function (n, i) {
+      var a = 2 * Math.PI * i / Math.max(1, add.length);
+      var c = Object.assign({}, n);
+      c.x = p.x + r * Math.cos(a);
+      c.y = p.y + r * Math.sin(a);
+      c.expandedFrom = hub;
+      return c;
+    }));
+    edges.add(x.edges.filter(function (e) { return edges.get(e.id) === null; }));
+    state.expanded.push(hub);
+    var hn = nodes.get(hub);
+    nodes.update({ id: hub, label: hn.label.replace(/ \(\+\d+\)$/, ""), borderDashes: false,
+                   shapeProperties: { borderDashes: false } });
+    if (x.more) { $("gr-search-msg").textContent = fmt(UI.hub_more, { n: n0(x.more) }); }
+    updateCounts();
+    return true;
+  }
+  window.graphriskExpand = expandHub;
+
   // ------------------------------------------------------------ details and tooltips
   var details = $("gr-details");
   function nodeBlock(id, full) {
-    var n = byId[id];
+    var n = nodes.get(id) || byId[id];
     var box = el("div");
     box.appendChild(el("strong", null, n.name));
     box.appendChild(kvTable(n.info));
+    if (full && D.expand[id]) {
+      var done = state.expanded.indexOf(id) >= 0;
+      box.appendChild(el("p", "gr-hint", done ? fmt(UI.hub_expanded, { n: n0(D.expand[id].nodes.length) }) :
+        fmt(UI.hub_click, { n: n0(D.expand[id].total) })));
+    }
     return box;
   }
   function edgeBlock(id, full) {
@@ -190,13 +241,13 @@
     var limit = full ? e.records.length : Math.min(e.records.length, 8);
     for (var i = 0; i < limit; i++) { list.appendChild(el("li", null, recordText(e.records[i]))); }
     if (limit < e.records.length) {
-      list.appendChild(el("li", "gr-hint", "… and " + (e.records.length - limit) + " more (click the line)"));
+      list.appendChild(el("li", "gr-hint", fmt(UI.more_records, { n: n0(e.records.length - limit) })));
     }
     box.appendChild(list);
     if (full) {
       var files = {};
       e.records.forEach(function (r) { if (r.path) { files[r.path] = true; } });
-      Object.keys(files).sort().forEach(function (f) { box.appendChild(el("p", "gr-hint", "File: " + f)); });
+      Object.keys(files).sort().forEach(function (f) { box.appendChild(el("p", "gr-hint", fmt(UI.file, { file: f }))); });
     }
     return box;
   }
@@ -223,79 +274,171 @@
   network.on("zoom", hideTip);
   network.on("click", function (p) {
     if (p.nodes.length) {
-      state.selected = p.nodes[0];
-      document.body.setAttribute("data-selected", p.nodes[0]);
-      showDetails(nodeBlock(p.nodes[0], true));
+      var id = p.nodes[0];
+      state.selected = id;
+      document.body.setAttribute("data-selected", id);
+      if (D.expand[id]) { expandHub(id); }
+      showDetails(nodeBlock(id, true));
     } else if (p.edges.length) {
       showDetails(edgeBlock(p.edges[0], true));
     }
   });
 
-  // ------------------------------------------------------------ search
-  var names = $("gr-names");
-  D.nodes.forEach(function (n) {
-    var o = el("option");
-    o.value = n.name;
-    o.label = n.id + " · " + n.kind;
-    names.appendChild(o);
-  });
+  // ------------------------------------------------------------ search: every match, in either script, pinyin, ids
+  function foldQuery(q) {
+    var s = String(q).normalize("NFKC").toLowerCase().replace(/[\s\u3000·•'’\-_.()（）]+/g, "");
+    var out = "";
+    for (var i = 0; i < s.length; i++) { out += D.folds[s[i]] || s[i]; }
+    return out;
+  }
+  var HOW = { name: 0, id: 1, record: 2, pinyin: 3 };
   function findNodes(q) {
-    q = q.trim().toLowerCase();
+    q = foldQuery(q);
     if (!q) { return []; }
-    var tests = [
-      function (n) { return n.id.toLowerCase() === q; },
-      function (n) { return n.name.toLowerCase() === q; },
-      function (n) { return n.name.toLowerCase().indexOf(q) >= 0; },
-      function (n) { return n.id.toLowerCase().indexOf(q) >= 0; }
-    ];
-    for (var t = 0; t < tests.length; t++) {
-      var found = D.nodes.filter(tests[t]);
-      if (found.length) { return found.map(function (n) { return n.id; }); }
-    }
-    return [];
+    var best = {};
+    D.search.forEach(function (s) {
+      var key = s[0], pos = key.indexOf(q);
+      if (pos < 0) { return; }
+      var rank = (key === q ? 0 : pos === 0 ? 1 : 2) * 10 + HOW[s[2]];
+      var cur = best[s[1]];
+      if (!cur || rank < cur.rank) { best[s[1]] = { id: s[1], rank: rank, how: s[2], record: s[3] }; }
+    });
+    return Object.keys(best).map(function (k) { return best[k]; }).sort(function (a, b) {
+      return a.rank - b.rank || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+    });
   }
   function focusNode(id) {
+    if (nodes.get(id) === null && hubOf[id]) { expandHub(hubOf[id]); }
+    if (nodes.get(id) === null) { return false; }
     network.selectNodes([id]);
     network.focus(id, { scale: Math.max(network.getScale(), 1.2), animation: false });
     state.selected = id;
     document.body.setAttribute("data-selected", id);
     showDetails(nodeBlock(id, true));
+    return true;
   }
   window.graphriskFocus = focusNode;
+  var results = $("gr-results");
+  function search(text) {
+    var found = findNodes(text);
+    var msg = $("gr-search-msg");
+    clear(results);
+    state.results = found.map(function (f) { return f.id; });
+    $("gr-results-box").hidden = !found.length;
+    if (!found.length) { msg.textContent = UI.no_match; return []; }
+    found.forEach(function (f) {
+      var n = byId[f.id];
+      var li = el("li");
+      li.setAttribute("data-node", f.id);
+      var txt = (n ? n.name : f.id) + " · " + f.id + (n ? " · " + n.info[0][1] : "");
+      if (f.how === "record") { txt += " · " + fmt(UI.match_record, { id: f.record }); }
+      if (hubOf[f.id] && nodes.get(f.id) === null) { txt += " · " + UI.match_hidden; }
+      li.appendChild(el("a", null, txt));
+      li.addEventListener("click", function () { focusNode(f.id); });
+      results.appendChild(li);
+    });
+    focusNode(found[0].id);
+    msg.textContent = fmt(found.length > 1 ? UI.matches : UI.match_one, { n: n0(found.length) });
+    return state.results;
+  }
+  window.graphriskSearch = search;
   $("gr-search-form").addEventListener("submit", function (ev) {
     ev.preventDefault();
-    var q = $("gr-search").value;
-    var found = findNodes(q);
-    var msg = $("gr-search-msg");
-    if (!found.length) { msg.textContent = "No node matches"; return; }
-    focusNode(found[0]);
-    msg.textContent = found.length > 1 ? found.length + " matches; showing " + found[0] + " (type an id)" :
-      "Found " + found[0];
+    search($("gr-search").value);
   });
 
-  // ------------------------------------------------------------ conflict paths
+  // ------------------------------------------------------------ conflict paths: highlight one, dim the rest
+  var DIM_NODE = { background: "#eceff2", border: "#d5dadf", highlight: { background: "#eceff2", border: "#d5dadf" },
+                   hover: { background: "#eceff2", border: "#d5dadf" } };
+  var saved = null;
+  function undim() {
+    if (!saved) { return; }
+    nodes.update(saved.nodes);
+    edges.update(saved.edges);
+    saved = null;
+    state.dimmed = 0;
+    state.activePath = null;
+    document.body.removeAttribute("data-active-path");
+    $("gr-dimbar").hidden = true;
+    Array.prototype.forEach.call(plist.children, function (c) { c.classList.remove("active"); });
+  }
+  function showPath(pid) {
+    var p = null;
+    D.paths.forEach(function (x) { if (x.id === pid) { p = x; } });
+    if (!p) { return false; }
+    undim();
+    var keepN = {}, keepE = {};
+    p.nodes.forEach(function (n) { keepN[n] = true; });
+    p.edges.forEach(function (e) { keepE[e] = true; });
+    saved = { nodes: [], edges: [] };
+    var nu = [], eu = [];
+    nodes.forEach(function (n) {
+      if (keepN[n.id]) { return; }
+      saved.nodes.push({ id: n.id, color: n.color, font: n.font || null, shadow: n.shadow || false });
+      nu.push({ id: n.id, color: DIM_NODE, font: { color: "#c3c8cd", strokeWidth: 0 }, shadow: false });
+    });
+    edges.forEach(function (e) {
+      if (keepE[e.id]) { return; }
+      saved.edges.push({ id: e.id, color: e.color, shadow: e.shadow || false, font: e.font || null });
+      eu.push({ id: e.id, color: { color: "#dde1e5", highlight: "#dde1e5", hover: "#dde1e5", opacity: 0.35 },
+                shadow: false, font: { color: "#c3c8cd", strokeWidth: 0 } });
+    });
+    nodes.update(nu);
+    edges.update(eu);
+    state.dimmed = nu.length;
+    state.activePath = pid;
+    document.body.setAttribute("data-active-path", pid);
+    $("gr-dim-text").textContent = fmt(UI.path_shown, { id: pid });
+    $("gr-dimbar").hidden = false;
+    Array.prototype.forEach.call(plist.children, function (c) {
+      c.classList.toggle("active", c.getAttribute("data-path-id") === pid);
+    });
+    var ns = p.nodes.filter(function (n) { return nodes.get(n) !== null; });
+    var es = p.edges.filter(function (e) { return edgesView.get(e) !== null; });
+    network.setSelection({ nodes: ns, edges: es }, { unselectAll: true, highlightEdges: false });
+    if (ns.length) { network.fit({ nodes: ns, animation: false }); }
+    var tl = document.getElementById("gr-timeline-svg");
+    if (tl) {
+      Array.prototype.forEach.call(tl.querySelectorAll("circle.ev"), function (c) {
+        var on = (" " + c.getAttribute("data-paths") + " ").indexOf(" " + pid + " ") >= 0;
+        c.classList.toggle("faded", !on);
+      });
+    }
+    return true;
+  }
+  window.graphriskShowPath = showPath;
+  $("gr-undim").addEventListener("click", function () {
+    undim();
+    var tl = document.getElementById("gr-timeline-svg");
+    if (tl) { Array.prototype.forEach.call(tl.querySelectorAll("circle.faded"), function (c) { c.classList.remove("faded"); }); }
+  });
+
   var plist = $("gr-paths");
   $("gr-paths-count").textContent = "(" + D.paths.length + ")";
   if (!D.paths.length) {
-    plist.appendChild(el("li", "gr-hint", "No conflict path on this map."));
+    plist.appendChild(el("li", "gr-hint", UI.no_paths));
   }
   D.paths.forEach(function (p) {
     var li = el("li");
     li.setAttribute("data-path-id", p.id);
-    li.appendChild(el("div", "gr-path-title", p.id + " · score " + p.score + " · " + p.title));
+    li.appendChild(el("div", "gr-path-title", fmt(UI.path_title, { id: p.id, score: p.score, title: p.title })));
     li.appendChild(el("div", null, p.explanation));
     var recs = el("ul", "gr-path-records");
     p.records.forEach(function (r) { recs.appendChild(el("li", null, r)); });
     li.appendChild(recs);
-    if (!p.shown) { li.appendChild(el("div", "gr-hint", "Part of this path is outside the map (node cap).")); }
-    li.addEventListener("click", function () {
-      Array.prototype.forEach.call(plist.children, function (c) { c.classList.remove("active"); });
-      li.classList.add("active");
-      var ns = p.nodes.filter(function (n) { return byId[n]; });
-      var es = p.edges.filter(function (e) { return edgesView.get(e) !== null; });
-      network.setSelection({ nodes: ns, edges: es }, { unselectAll: true, highlightEdges: false });
-      if (ns.length) { network.fit({ nodes: ns, animation: false }); }
-    });
+    if (!p.shown) { li.appendChild(el("div", "gr-hint", UI.path_cut)); }
+    li.addEventListener("click", function () { showPath(p.id); });
     plist.appendChild(li);
   });
+
+  // ------------------------------------------------------------ timeline: a path's record shows its path
+  var tlsvg = document.getElementById("gr-timeline-svg");
+  if (tlsvg) {
+    tlsvg.addEventListener("click", function (ev) {
+      var c = ev.target;
+      if (!c || !c.getAttribute) { return; }
+      var ps = (c.getAttribute("data-paths") || "").split(" ").filter(Boolean);
+      if (ps.length) { showPath(ps[0]); }
+    });
+  }
 }());
