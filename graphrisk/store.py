@@ -119,9 +119,23 @@ def _m001_core(db: sqlite_utils.Database) -> None:
     db["runs"].create_index(["kind", "as_of"])
 
 
+def _m002_unresolved(db: sqlite_utils.Database) -> None:
+    """Names that could not be resolved to one entity: the node a record points to instead of NULL.
+
+    ``unresolved_id`` is stable (``UNR-`` + a hash of the normalised name and the allowed kinds);
+    ``kinds`` and ``candidates`` are JSON (see graphrisk.resolve.unresolved).
+    """
+    db["unresolved"].create({
+        "unresolved_id": str, "name": str, "name_norm": str, "kinds": str, "candidates": str,
+        "reason": str, "first_batch": int, "created_at": str,
+    }, pk="unresolved_id", if_not_exists=True)
+    db["unresolved"].create_index(["name_norm"], if_not_exists=True)
+
+
 # Append only: (name, function). A function runs once per database, in order.
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_core", _m001_core),
+    ("002_unresolved", _m002_unresolved),
 ]
 
 

@@ -242,8 +242,8 @@ def test_name_references_link_or_create(loaded_db, tmp_path):
     created = got["G51"]["giver_id"]
     assert rows(loaded_db, "select name from companies where company_id = ?", [created])[0]["name"] == \
         "新面孔贸易有限公司"
-    # two people are called 刘芳: left unlinked for review, the name kept
-    assert got["G52"]["giver_id"] is None and got["G52"]["giver_name"] == "刘芳"
+    # two people are called 刘芳: an unresolved node for review (never a NULL id), the name kept
+    assert got["G52"]["giver_id"].startswith("UNR-") and got["G52"]["giver_name"] == "刘芳"
     assert rep.names["ambiguous"] >= 1 and rep.ambiguous[0]["name"] == "刘芳"
 
 

@@ -266,7 +266,10 @@ def test_parallel_search_gives_the_same_answers(ref_db):
 
 def test_officials_never_created_from_names(ref_db):
     res = resolve_references(ref_db, ["某某某"], ("officials",), None)
-    assert res["某某某"].action == AMBIGUOUS and res["某某某"].new_row is None
+    r = res["某某某"]
+    # never created, never NULL: an unresolved node the record points to
+    assert r.action == AMBIGUOUS and r.kind == "unresolved" and r.entity_id.startswith("UNR-")
+    assert r.new_row["unresolved_id"] == r.entity_id and r.new_row["name"] == "某某某"
 
 
 # ---------------------------------------------------------------- merge / unmerge / duplicates

@@ -7,9 +7,9 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
-from .. import schema
 from .. import settings as settings_mod
 from .. import store
+from ..i18n import t
 from .base import cli, config_option, console, db_option, handle_errors
 
 
@@ -19,7 +19,8 @@ def entities():
 
 
 @entities.command("duplicates")
-@click.option("--kind", type=click.Choice(["company", "person", "official", "unit"]), default=None)
+@click.option("--kind", type=click.Choice(["company", "organisation", "public_body", "person", "official", "unit"]),
+              default=None)
 @click.option("--min-score", type=float, default=None, help="Lowest pair score shown (default from settings).")
 @click.option("--limit", type=int, default=200, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
@@ -43,13 +44,13 @@ def duplicates_cmd(kind, min_score, limit, fmt, db_path, config_path):
     if fmt == "json":
         click.echo(json.dumps(pairs, ensure_ascii=False, indent=2, default=str))
         return
-    t = Table(title=f"{len(pairs)} candidate pair(s)")
+    tab = Table(title=t("entities.duplicates_title", n=len(pairs)))
     for c in ("score", "a", "b", "reason"):
-        t.add_column(c, overflow="fold")
+        tab.add_column(t(f"entities.col.{c}"), overflow="fold")
     for p in pairs:
-        t.add_row(f"{p['score']:.2f}", escape(f"{p['a_name']} ({p['a_id']})"), escape(f"{p['b_name']} ({p['b_id']})"),
-                  escape(str(p["reason"])))
-    console.print(t)
+        tab.add_row(f"{p['score']:.2f}", escape(f"{p['a_name']} ({p['a_id']})"),
+                    escape(f"{p['b_name']} ({p['b_id']})"), escape(str(p["reason"])))
+    console.print(tab)
 
 
 def _require_reason(value: str) -> str:
@@ -81,8 +82,7 @@ def merge_cmd(keep_id, merged_id, reason, force, db_path, config_path):
 
     db = store.connect(db_path, create=False)
     mid = merge(db, keep_id, merged_id, reason, force=force, settings=settings_mod.load(config_path))
-    console.print(f"merged {merged_id} into {keep_id} (merge {mid}); undo with: graphrisk entities unmerge "
-                  f"{merged_id}", markup=False)
+    console.print(t("entities.merged", merged=merged_id, keep=keep_id, id=mid), markup=False)
 
 
 @entities.command("unmerge")
@@ -101,7 +101,7 @@ def unmerge_cmd(merged_id, reason, db_path):
 
     db = store.connect(db_path, create=False)
     mid = unmerge(db, merged_id, reason)
-    console.print(f"undid merge {mid}: {merged_id} is its own entity again", markup=False)
+    console.print(t("entities.unmerged", id=mid, merged=merged_id), markup=False)
 
 
 @entities.command("log")
@@ -121,30 +121,19 @@ def log_cmd(fmt, db_path):
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
         return
-    t = Table(title=f"{len(rows)} merge(s)")
+    tab = Table(title=t("entities.log_title", n=len(rows)))
     for c in rows[0].keys() if rows else ("id",):
-        t.add_column(str(c), overflow="fold")
+        tab.add_column(str(c), overflow="fold")
     for r in rows:
-        t.add_row(*[escape("" if v is None else str(v)) for v in r.values()])
-    console.print(t)
+        tab.add_row(*[escape("" if v is None else str(v)) for v in r.values()])
+    console.print(tab)
 
 
 def unresolved(db) -> list[dict]:
-    """Records whose reference was given as a name that matched several entities (left unlinked)."""
-    out = []
-    for kind in schema.RECORD_KINDS + ["relations", "officials"]:
-        k = schema.KINDS[kind]
-        for c in k.columns:
-            if not (c.refs and c.name.endswith("_id") and c.type != schema.LIST):
-                continue
-            name_col = c.name[:-3] + "_name"
-            sql = (f"select t.[{k.id_column}] id, t.[{name_col}] name, b.path, t._row from [{kind}] t "
-                   f"join batches b on b.id = t._batch where t.[{c.name}] is null and t.[{name_col}] is not null "
-                   f"order by t.[{k.id_column}]")
-            for r in db.query(sql):
-                out.append({"kind": kind, "record_id": r["id"], "column": name_col, "name": r["name"],
-                            "source_file": r["path"], "row": r["_row"]})
-    return out
+    """Records whose name reference points to an unresolved node (one row per record and column)."""
+    from ..resolve.unresolved import references
+
+    return references(db)
 
 
 @entities.command("unresolved")
@@ -152,20 +141,105 @@ def unresolved(db) -> list[dict]:
 @db_option
 @handle_errors
 def unresolved_cmd(fmt, db_path):
-    """Records whose name reference was ambiguous and was left unlinked for review.
+    """Names that match several entities (or an official that does not exist), with candidates and scores.
+
+    Each name is listed once with the entities it may be, best first, and
+    the records that use it. Link one by hand with `entities link`.
 
     \b
     Example:
       graphrisk entities unresolved --format json
     """
-    rows = unresolved(store.connect(db_path, create=False))
+    from ..resolve.unresolved import listing
+
+    items = listing(store.connect(db_path, create=False))
     if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(items, ensure_ascii=False, indent=2, default=str))
         return
-    t = Table(title=f"{len(rows)} unresolved reference(s)")
-    for c in ("kind", "record", "column", "name", "source"):
-        t.add_column(c, overflow="fold")
+    if not items:
+        console.print(t("entities.unresolved_none"), markup=False)
+        return
+    refs = sum(len(i["references"]) for i in items)
+    tab = Table(title=t("entities.unresolved_title", names=len(items), refs=refs))
+    for c in ("name", "kinds", "candidates", "records"):
+        tab.add_column(t(f"entities.col.{c}"), overflow="fold")
+    for i in items:
+        cands = "\n".join(f"{c['id']} {c['name']} ({c['score']:.2f})" for c in i["candidates"][:5]) \
+            or t("entities.no_candidates")
+        recs = "\n".join(f"{r['kind']} {r['record_id']} ({r['source_file']}:{r['row']})" for r in i["references"][:5])
+        if len(i["references"]) > 5:
+            recs += f"\n… +{len(i['references']) - 5}"
+        tab.add_row(escape(i["name"]), ", ".join(i["kinds"]), escape(cands), escape(recs))
+    console.print(tab)
+    console.print(t("entities.link_hint"), markup=False)
+
+
+@entities.command("link")
+@click.argument("name")
+@click.argument("entity_id")
+@click.option("--reason", default="", help="Why: kept in the link log.")
+@db_option
+@handle_errors
+def link_cmd(name, entity_id, reason, db_path):
+    """Link every record that gave NAME to entity ENTITY_ID (logged; undo with `entities unlink`).
+
+    Names are compared normalised (full-width, traditional script, case and
+    spaces folded). Records already linked elsewhere by that name are
+    re-linked too; each record's previous id is kept in the log. Later
+    batches resolve the name to ENTITY_ID while the link is in force.
+
+    \b
+    Example:
+      graphrisk entities link "刘芳" P2 --reason "the spouse named in the cadre file"
+    """
+    from ..resolve.unresolved import link
+
+    res = link(store.connect(db_path, create=False), name, entity_id, reason)
+    console.print(t("entities.linked", name=res["name"], entity=res["entity_id"], kind=res["entity_kind"],
+                    n=res["records"], id=res["id"]), markup=False)
+    if res["skipped"]:
+        console.print(t("entities.linked_skipped", n=res["skipped"], kind=res["entity_kind"]), markup=False)
+
+
+@entities.command("unlink")
+@click.argument("name_or_link_id")
+@click.option("--reason", default="")
+@db_option
+@handle_errors
+def unlink_cmd(name_or_link_id, reason, db_path):
+    """Undo the newest link in force of a name (or the link with this number): records get their old ids back.
+
+    \b
+    Example:
+      graphrisk entities unlink "刘芳" --reason "a different person after all"
+    """
+    from ..resolve.unresolved import unlink
+
+    res = unlink(store.connect(db_path, create=False), name_or_link_id, reason)
+    console.print(t("entities.unlinked", id=res["id"], name=res["name"], n=res["records"]), markup=False)
+
+
+@entities.command("links")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@db_option
+@handle_errors
+def links_cmd(fmt, db_path):
+    """Every hand link of a name to an entity, newest first (undone ones included).
+
+    \b
+    Example:
+      graphrisk entities links --format json
+    """
+    from ..resolve.unresolved import link_log
+
+    rows = link_log(store.connect(db_path, create=False))
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+        return
+    tab = Table(title=t("entities.links_title", n=len(rows)))
+    cols = ("id", "name", "entity_id", "entity_kind", "reason", "created_at", "undone_at")
+    for c in cols:
+        tab.add_column(c, overflow="fold")
     for r in rows:
-        t.add_row(r["kind"], escape(r["record_id"]), r["column"], escape(r["name"]),
-                  escape(f"{r['source_file']}:{r['row']}"))
-    console.print(t)
+        tab.add_row(*[escape("" if r.get(c) is None else str(r[c])) for c in cols])
+    console.print(tab)

@@ -21,9 +21,9 @@ import sqlite_utils
 
 from .. import schema, store
 from ..errors import InputError
-from ..resolve import references
+from ..resolve import references, unresolved
 from . import readers
-from .prepare import Prepared, Problem, content_hash, prepare, stored_columns
+from .prepare import Prepared, Problem, content_hash, derive_keys, prepare, stored_columns
 
 Progress = Callable[[str, int, int], None]  # (file, rows done, rows total)
 CHUNK = 50_000
@@ -143,12 +143,14 @@ def _resolve_names(db, prep: Prepared, settings: dict, report: FileReport, file:
             counts[r.action] += 1
             if r.entity_id:
                 ids[name] = r.entity_id
-            if r.action == references.CREATED and r.new_row and r.entity_id not in created:
-                created[r.entity_id] = {"kind": r.kind, "row": r.new_row, "name": name}
+            if r.new_row and r.entity_id not in created:  # a new entity, or an unresolved node (never NULL)
+                created[r.entity_id] = {"kind": r.kind, "row": r.new_row, "name": name, "id": r.entity_id}
             if r.action == references.AMBIGUOUS:
-                report.ambiguous.append({"column": name_col, "name": name, "reason": r.reason})
+                report.ambiguous.append({"column": name_col, "name": name, "reason": r.reason,
+                                         "unresolved_id": r.entity_id, "candidates": r.candidates or []})
         out.loc[need, id_col] = out.loc[need, name_col].map(lambda v: ids.get(v))
     report.names = counts
+    derive_keys(prep)  # tie keys hold resolved ids: an official's second spouse-by-name is not a duplicate
     # first row mentioning each created entity, for its provenance
     rows = []
     for eid, c in created.items():
@@ -157,7 +159,7 @@ def _resolve_names(db, prep: Prepared, settings: dict, report: FileReport, file:
             hit = np.flatnonzero((out[name_col] == c["name"]).to_numpy())
             if len(hit):
                 first = int(prep.rows[hit[0]]) if first is None else min(first, int(prep.rows[hit[0]]))
-        rows.append({"kind": c["kind"], "row": c["row"], "file_row": first})
+        rows.append({"kind": c["kind"], "row": c["row"], "file_row": first, "id": eid})
     return rows
 
 
@@ -174,7 +176,7 @@ def _check(db, prep: Prepared, ids: _Ids, file: str, created: list[dict], update
     hashes = content_hash(out, cols)
 
     # references: ids that exist nowhere (store, this batch, or entities created from names)
-    created_ids = {c["row"][schema.KINDS[c["kind"]].id_column]: c["kind"] for c in created}
+    created_ids = {c["id"]: c["kind"] for c in created}
     own_ids = set(out[pk].dropna()) if kind.entity else set()
     for c in kind.columns:
         if not c.refs:
@@ -279,6 +281,9 @@ def _write(db, prep: Prepared, hashes: pd.Series, info: dict, created: list[dict
              store.now()]).lastrowid
         report.batch_id = batch_id
         for c in created:
+            if c["kind"] == unresolved.TABLE:  # the same name may already be unresolved from an earlier batch
+                unresolved.write_row(conn, c["row"], batch_id)
+                continue
             ek = schema.KINDS[c["kind"]]
             row = dict(c["row"])
             row[ek.name_column + "_norm"] = references.normalize_name(row[ek.name_column])

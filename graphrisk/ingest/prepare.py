@@ -168,8 +168,7 @@ def prepare(table: Table, settings: dict) -> Prepared:
     if table.kind == "relations":
         out["relation_raw"] = out["relation"]
         out["relation"] = out["relation"].map(lambda v: None if v is None else _norm_relation(v))
-    if kind.key:  # ties: the id is derived from the key columns (one tie per key)
-        out[kind.id_column] = [schema.tie_key(vals) for vals in zip(*(out[c] for c in kind.key))]
+    derive_keys(prep)
     for group in kind.one_of:
         filled = np.zeros(n, dtype=bool)
         for c in group:
@@ -211,6 +210,18 @@ def prepare(table: Table, settings: dict) -> Prepared:
             for vals in extra.itertuples(index=False, name=None)
         ]
     return prep
+
+
+def derive_keys(prep: Prepared) -> None:
+    """Ties (relations, memberships): the id is derived from the key columns, one tie per key.
+
+    Called again by ingest once ``*_name`` references are resolved, so a key never holds an empty
+    place where a name will become an id.
+    """
+    kind = schema.KINDS[prep.kind]
+    if kind.key:
+        out = prep.frame
+        out[kind.id_column] = [schema.tie_key(vals) for vals in zip(*(out[c] for c in kind.key))]
 
 
 def content_hash(frame: pd.DataFrame, columns: list[str]) -> pd.Series:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from .identifiers import strip_embedded
 from .normalize import (
     _CJK,
     compact,
@@ -45,7 +46,7 @@ class Features:
         if fam == "person":
             self.key = person_key(name)
         else:
-            self.key = company_key(name)
+            self.key = company_key(strip_embedded(name))
         self.compact = compact(self.key)
         self.cjk, self.latin = script_parts(self.key)
         self.is_cjk = bool(self.cjk) and not self.latin

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from .features import Features, features
-from .normalize import normalize_identifier
-from .records import ID_FIELDS, Decision, Record, family, gc_paused, resolve_settings
+from .identifiers import record_ids
+from .records import Decision, Record, family, gc_paused, resolve_settings
 from .scoring import score_pair, strong_id_check
 
 
@@ -29,10 +29,8 @@ class Index:
                 self.exact[f.fam + b].append(i)
             for b in f.fuzzy_blocks():
                 self.fuzzy[f.fam + b].append(i)
-            for fld in ID_FIELDS:
-                v = normalize_identifier(getattr(r, fld))
-                if v:
-                    self.ids[fld + ":" + v].append(i)
+            for sch, v in record_ids(r).items():
+                self.ids[sch + ":" + v].append(i)
         self._choices: dict[str, list[str]] = {}
 
     def _block_choices(self, b: str) -> list[str]:
@@ -46,10 +44,8 @@ class Index:
         """Indices of records that may be the same as ``rec`` (not scored yet)."""
         s = self.s
         out: set[int] = set()
-        for fld in ID_FIELDS:
-            v = normalize_identifier(getattr(rec, fld))
-            if v:
-                out.update(self.ids.get(fld + ":" + v, ()))
+        for sch, v in record_ids(rec).items():
+            out.update(self.ids.get(sch + ":" + v, ()))
         cutoff = min(s["review_score"], floor if floor is not None else 1.0) * 100
         for fam in fams or (family(rec.kind),):
             f = features(rec.name, fam)
@@ -124,12 +120,7 @@ class _Clusters:
         self.parent = list(range(len(records)))
         self.ids: list[dict[str, str]] = []
         for r in records:
-            d = {}
-            for fld in ID_FIELDS:
-                v = normalize_identifier(getattr(r, fld))
-                if v:
-                    d[fld] = v
-            self.ids.append(d)
+            self.ids.append(record_ids(r))
 
     def find(self, i: int) -> int:
         while self.parent[i] != i:

@@ -23,7 +23,8 @@ from ..errors import GraphRiskError, NotFound
 from ..store import now
 from .aliases import ALIASES, MERGES, canonical_id, canonical_map, ensure_tables
 from .index import _Clusters, candidate_pairs
-from .records import ID_FIELDS, Record, resolve_settings
+from .identifiers import record_ids
+from .records import Record, resolve_settings
 from .scoring import score_pair, strong_id_check
 from .stored import records_from_store
 
@@ -94,10 +95,13 @@ def merge(db: sqlite_utils.Database, keep_id: str, merged_id: str, reason: str =
         ok = uf.union(0, i) and ok
     conflict = None
     if not ok:
-        for fld in ID_FIELDS:
-            vals = {getattr(r, fld) for r in rows.values() if getattr(r, fld)}
+        by_scheme: dict[str, set[str]] = {}
+        for r in rows.values():
+            for sch, v in record_ids(r).items():
+                by_scheme.setdefault(sch, set()).add(v)
+        for sch, vals in sorted(by_scheme.items()):
             if len(vals) > 1:
-                conflict = f"different {fld.replace('_', ' ')}s: {', '.join(sorted(map(str, vals)))}"
+                conflict = f"different {sch.replace('_', ' ')}s: {', '.join(sorted(vals))}"
                 break
         if not force:
             raise MergeError(f"refused: '{keep}' and '{merged_id}' carry {conflict or 'different identifiers'}; "
@@ -147,7 +151,7 @@ def _kinds(kind: str | None) -> tuple[str, ...]:
         return ENTITY_TABLES
     k = KIND_WORDS.get(kind.lower())
     if k is None:
-        raise MergeError(f"unknown entity kind '{kind}' (company, person, official, unit)")
+        raise MergeError(f"unknown entity kind '{kind}' (company, organisation, public_body, person, official, unit)")
     return (k,)
 
 

@@ -190,6 +190,8 @@ _EN_LEGAL = {
     "ltd", "limited", "plc", "co", "company", "inc", "incorporated", "corp", "corporation", "llp", "llc",
     "lp", "gmbh", "ag", "sa", "nv", "bv", "pty", "pvt", "private", "cic", "srl", "spa", "ab", "as", "oy",
     "kk", "sarl", "sas", "group", "holdings", "uk", "usa", "us",
+    # not-for-profit legal forms: AISBL / ASBL / VZW (Belgium), e.V. (Germany), CIO (England and Wales)
+    "aisbl", "asbl", "vzw", "ivzw", "ev", "cio", "ggmbh",
 }
 _EN_STOP = {"the", "and", "of", "for", "&"}
 _EN_SEP = re.compile(r"[.,;:!?'\"’`&＆+/\\|_~^*#@%=<>·•\-‐–—]+")

@@ -9,7 +9,12 @@ done and why:
   no other candidate comes within ``ambiguity_margin``). Merged entities are
   followed to their canonical id.
 - ``ambiguous``: two or more plausible entities (a homonym; two companies
-  one typo apart); left unlinked for review, never guessed.
+  one typo apart), or an official's name that matches none; never guessed:
+  the reference points to an unresolved node (``entity_id`` = ``UNR-...``,
+  ``kind`` = ``unresolved``, ``new_row`` its row with the candidates and their
+  scores, see :mod:`graphrisk.resolve.unresolved`).
+- a name linked by hand (``graphrisk entities link``) resolves to its entity
+  while the link is in force.
 - ``created``: nothing matches; ``new_row`` is the entity row ingest inserts
   in the same batch. Variants of one name inside the batch (长春长生生物科技
   有限责任公司 / 股份有限公司) create one entity: the others are ``linked``
@@ -19,12 +24,14 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing as mp
-import re
 from dataclasses import dataclass
 
 import sqlite_utils
 
 from .. import schema
+from . import kinds as _kinds
+from . import unresolved as _unresolved
+from .identifiers import embedded, strip_embedded
 from .index import Index, cluster
 from .normalize import normalize_name
 from .records import (
@@ -39,18 +46,6 @@ from .stored import records_from_store
 
 LINKED, CREATED, AMBIGUOUS = "linked", "created", "ambiguous"
 
-_COMPANY_HINT = re.compile(
-    r"(公司|集团|有限|企业|厂|研究所|研究院|中心|事务所|协会|学会|基金会|银行|医院|大学|学院|学校|委员会|"
-    r"政府|大使馆|领事馆|工会|商会|俱乐部|"
-    r"\b(ltd|limited|plc|inc|llc|llp|lp|corp|corporation|co|gmbh|group|company|cic|trust|foundation|"
-    r"association|society|union|club|council|institute|institution|university|college|school|"
-    r"embassy|government|ministry|department|agency|authority|party|partnership|federation|"
-    r"chamber|bank|fund|forum|network|centre|center|festival|league|board|academy|charity|"
-    r"committee|commission|alliance|coalition|initiative|project|media|holdings|partners|"
-    r"s\.?a|ag|nv|bv|pty|pvt)\b\.?)",
-    re.IGNORECASE)
-
-
 @dataclass
 class Resolution:
     name: str  # the text as given
@@ -59,25 +54,22 @@ class Resolution:
     action: str  # linked | created | ambiguous
     score: float
     reason: str
-    new_row: dict | None = None  # for created: the entity row ingest inserts in the same batch
+    new_row: dict | None = None  # created: the entity row; ambiguous: the unresolved row (same batch)
+    candidates: list[dict] | None = None  # ambiguous: [{id, kind, name, score, reason}], best first
 
 
 def guess_kind(name: str, kinds: tuple[str, ...]) -> str:
-    """Which kind a new entity named ``name`` should be, among ``kinds``."""
-    if "companies" in kinds and _COMPANY_HINT.search(name or ""):
-        return "companies"
-    if "companies" in kinds and re.search(r"\d", name or "") and "people" in kinds:
-        return "companies"  # people's names carry no digits: '89up', 'Channel 4'
-    for k in ("people", "companies", "officials", "units"):
-        if k in kinds:
-            return k
-    return kinds[0]
+    """Which kind a new entity named ``name`` should be, among ``kinds`` (see :mod:`.kinds`)."""
+    return _kinds.guess_kind(name, kinds)
+
+
+_PREFIX = {"people": "PN", "companies": "CN", "officials": "ON", "units": "UN", "organisations": "GN",
+           "public_bodies": "BN"}
 
 
 def new_id(kind: str, norm: str) -> str:
     """A stable id for an entity created from a name: same name, same id, in every store."""
-    prefix = {"people": "PN", "companies": "CN", "officials": "ON", "units": "UN"}[kind]
-    return f"{prefix}-{hashlib.sha1(norm.encode('utf-8')).hexdigest()[:10]}"
+    return f"{_PREFIX[kind]}-{hashlib.sha1(norm.encode('utf-8')).hexdigest()[:10]}"
 
 
 # one index per (connection, data version, merges, kinds): a batch with several name columns builds it once
@@ -104,20 +96,27 @@ def _describe(cands) -> str:
 
 
 def _search(idx: Index, name: str, kinds: tuple[str, ...], fams: tuple[str, ...]) -> list[tuple[int, float, str]]:
-    """Scored candidates of one name: (record index, score, reason), one per entity."""
+    """Scored candidates of one name: (record index, score, reason), one per entity.
+
+    A name whose kind is clear is compared with entities of that kind's family (a person with
+    people and officials; a company, organisation or public body with all three); a name of
+    unknown kind with every allowed kind alike.
+    """
+    qk = _kinds.query_kinds(name, kinds)
+    cls, _ = _kinds.classify(name)
     guess = guess_kind(name, kinds)
-    probe = Record("?", name, guess)
+    ids = embedded(name)
+    probe = Record("?", name, guess, registration_no=ids[0][1] if ids else None)
     norm = normalize_name(name)
-    # a name that reads as a company is not compared with people's names
-    q_fams = ("company",) if guess in ("companies", "units") and "company" in fams else fams
+    q_fams = tuple(dict.fromkeys(family(k) for k in qk))
     out, seen = [], set()
-    for i, d in idx.query(probe, q_fams, kinds, reference=True):
+    for i, d in idx.query(probe, q_fams, qk, reference=True):
         r = idx.records[i]
         if r.id in seen:
             continue
         seen.add(r.id)
         score, reason = d.score, d.reason
-        if family(r.kind) != family(guess) and normalize_name(r.name) != norm:
+        if cls is not None and family(r.kind) != family(guess) and normalize_name(r.name) != norm:
             # 'John Smith' (a person) against 'John Smith Ltd' (a company): review, not link
             score *= 0.9
             reason += f"; recorded as {r.kind}, the name reads as {guess}"
@@ -156,12 +155,25 @@ def resolve_references(db: sqlite_utils.Database, names: list[str], kinds: tuple
         return _resolve(db, names, kinds, settings)
 
 
+def _candidates(cands) -> list[dict]:
+    return [{"id": r.id, "kind": r.kind, "name": r.name, "score": round(d.score, 4), "reason": d.reason}
+            for r, d in cands[:10]]
+
+
+def _ambiguous(name: str, kinds, score: float, reason: str, cands) -> Resolution:
+    """An unresolved node for ``name``: never NULL, never a guess."""
+    lst = _candidates(cands)
+    row = _unresolved.new_row(name, kinds, lst, reason)
+    return Resolution(name, row["unresolved_id"], _unresolved.TABLE, AMBIGUOUS, score, reason, row, lst)
+
+
 def _resolve(db: sqlite_utils.Database, names: list[str], kinds: tuple[str, ...],
              settings: dict | None) -> dict[str, Resolution]:
     s = resolve_settings(settings)
     kinds = tuple(kinds)
     idx = _store_index(db, kinds, s)
     fams = tuple(dict.fromkeys(family(k) for k in kinds))
+    links = _unresolved.active_links(db)
     out: dict[str, Resolution] = {}
     pending: list[str] = []
     todo: list[str] = []
@@ -169,6 +181,10 @@ def _resolve(db: sqlite_utils.Database, names: list[str], kinds: tuple[str, ...]
         if name is None or not str(name).strip():
             continue
         norm = normalize_name(name)
+        hand = links.get(norm)
+        if hand and hand[1] in kinds:
+            out[name] = Resolution(name, hand[0], hand[1], LINKED, 1.0, f"linked by hand (link {hand[2]})")
+            continue
         # fast path: the same normalised name as stored entities (ingest's name_norm)
         exact = {}
         for i in idx.by_norm.get(norm, ()):
@@ -179,9 +195,10 @@ def _resolve(db: sqlite_utils.Database, names: list[str], kinds: tuple[str, ...]
             r = next(iter(exact.values()))
             out[name] = Resolution(name, r.id, r.kind, LINKED, 1.0, "exact normalised name")
         elif len(exact) > 1:
-            out[name] = Resolution(name, None, None, AMBIGUOUS, 1.0,
-                                   f"{len(exact)} entities share this name: "
-                                   + ", ".join(f"{r.id} '{r.name}' ({r.kind})" for r in list(exact.values())[:5]))
+            cands = [(r, Decision("?", r.id, 1.0, "same normalised name")) for r in list(exact.values())]
+            out[name] = _ambiguous(name, kinds, 1.0, f"{len(exact)} entities share this name: "
+                                   + ", ".join(f"{r.id} '{r.name}' ({r.kind})" for r in list(exact.values())[:5]),
+                                   cands)
         else:
             todo.append(name)
     found = _search_all(idx, todo, kinds, fams, s)
@@ -197,9 +214,8 @@ def _resolve(db: sqlite_utils.Database, names: list[str], kinds: tuple[str, ...]
             top = strong[0]
             rivals = [c for c in strong[1:] if top[1].score - c[1].score < s["ambiguity_margin"]]
             if rivals:
-                out[name] = Resolution(name, None, None, AMBIGUOUS, top[1].score,
-                                       f"{1 + len(rivals)} entities match equally well: "
-                                       + _describe([top] + rivals))
+                out[name] = _ambiguous(name, kinds, top[1].score, f"{1 + len(rivals)} entities match equally well: "
+                                       + _describe([top] + rivals), cands)
             else:
                 why = top[1].reason
                 if len(strong) > 1:
@@ -208,13 +224,13 @@ def _resolve(db: sqlite_utils.Database, names: list[str], kinds: tuple[str, ...]
             continue
         plausible = [c for c in cands if c[1].score >= s["review_score"]]
         if len(plausible) >= 2:
-            out[name] = Resolution(name, None, None, AMBIGUOUS, plausible[0][1].score,
-                                   f"{len(plausible)} plausible entities, none certain: " + _describe(plausible))
+            out[name] = _ambiguous(name, kinds, plausible[0][1].score,
+                                   f"{len(plausible)} plausible entities, none certain: " + _describe(plausible), cands)
             continue
         if guess == "officials" or ("officials" in kinds and len(kinds) == 1):
-            out[name] = Resolution(name, None, None, AMBIGUOUS, plausible[0][1].score if plausible else 0.0,
+            out[name] = _ambiguous(name, kinds, plausible[0][1].score if plausible else 0.0,
                                    "no official with this name (an official is never created from a name)"
-                                   + (f"; closest: {_describe(plausible)}" if plausible else ""))
+                                   + (f"; closest: {_describe(plausible)}" if plausible else ""), cands)
             continue
         pending.append(name)
         if plausible:
@@ -232,16 +248,19 @@ def _resolve(db: sqlite_utils.Database, names: list[str], kinds: tuple[str, ...]
         for members in res.groups().values():
             names_in = [by_id[m].name for m in members]
             rep = preferred_name(names_in)
-            kinds_in = [by_id[m].kind for m in members]
-            kind = "companies" if "companies" in kinds_in else kinds_in[0]
+            kind = _group_kind([by_id[m] for m in members], rep, kinds)
             k = schema.KINDS[kind]
-            eid = new_id(kind, normalize_name(rep))
+            clean = strip_embedded(rep).strip()
+            eid = new_id(kind, normalize_name(clean if clean != rep.strip() else rep))
             note = out.get(rep).reason if rep in out else ""
+            row = {k.id_column: eid, k.name_column: clean}
+            number = next((num for n in names_in for _, num in embedded(n)), None)
+            if number and "registration_no" in k.column_names:
+                row["registration_no"] = number
             out[rep] = Resolution(rep, eid, kind, CREATED, 0.0,
                                   "no entity with this name" + (f"; {note}" if note else "")
                                   + (f"; {len(members) - 1} variant(s) in this batch folded in"
-                                     if len(members) > 1 else ""),
-                                  {k.id_column: eid, k.name_column: rep.strip()})
+                                     if len(members) > 1 else ""), row)
             for m in members:
                 n = by_id[m].name
                 if n == rep:
@@ -250,3 +269,12 @@ def _resolve(db: sqlite_utils.Database, names: list[str], kinds: tuple[str, ...]
                 out[n] = Resolution(n, eid, kind, LINKED, sc,
                                     f"variant of '{rep}', created in this batch ({why})")
     return out
+
+
+def _group_kind(members: list[Record], rep: str, kinds: tuple[str, ...]) -> str:
+    """The kind of an entity created from a group of spellings: the clearest evidence among them."""
+    clear = [_kinds.classify(r.name)[0] for r in members]
+    for k in (_kinds.COMPANIES, _kinds.PUBLIC_BODIES, _kinds.ORGANISATIONS, _kinds.PEOPLE):
+        if k in clear and k in kinds:
+            return k
+    return guess_kind(rep, kinds)
