@@ -27,35 +27,50 @@ import time
 from pathlib import Path
 
 from ..errors import GraphRiskError
-from .params import DIRECT_AWARD_THRESHOLD, FILES, MIN_SCALE, PATTERNS, PERIOD_END, PERIOD_START
+from .params import (
+    DIRECT_AWARD_THRESHOLD,
+    FILES,
+    MIN_SCALE,
+    PATTERN_SPECS,
+    PATTERNS,
+    PERIOD_END,
+    PERIOD_START,
+    SPECS,
+    Params,
+)
 from .world import World
 
-__all__ = ["DIRECT_AWARD_THRESHOLD", "FILES", "MIN_SCALE", "PATTERNS", "PERIOD_END", "PERIOD_START", "generate"]
+__all__ = ["DIRECT_AWARD_THRESHOLD", "FILES", "MIN_SCALE", "PATTERN_SPECS", "PATTERNS", "PERIOD_END", "PERIOD_START",
+           "SPECS", "Params", "generate"]
 
 
-def generate(out_dir, scale: float = 1.0, seed: int = 42) -> dict:
-    """Write units.csv, officials.csv, people.csv, companies.csv, relations.csv, contacts.csv,
-    gifts.csv, trips.csv, contracts.csv and truth.json into out_dir; return a summary dict
+def generate(out_dir, scale: float = 1.0, seed: int = 42, params: Params | None = None) -> dict:
+    """Write one CSV per input kind (``FILES``) and truth.json into out_dir; return a summary dict
     {"rows": {kind: n}, "total_rows": n, "seconds": s, "truth": path}.
 
-    Below ``MIN_SCALE`` the city is too small to hold every planted pattern and decoy.
+    ``params`` (a ``Params``) sets currency, amount scale, direct-award limit, density, period, noise
+    and the planted variants; the default is the demo's world. Below ``MIN_SCALE`` the city is too
+    small to hold every planted pattern and decoy.
     """
     if not scale >= MIN_SCALE:
         raise GraphRiskError(f"scale {scale:g} is too small: the sample world needs at least {MIN_SCALE:g} "
                              f"to plant every pattern")
     t0 = time.perf_counter()
-    w = World(scale, seed)
+    w = World(scale, seed, params)
     w.build_units()
     w.build_officials()
     w.choose_planted()
     w.build_relatives()
     w.build_companies()
     w.build_others()
+    w.build_foreign()
     w.plant()
     w.background_contracts()
+    w.background_decisions()
     w.background_gifts()
     w.background_contacts()
     w.background_trips()
+    w.background_abroad()
     w.assign_ids()
     out = Path(out_dir)
     rows = w.write(out)

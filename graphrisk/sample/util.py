@@ -6,7 +6,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from .params import _START, _TABLE_BASE, _TABLE_END, MESSY_RATE
+from .params import _TABLE_BASE, CURRENCY_SIGNS
 
 
 def _digits(arr, width: int) -> np.ndarray:
@@ -89,8 +89,9 @@ class _Table:
         return pd.DataFrame(out)
 
 
-def _date_tables():
-    d = pd.date_range(_TABLE_BASE, _TABLE_END, freq="D")
+def _date_tables(end: date):
+    """Every day from 1940 to ``end`` in five written forms (ISO first), indexed by days since 1940-01-01."""
+    d = pd.date_range(_TABLE_BASE, end, freq="D")
     y = pd.Series(d.year.astype(str))
     m = pd.Series(d.month.astype(str))
     dd = pd.Series(d.day.astype(str))
@@ -102,17 +103,18 @@ def _date_tables():
     return forms
 
 
-def _iso(off: int) -> str:
-    return date.fromordinal(_START.toordinal() + int(off)).isoformat()
+def _iso(start: date, off: int) -> str:
+    return date.fromordinal(start.toordinal() + int(off)).isoformat()
 
 
-def _fmt_amounts(rng, values: np.ndarray, messy: bool = True) -> np.ndarray:
-    """Integer CNY amounts -> text; ~5% in a messy but valid form."""
+def _fmt_amounts(rng, values: np.ndarray, rate: float, currency: str = "CNY") -> np.ndarray:
+    """Integer amounts -> text; a share ``rate`` in a messy but valid form of the currency
+    (¥12,000, ￥12000元, 1.2万 for CNY; £12,000, 12000 GBP for others)."""
     v = np.asarray(values, dtype=np.int64)
     out = _ints_str(v)
-    if not messy or len(v) == 0:
+    if len(v) == 0:
         return out
-    sel = np.flatnonzero(rng.random(len(v)) < MESSY_RATE)
+    sel = np.flatnonzero(rng.random(len(v)) < rate)
     if len(sel) == 0:
         return out
     form = rng.integers(0, 5, len(sel))
@@ -121,7 +123,11 @@ def _fmt_amounts(rng, values: np.ndarray, messy: bool = True) -> np.ndarray:
     comma = sv.map("{:,}".format)
     q, r = sv // 10000, sv % 10000
     wan = q.astype(str) + np.where(r > 0, "." + r.astype(str).str.zfill(4).str.rstrip("0"), "") + "万"
-    choices = [("¥" + comma), ("￥" + plain + "元"), wan, comma, comma + ".00"]
+    if currency == "CNY":
+        choices = [("¥" + comma), ("￥" + plain + "元"), wan, comma, comma + ".00"]
+    else:
+        sign = CURRENCY_SIGNS.get(currency, currency + " ")
+        choices = [(sign + comma), (plain + " " + currency), (sign + plain), comma, comma + ".00"]
     res = np.empty(len(sel), dtype=object)
     for k, ch in enumerate(choices):
         mk = form == k

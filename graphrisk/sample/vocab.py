@@ -105,4 +105,34 @@ _SRC_SOCIAL = "线索核查"
 
 K_UNIT, K_OFF, K_PER, K_COM = 0, 1, 2, 3
 _PREFIX = {K_UNIT: ("U", 4), K_OFF: ("O", 6), K_PER: ("P", 6), K_COM: ("C", 6)}
-_REC_PREFIX = {"contacts": ("K", 7), "gifts": ("G", 7), "trips": ("T", 7), "contracts": ("HT", 7)}
+_REC_PREFIX = {"contacts": ("K", 7), "gifts": ("G", 7), "trips": ("T", 7), "contracts": ("HT", 7),
+               "decisions": ("D", 7)}
+
+# ------------------------------------------------------------------ decisions and foreign affairs
+# decision type -> titles (a unit's licence, permit, subsidy or approval; the foreign-affairs office's approvals)
+_DECISION_TITLES = {
+    "licence": ["道路运输经营许可证", "食品经营许可证", "医疗器械经营许可证", "建筑业企业资质核准", "排污许可证"],
+    "permit": ["建设工程规划许可证", "施工许可证", "占道施工许可", "户外广告设置许可", "临时用地审批"],
+    "subsidy": ["专项资金补助", "技术改造补贴", "稳岗补贴", "科技创新奖励资金", "招商引资奖励"],
+    "approval": ["项目立项批复", "可行性研究报告批复", "初步设计批复", "用地预审意见", "节能审查意见"],
+    "trip_approval": ["因公临时出国（境）任务审批", "企业人员出访任务批件", "经贸代表团出访审批"],
+    "business_card": ["APEC商务旅行卡申办审批", "APEC商务旅行卡延期审批"],
+}
+_UNIT_DECISIONS = ["licence", "permit", "subsidy", "approval"]
+_FAO_DECISIONS = ["trip_approval", "business_card"]
+# country code -> cities (destinations of trips abroad)
+_ABROAD = {
+    "JP": ["东京", "大阪"], "KR": ["首尔", "釜山"], "SG": ["新加坡"], "DE": ["柏林", "法兰克福", "慕尼黑"],
+    "FR": ["巴黎", "里昂"], "GB": ["伦敦", "曼彻斯特"], "US": ["纽约", "洛杉矶", "旧金山"], "AE": ["迪拜"],
+    "TH": ["曼谷"], "MY": ["吉隆坡"], "AU": ["悉尼", "墨尔本"], "IT": ["米兰", "罗马"],
+}
+_ABROAD_PURPOSES = ["经贸洽谈", "招商引资推介", "友好城市交流", "学习考察", "参加国际会议"]
+_DELEGATION_PURPOSES = ["经贸代表团出访", "招商引资推介会", "国际展会参展"]
+# romanised names of foreign counterparts, by country
+_FOREIGN_GIVEN = ["Kenji", "Min-jun", "Wei Ling", "Hans", "Claire", "James", "Ahmed", "Somchai", "Aiko", "Lucas",
+                  "Emma", "Marco", "Olivia", "Daniel", "Sofia", "Jun", "Anna", "Peter"]
+_FOREIGN_FAMILY = ["Tanaka", "Kim", "Tan", "Müller", "Dubois", "Smith", "Al Mansouri", "Chaiyaporn", "Sato",
+                   "Schneider", "Brown", "Rossi", "Taylor", "Lee", "Wilson", "Yamamoto", "Park", "Martin"]
+_FOREIGN_FIRMS = ["Trading", "Holdings", "Industries", "Partners", "Technologies", "Consulting", "Logistics"]
+_FOREIGN_FORMS = ["Ltd.", "GmbH", "Inc.", "Pte. Ltd.", "Co., Ltd.", "S.A."]
+_FOREIGN_GIFTS = ["纪念品", "工艺品", "画册", "纪念章", "手表", "红酒", "名牌手袋"]

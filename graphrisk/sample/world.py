@@ -1,13 +1,15 @@
 """The background city: units, officials, relatives, companies and their people, other people."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
 
+from ..errors import GraphRiskError
 from .background import Background
-from .params import _TABLE_BASE, BASE_COUNTS, CITY, CITY_SHORT, PATTERNS
+from .foreign import Foreign
+from .params import _TABLE_BASE, BASE_COUNTS, CITY, CITY_SHORT, PATTERN_SPECS, Params
 from .planting import Planting
 from .util import _chars, _date_tables, _digits, _Groups, _ints_str, _obj, _Table
 from .vocab import (
@@ -35,35 +37,51 @@ from .vocab import (
 from .writing import Writing
 
 
-class World(Planting, Background, Writing):
-    def __init__(self, scale: float, seed: int):
+class World(Planting, Foreign, Background, Writing):
+    """The world being built: entity and record tables (by integer index), planted truth, parameters."""
+
+    def __init__(self, scale: float, seed: int, params: Params | None = None):
         if scale <= 0:
             raise ValueError("scale must be positive")
+        self.p = params or Params()
         self.scale = float(scale)
         self.seed = int(seed)
         self.rng = np.random.default_rng(seed)
-        self.dates = _date_tables()
+        self.start = date.fromisoformat(self.p.start)
+        self.ndays = 7 * self.p.weeks
+        self.last_week = self.ndays - 7  # offset of the last week's Monday
+        self.s0 = (self.start - _TABLE_BASE).days
+        self.dates = _date_tables(self.start + timedelta(days=self.ndays + 400))
+        self.cur = self.p.currency
+        self.limit = self.p.limit
+        # rates of messy dates and amounts, names in traditional characters, names with stray spaces
+        self.messy_rate, self.trad_rate, self.space_rate = self.p.noise, 0.6 * self.p.noise, 0.2 * self.p.noise
         sw = np.array([w for _, w in _SURNAMES])
         self.sur = np.array([s for s, _ in _SURNAMES], dtype=object)
         self.sur_p = sw / sw.sum()
         gw = 1.0 / (np.arange(len(_GIVEN)) + 3.0) ** 0.9
         self.given = np.array(_GIVEN, dtype=object)
         self.given_p = gw / gw.sum()
-        self.people = _Table({"name": "", "id_number": "", "note": "", "clean": False})
-        self.companies = _Table({"name": "", "regno": "", "region": "", "sector": "", "clean": False})
+        self.people = _Table({"name": "", "id_number": "", "note": "", "clean": False, "country": ""})
+        self.companies = _Table({"name": "", "regno": "", "region": "", "sector": "", "clean": False,
+                                 "country": ""})
         self.rel = _Table({"fk": 0, "fi": 0, "tk": 0, "ti": 0, "relation": "", "share": -1.0, "start": -99999,
                            "end": -99999, "source": "", "tag": -1})
         self.rec = {
             "contacts": _Table({"off": 0, "ck": 0, "ci": 0, "date": 0, "channel": "", "location": "", "note": "",
-                                "tag": -1}),
+                                "country": "", "reported": -1, "tag": -1}),
             "gifts": _Table({"gk": 0, "gi": 0, "rk": 0, "ri": 0, "date": 0, "value": 0, "currency": "",
-                             "description": "", "declared": 1, "tag": -1}),
+                             "description": "", "declared": 1, "country": "", "trip": -1, "tag": -1}),
             "trips": _Table({"off": 0, "destination": "", "date": 0, "end": 0, "purpose": "", "sk": 0, "si": 0,
                              "cost": 0, "currency": "", "p1k": 0, "p1": -1, "p2k": 0, "p2": -1, "p3k": 0, "p3": -1,
-                             "tag": -1}),
+                             "country": "", "apu": -1, "apo": -1, "apd": -99999, "in_plan": -1, "tag": -1}),
             "contracts": _Table({"unit": 0, "sup": 0, "date": 0, "amount": 0, "currency": "", "method": "",
                                  "approver": -1, "title": "", "tag": -1}),
+            "decisions": _Table({"unit": -1, "off": -1, "bk": 0, "bi": 0, "date": 0, "type": "", "title": "",
+                                 "amount": -1, "currency": "", "role": "", "tag": -1}),
         }
+        # second memberships: (official, unit, role, start day, tag)
+        self.members: list[tuple] = []
         self.truth: list[dict] = []
 
     # ---------------------------------------------------------------- names and codes
@@ -142,7 +160,8 @@ class World(Planting, Background, Writing):
         order = self.rng.permutation(len(pairs))
         self.district_names = [pairs[i] + "区" for i in order]
         towns_pool = [pairs[i] for i in order[::-1]]
-        names, parents, regions = ["市人民政府"], [-1], [CITY]
+        names, parents, regions = ["市人民政府", "市人民政府外事办公室"], [-1, 0], [CITY, CITY]
+        self.fao = 1  # the foreign-affairs office: approves trips abroad and business-travel cards
         n_muni = min(len(_MUNICIPAL), max(8, int(round(n_units * 0.5))))
         for nm in _MUNICIPAL[:n_muni]:
             names.append(nm)
@@ -190,7 +209,7 @@ class World(Planting, Background, Writing):
         n = max(int(round(BASE_COUNTS["officials"] * self.scale)), 6 * self.n_units)
         nu = self.n_units
         w = np.ones(nu)
-        w[0] = 2.0
+        w[0] = w[self.fao] = 2.0
         sizes = 6 + rng.multinomial(n - 6 * nu, w / w.sum())
         unit = np.repeat(np.arange(nu), sizes)
         offs = np.concatenate([[0], np.cumsum(sizes)[:-1]])
@@ -212,27 +231,39 @@ class World(Planting, Background, Writing):
         self.approver = np.isin(pos, ["局长", "副局长"])
 
     def choose_planted(self):
-        """Pick the officials of planted patterns and decoys (distinct, one pattern each)."""
+        """Pick the officials of planted patterns and decoys (distinct, one pattern each), and the officials
+        who hold a second post in another unit (kept, like planted ones, free of background private ties)."""
         rng = self.rng
-        self.counts = {p: max(2, int(round(b * self.scale))) for p, b, _ in PATTERNS}
-        approvers = rng.permutation(np.flatnonzero(self.approver))
-        others = rng.permutation(np.flatnonzero(~self.approver))
-        need_app = sum(c for p, c in self.counts.items() if p != "decoy_government_trips")
-        if need_app > len(approvers):
-            raise ValueError("scale too small for the planted patterns")
+        self.counts = {}
+        for spec in PATTERN_SPECS:
+            base = self.p.counts.get(spec.name, spec.base)
+            n_var = len(self.p.variants_of(spec.name))
+            self.counts[spec.name] = max(2, n_var, int(round(base * self.scale))) if base > 0 else 0
+        fao = self.off_unit == self.fao
+        approvers = list(rng.permutation(np.flatnonzero(self.approver & ~fao)))
+        others = list(rng.permutation(np.flatnonzero(~self.approver & ~fao)))
+        fao_staff = list(rng.permutation(np.flatnonzero(fao & ~self.approver)))
+        fao_staff += list(rng.permutation(np.flatnonzero(fao & self.approver)))[1:]  # the director stays out
         self.planted_off = {}
-        k = 0
-        for p, _, _ in PATTERNS:
-            c = self.counts[p]
-            if p == "decoy_government_trips":
-                self.planted_off[p] = others[:c]
-                others = others[c:]
-            else:
-                self.planted_off[p] = approvers[k:k + c]
-                k += c
+        for spec in PATTERN_SPECS:
+            c = self.counts[spec.name]
+            pool = fao_staff if spec.name == "benefit_before_trip_approval" else approvers if spec.approver \
+                else others
+            if c > len(pool):
+                raise GraphRiskError(f"scale {self.scale:g} is too small for {c} instances of {spec.name}")
+            self.planted_off[spec.name] = np.array(pool[:c], dtype=np.int64)
+            del pool[:c]
         self.is_planted = np.zeros(self.n_off, bool)
         for v in self.planted_off.values():
             self.is_planted[v] = True
+        # a second post (兼任) in another unit for some officials
+        n_dual = min(len(others), max(2, int(round(0.01 * self.n_off))))
+        dual = np.array(others[:n_dual], dtype=np.int64)
+        self.is_planted[dual] = True
+        for o in dual.tolist():
+            u2 = int(rng.integers(0, self.n_units - 1))
+            u2 = u2 + 1 if u2 >= self.off_unit[o] else u2
+            self.members.append((o, u2, "兼任", int(rng.integers(-900, -30)), -1))
         bg = np.flatnonzero(~self.is_planted)
         self.bg_off_by_unit = _Groups(self.off_unit[bg], bg, self.n_units)
         bga = np.flatnonzero(~self.is_planted & self.approver)

@@ -7,18 +7,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..schema import KINDS, relation_key
-from .params import (
-    _LAST_WEEK,
-    _S0,
-    DIRECT_AWARD_THRESHOLD,
-    FILES,
-    MESSY_RATE,
-    PERIOD_END,
-    PERIOD_START,
-    SPACE_RATE,
-    TRAD_RATE,
-)
+from ..schema import KINDS, relation_key, tie_key
+from .params import FILES
 from .util import _digits, _fmt_amounts, _ints_str, _iso, _obj
 from .vocab import _PREFIX, _REC_PREFIX, K_COM, K_OFF, K_PER, K_UNIT
 
@@ -58,10 +48,10 @@ class Writing:
 
     def date_str(self, off, messy=True) -> np.ndarray:
         off = np.asarray(off, dtype=np.int64)
-        t = off + _S0
+        t = off + self.s0
         out = self.dates[0][t].copy()
         if messy and len(off):
-            m = np.flatnonzero(self.rng.random(len(off)) < MESSY_RATE)
+            m = np.flatnonzero(self.rng.random(len(off)) < self.messy_rate)
             form = self.rng.integers(1, 5, len(m))
             for f in range(1, 5):
                 mf = m[form == f]
@@ -74,13 +64,13 @@ class Writing:
         rng = self.rng
         names = names.copy()
         r = rng.random(len(names))
-        trad = np.flatnonzero((r < TRAD_RATE) & ~clean)
+        trad = np.flatnonzero((r < self.trad_rate) & ~clean)
         if len(trad):
             conv = opencc.OpenCC("s2t")
             uniq = pd.unique(names[trad])
             table = {u: conv.convert(u) for u in uniq}
             names[trad] = [table[x] for x in names[trad]]
-        sp = np.flatnonzero((r >= TRAD_RATE) & (r < TRAD_RATE + SPACE_RATE) & ~clean)
+        sp = np.flatnonzero((r >= self.trad_rate) & (r < self.trad_rate + self.space_rate) & ~clean)
         if len(sp):
             form = rng.integers(0, 3, len(sp))
             s = names[sp]
@@ -96,7 +86,8 @@ class Writing:
         # entities
         files["units"] = pd.DataFrame({
             "unit_id": self.ids[K_UNIT], "name": self.unit_name,
-            "parent_id": self.ref(np.full(self.n_units, K_UNIT), self.unit_parent), "region": self.unit_region})
+            "parent_id": self.ref(np.full(self.n_units, K_UNIT), self.unit_parent), "region": self.unit_region,
+            "country": self.p.home_country})
         ppl = self.people.frame()
         clean = ppl["clean"].to_numpy(dtype=bool).copy()
         clean[self.hostile_person] = True
@@ -118,7 +109,8 @@ class Writing:
             "id_number": self.off_idn}).iloc[np.argsort(self.num[K_OFF])]
         files["people"] = pd.DataFrame({
             "person_id": self.ids[K_PER], "name": self.messy_names(pname, clean), "id_number": pid,
-            "note": ppl["note"].to_numpy(dtype=object)}).iloc[np.argsort(self.num[K_PER])]
+            "note": ppl["note"].to_numpy(dtype=object),
+            "country": ppl["country"].to_numpy(dtype=object)}).iloc[np.argsort(self.num[K_PER])]
         com = self.companies.frame()
         cname = com["name"].to_numpy(dtype=object).copy()
         cname[self.hostile_company] = '<script>alert("x")</script>贸易有限公司'
@@ -127,7 +119,8 @@ class Writing:
         files["companies"] = pd.DataFrame({
             "company_id": self.ids[K_COM], "name": self.messy_names(cname, cclean),
             "registration_no": com["regno"].to_numpy(dtype=object), "region": com["region"].to_numpy(dtype=object),
-            "sector": com["sector"].to_numpy(dtype=object)}).iloc[np.argsort(self.num[K_COM])]
+            "sector": com["sector"].to_numpy(dtype=object),
+            "country": com["country"].to_numpy(dtype=object)}).iloc[np.argsort(self.num[K_COM])]
         # relations
         rel = self.rel.frame()
         fid = self.ref(rel.fk.to_numpy(), rel.fi.to_numpy())
@@ -153,6 +146,7 @@ class Writing:
         files["relations"] = relations.iloc[keep]
         # records: sort by date, then assign ids
         rec_ids = {}
+        by_row = {}  # record kind -> id of each row as added (gifts name the trip they were given on)
         for kind, table in self.rec.items():
             df = table.frame()
             tie = rng.random(len(df))
@@ -161,40 +155,74 @@ class Writing:
             pre, w = _REC_PREFIX[kind]
             ids = np.char.add(pre, _digits(np.arange(1, len(df) + 1), w)).astype(object)
             rec_ids[kind] = (ids, df)
+            by_row[kind] = np.empty(len(df), dtype=object)
+            by_row[kind][order] = ids
+        cur = self.cur
+        yes_no = np.array(["", "no", "yes"], dtype=object)
         ids, df = rec_ids["contacts"]
         files["contacts"] = pd.DataFrame({
             "contact_id": ids, "official_id": self.ids[K_OFF][df.off.to_numpy()],
             "counterpart_id": self.ref(df.ck.to_numpy(), df.ci.to_numpy()), "date": self.date_str(df.date),
             "channel": df.channel.to_numpy(dtype=object), "location": df.location.to_numpy(dtype=object),
-            "note": df.note.to_numpy(dtype=object)})
+            "note": df.note.to_numpy(dtype=object), "country": df.country.to_numpy(dtype=object),
+            "reported": yes_no[df.reported.to_numpy().astype(int) + 1]})
         ids, df = rec_ids["gifts"]
         dec = df.declared.to_numpy().astype(int)
         bool_forms = np.array([["no", "yes"], ["n", "y"], ["false", "true"], ["0", "1"], ["否", "是"]], dtype=object)
         bf = np.where(rng.random(len(df)) < 0.85, 0, rng.integers(1, 5, len(df)))
+        trip = df.trip.to_numpy().astype(np.int64)
+        trip_id = np.where(trip >= 0, by_row["trips"][np.maximum(trip, 0)] if len(by_row["trips"]) else "", "")
         files["gifts"] = pd.DataFrame({
             "gift_id": ids, "giver_id": self.ref(df.gk.to_numpy(), df.gi.to_numpy()),
             "recipient_id": self.ref(df.rk.to_numpy(), df.ri.to_numpy()), "date": self.date_str(df.date),
-            "value": _fmt_amounts(rng, df.value.to_numpy()), "currency": df.currency.to_numpy(dtype=object),
-            "description": df.description.to_numpy(dtype=object), "declared": bool_forms[bf, dec]})
+            "value": _fmt_amounts(rng, df.value.to_numpy(), self.messy_rate, cur),
+            "currency": df.currency.to_numpy(dtype=object),
+            "description": df.description.to_numpy(dtype=object), "declared": bool_forms[bf, dec],
+            "country": df.country.to_numpy(dtype=object), "trip_id": trip_id})
         ids, df = rec_ids["trips"]
         parts = [self.ref(df[f"p{k}k"].to_numpy(), df[f"p{k}"].to_numpy()) for k in (1, 2, 3)]
         joined = parts[0]
         for p in parts[1:]:
             joined = np.where((joined != "") & (p != ""), joined + ";" + p, joined + p)
-        cost = df.cost.to_numpy()
+        apd = df.apd.to_numpy()
         files["trips"] = pd.DataFrame({
             "trip_id": ids, "official_id": self.ids[K_OFF][df.off.to_numpy()],
             "destination": df.destination.to_numpy(dtype=object), "start_date": self.date_str(df.date),
             "end_date": self.date_str(df.end), "purpose": df.purpose.to_numpy(dtype=object),
-            "sponsor_id": self.ref(df.sk.to_numpy(), df.si.to_numpy()), "cost": _fmt_amounts(rng, cost),
-            "currency": df.currency.to_numpy(dtype=object), "participants": joined})
+            "sponsor_id": self.ref(df.sk.to_numpy(), df.si.to_numpy()),
+            "cost": _fmt_amounts(rng, df.cost.to_numpy(), self.messy_rate, cur),
+            "currency": df.currency.to_numpy(dtype=object), "participants": joined,
+            "country": df.country.to_numpy(dtype=object),
+            "approver_unit_id": self.ref(np.full(len(df), K_UNIT), df.apu.to_numpy()),
+            "approver_id": self.ref(np.full(len(df), K_OFF), df.apo.to_numpy()),
+            "approval_date": np.where(apd > -99999, self.date_str(np.where(apd > -99999, apd, 0)), ""),
+            "in_plan": yes_no[df.in_plan.to_numpy().astype(int) + 1]})
         ids, df = rec_ids["contracts"]
         files["contracts"] = pd.DataFrame({
             "contract_id": ids, "unit_id": self.ids[K_UNIT][df.unit.to_numpy()],
             "supplier_id": self.ids[K_COM][df.sup.to_numpy()], "date": self.date_str(df.date),
-            "amount": _fmt_amounts(rng, df.amount.to_numpy()), "currency": df.currency.to_numpy(dtype=object),
+            "amount": _fmt_amounts(rng, df.amount.to_numpy(), self.messy_rate, cur),
+            "currency": df.currency.to_numpy(dtype=object),
             "method": df.method.to_numpy(dtype=object), "approver_id": self.ref(
                 np.full(len(df), K_OFF), df.approver.to_numpy()), "title": df.title.to_numpy(dtype=object)})
+        ids, df = rec_ids["decisions"]
+        amt = df.amount.to_numpy()
+        files["decisions"] = pd.DataFrame({
+            "decision_id": ids, "unit_id": self.ref(np.full(len(df), K_UNIT), df.unit.to_numpy()),
+            "official_id": self.ref(np.full(len(df), K_OFF), df.off.to_numpy()),
+            "beneficiary_id": self.ref(df.bk.to_numpy(), df.bi.to_numpy()), "date": self.date_str(df.date),
+            "decision_type": df.type.to_numpy(dtype=object), "title": df.title.to_numpy(dtype=object),
+            "amount": np.where(amt >= 0, _fmt_amounts(rng, np.maximum(amt, 0), self.messy_rate, cur), ""),
+            "currency": df.currency.to_numpy(dtype=object), "role": df.role.to_numpy(dtype=object)})
+        self.member_keys = {}
+        mem = sorted(self.members, key=lambda m: (self.ids[K_OFF][m[0]], m[1]))
+        files["memberships"] = pd.DataFrame({
+            "official_id": [self.ids[K_OFF][m[0]] for m in mem], "unit_id": [self.ids[K_UNIT][m[1]] for m in mem],
+            "role": [m[2] for m in mem], "start_date": [_iso(self.start, m[3]) for m in mem], "end_date": "",
+            "source": "干部任免文件"}, columns=["official_id", "unit_id", "role", "start_date", "end_date", "source"])
+        for m in mem:
+            self.member_keys[(m[0], m[1])] = tie_key((self.ids[K_OFF][m[0]], self.ids[K_UNIT][m[1]], m[2],
+                                                      _iso(self.start, m[3])))
         out.mkdir(parents=True, exist_ok=True)
         for kind in FILES:
             frame = files[kind][[c for c in KINDS[kind].column_names if c in files[kind]]].astype(object)
@@ -205,24 +233,30 @@ class Writing:
 
     def write_truth(self, out: Path, rec_ids):
         by_tag: dict[int, list] = {}
-        for kind in ("gifts", "trips", "contracts"):
+        for kind in ("contacts", "gifts", "trips", "contracts", "decisions"):
             ids, df = rec_ids[kind]
             tags = df.tag.to_numpy()
             dates = df.date.to_numpy()
             for j in np.flatnonzero(tags >= 0).tolist():
                 by_tag.setdefault(int(tags[j]), []).append((int(dates[j]), kind, ids[j]))
+        iso = lambda off: _iso(self.start, off)  # noqa: E731
         patterns = []
         for t in self.truth:
             o, u = t["official"], t["unit"]
             keys = []
-            for fk, fi, relname, tk, ti in t["keys"]:
-                key = relation_key(self.ids[fk][fi], relname, self.ids[tk][ti])
+            for k in t["keys"]:
+                if k[0] == "membership":
+                    key = self.member_keys[(k[1], k[2])]
+                else:
+                    fk, fi, relname, tk, ti = k
+                    key = relation_key(self.ids[fk][fi], relname, self.ids[tk][ti])
                 if key not in keys:
                     keys.append(key)
             recs = sorted(by_tag.get(t["tag"], []), key=lambda x: (x[0], x[2]))
             oid, uid = self.ids[K_OFF][o], self.ids[K_UNIT][u]
-            entry = {"pattern": t["pattern"], "official_id": oid, "unit_id": uid, "expect": t["expect"],
-                     "records": keys + [r[2] for r in recs], "last_date": _iso(max(r[0] for r in recs))}
+            entry = {"pattern": t["pattern"], "variant": t["variant"], "family": t["family"], "official_id": oid,
+                     "unit_id": uid, "expect": t["expect"], "records": keys + [r[2] for r in recs],
+                     "last_date": iso(max(r[0] for r in recs))}
             fmt = {"O": f"{oid} ({self.off_pos[o]}, {self.unit_name[u]})", "U": f"{uid} {self.unit_name[u]}"}
             if "company" in t:
                 entry["company_id"] = self.ids[K_COM][t["company"]]
@@ -230,17 +264,25 @@ class Writing:
             if "relative" in t:
                 entry["relative_id"] = self.ids[K_PER][t["relative"]]
                 fmt["R"] = entry["relative_id"]
+            if "second_unit" in t:
+                entry["second_unit_id"] = self.ids[K_UNIT][t["second_unit"]]
+            if "co_officials" in t:
+                entry["co_officials"] = [self.ids[K_OFF][x] for x in t["co_officials"]]
+            if "foreign_id" in t:
+                entry["counterpart_id"] = self.ids[t["foreign_id"][0]][t["foreign_id"][1]]
             if t["pattern"] == "decoy_homonym_spouse":
                 entry["no_path"] = True
                 entry["spouse_id"] = self.ids[K_PER][t["spouse"]]
                 entry["homonym_id"] = self.ids[K_PER][t["homonym"]]
             entry["description"] = t["desc"].format(**fmt)
-            entry["in_last_week"] = entry["last_date"] >= _iso(_LAST_WEEK)
+            entry["in_last_week"] = entry["last_date"] >= iso(self.last_week)
             patterns.append(entry)
+        end = iso(self.ndays - 1)
         truth = {"generator": "graphrisk.sample", "seed": self.seed, "scale": self.scale,
-                 "period": {"start": PERIOD_START, "end": PERIOD_END},
-                 "last_week": {"start": _iso(_LAST_WEEK), "end": PERIOD_END},
-                 "direct_award_threshold": DIRECT_AWARD_THRESHOLD,
+                 "params": self.p.to_dict(),
+                 "period": {"start": self.p.start, "end": end},
+                 "last_week": {"start": iso(self.last_week), "end": end},
+                 "direct_award_threshold": self.limit, "currency": self.cur,
                  "hostile_names": {"person_id": self.ids[K_PER][self.hostile_person],
                                    "company_id": self.ids[K_COM][self.hostile_company]},
                  "patterns": patterns}
