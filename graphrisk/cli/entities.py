@@ -53,6 +53,14 @@ def duplicates_cmd(kind, min_score, limit, fmt, db_path, config_path):
     console.print(tab)
 
 
+def _log_col(column: str) -> str:
+    """A merge-log column head in the current language (the column's name when the catalogue has none)."""
+    from ..i18n import catalogue, t as _t
+
+    key = f"cmd.entities.log_col.{column}"
+    return _t(key) if key in catalogue() else str(column)
+
+
 def _require_reason(value: str) -> str:
     """A merge changes what every analysis sees: say why, for whoever reviews the merge log."""
     if not (value or "").strip():
@@ -123,7 +131,7 @@ def log_cmd(fmt, db_path):
         return
     tab = Table(title=t("entities.log_title", n=len(rows)))
     for c in rows[0].keys() if rows else ("id",):
-        tab.add_column(str(c), overflow="fold")
+        tab.add_column(_log_col(c), overflow="fold")
     for r in rows:
         tab.add_row(*[escape("" if v is None else str(v)) for v in r.values()])
     console.print(tab)
