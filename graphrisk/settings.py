@@ -17,6 +17,8 @@ from typing import Any
 from .errors import SettingsError
 
 ENV_CONFIG = "GRAPHRISK_CONFIG"
+# Tables whose keys are the user's own (a currency code per rate); values must be numbers.
+OPEN_TABLES = {"money.rates"}
 
 
 def default_text() -> str:
@@ -25,13 +27,29 @@ def default_text() -> str:
 
 
 def defaults() -> dict[str, Any]:
-    return tomllib.loads(default_text())
+    """The shipped defaults, plus the declared defaults of rules registered without a section here
+    (a rule from another package, through the ``graphrisk.rules`` entry point)."""
+    out = tomllib.loads(default_text())
+    try:
+        from .rules import rule_defaults
+    except ImportError:  # pragma: no cover - the rules package is part of graphrisk
+        return out
+    for rid, cfg in rule_defaults().items():
+        section = out.setdefault("rules", {}).setdefault(rid, {})
+        for key, value in cfg.items():
+            section.setdefault(key, copy.deepcopy(value))
+    return out
 
 
 def _merge(base: dict, over: dict, where: str) -> dict:
     out = copy.deepcopy(base)
     for key, value in over.items():
         name = f"{where}.{key}" if where else key
+        if where in OPEN_TABLES:
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise SettingsError(f"setting '{name}' must be a number, got {type(value).__name__} {value!r}")
+            out[key] = float(value)
+            continue
         if key not in base:
             raise SettingsError(f"unknown setting '{name}'")
         if isinstance(base[key], dict):
@@ -64,7 +82,22 @@ def load(path: str | os.PathLike | None = None, overrides: dict | None = None) -
         settings = _merge(settings, user, "")
     if overrides:
         settings = _merge(settings, overrides, "")
+    _validate_rules(settings)
     return settings
+
+
+def _validate_rules(settings: dict) -> None:
+    """Each rule's own check of its section (a rule declares it with ``rule(validate=...)``)."""
+    try:
+        from .rules import REGISTRY, load_builtin
+    except ImportError:  # pragma: no cover
+        return
+    load_builtin()
+    for rid, r in REGISTRY.items():
+        if r.validate is not None and rid in settings.get("rules", {}):
+            problem = r.validate(settings["rules"][rid])
+            if problem:
+                raise SettingsError(f"setting 'rules.{rid}': {problem}")
 
 
 def fingerprint(settings: dict) -> str:

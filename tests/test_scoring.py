@@ -96,16 +96,16 @@ def test_max_level_caps():
     assert rules["supplier_concentration"].max_level == "orange"
     s = settings_mod.load()
     G = graph()
-    # brokerage alone is never above yellow, however high its score
+    # brokerage alone is never above yellow, however high its score; the score says so too (one scale)
     [f] = grade(G, [finding("O1", "brokerage_outlier", 95.0)], s)
-    assert f.score == 95.0 and f.level == "yellow"
+    assert f.level == "yellow" and level_of(f.score, s["scoring"]) == "yellow"
     [f] = grade(G, [finding("O1", "brokerage_outlier", 15.0)], s)
     assert f.level == "green"  # the default brokerage score (15) alone is under the yellow cut-off
     # concentration alone at most orange; with brokerage still orange
     [f] = grade(G, [finding("O1", "supplier_concentration", 95.0), finding("O1", "brokerage_outlier", 95.0)], s)
-    assert f.level == "orange"
+    assert f.level == "orange" and level_of(f.score, s["scoring"]) == "orange"
     # a rule that may give red lifts the cap
-    [f] = grade(G, [finding("O1", "brokerage_outlier", 60.0), finding("O1", "private_contact", 60.0)], s)
+    [f] = grade(G, [finding("O1", "brokerage_outlier", 60.0), finding("O1", "gift_before_contract", 60.0)], s)
     assert f.score == combine([60.0, 60.0]) == 72.0 and f.level == "red"
 
 
@@ -320,10 +320,127 @@ def test_flags_table_and_stored_run(cli_db):
 
     r = CliRunner().invoke(cli, ["flags", "--db", cli_db])
     assert r.exit_code == 0, r.output
-    assert "李明" in r.output and "gift_before_contract" in r.output
+    from graphrisk.i18n import rule_name
+
+    names = {"gift_before_contract", rule_name("gift_before_contract", "en"), rule_name("gift_before_contract", "zh")}
+    assert "李明" in r.output and any(n in r.output for n in names)
     db = store.connect(cli_db)
     stored = load_flags(db)
     assert [f.official_id for f in stored] == ["O1", "O3"]
     assert LEVEL_RANK[stored[0].level] > LEVEL_RANK[stored[1].level]
     CliRunner().invoke(cli, ["flags", "--db", cli_db, "--no-store"])
     assert len(list(db.query("select id from runs where kind = 'flags'"))) == 1
+
+
+# ------------------------------------------------------------------ one scale (docs/scoring.md)
+
+
+def test_notes_below_yellow_never_lift_a_level():
+    s = settings_mod.load()
+    G = graph()
+    # a yellow signal and a note (brokerage 15) stay yellow, though the combined number would reach orange
+    [f] = grade(G, [finding("O1", "multi_hop_tie", 44.0), finding("O1", "brokerage_outlier", 15.0)], s)
+    assert combine([44.0, 15.0]) >= s["scoring"]["orange"]
+    assert f.level == "yellow" and level_of(f.score, s["scoring"]) == "yellow"
+    # two yellow signals together are orange ("several signals"), never red
+    [f] = grade(G, [finding("O2", "gifts_excessive", 40.0), finding("O2", "multi_hop_tie", 44.0)], s)
+    assert f.level == "orange"
+    [f] = grade(G, [finding("O3", "gifts_excessive", 44.0), finding("O3", "multi_hop_tie", 44.0),
+                    finding("O3", "sponsored_trip", 44.0), finding("O3", "private_contact", 44.0)], s)
+    assert f.level == "orange" and level_of(f.score, s["scoring"]) == "orange"
+
+
+def test_every_level_is_reachable_and_scores_read_as_their_level():
+    s = settings_mod.load()
+    G = graph()
+    cases = {"O1": [finding("O1", "gift_before_contract", 85.0)],
+             "O2": [finding("O2", "gift_before_contract", 55.0)],
+             "O3": [finding("O3", "gifts_excessive", 30.0)]}
+    flags = {f.official_id: f for f in grade(G, [x for v in cases.values() for x in v], s)}
+    assert [flags[o].level for o in ("O1", "O2", "O3")] == ["red", "orange", "yellow"]
+    for f in flags.values():
+        assert level_of(f.score, s["scoring"]) == f.level
+
+
+def test_band_places_scores_inside_their_level():
+    from graphrisk.rules.scale import band
+
+    s = settings_mod.load()
+    for level in ("red", "orange", "yellow", "green"):
+        for strength in (0.0, 0.3, 1.0):
+            assert level_of(band(s, level, strength), s["scoring"]) == level, (level, strength)
+
+
+def test_red_findings_cite_paths_that_are_strong(loaded_db):
+    """A path cited as the reason for red is itself on the red side of the one scale."""
+    s = settings_mod.load()
+    ev = evaluate(loaded_db, settings=s)
+    red = [f for f in ev.flags if f.level == "red"]
+    assert red
+    for f in red:
+        top = f.reasons[0]
+        assert level_of(top.score, s["scoring"]) == "red"
+        if top.path_id:
+            assert top.metadata["path_strength"] >= s["scoring"]["red"], top.metadata
+
+
+def test_path_based_findings_never_score_above_their_path(loaded_db):
+    for f in evaluate(loaded_db).flags:
+        for r in f.reasons:
+            if r.path_id:
+                assert r.score <= r.metadata["path_strength"] + 1e-9, (r.rule, r.score, r.metadata)
+
+
+def test_path_strength_reads_on_the_scale():
+    """A material undeclared gift from the supplier before the official's own award is red-strong; a
+    declared courtesy gift before an award of the unit is below yellow."""
+    from graphrisk.findings import ConflictPath, PathEdge
+    from graphrisk.rules.scale import AmountScales, path_strength
+
+    s = settings_mod.load()
+    sc = AmountScales(s)
+    for v in (100, 200, 300, 300, 500, 500, 500, 800, 1000, 1200, 1500, 400):
+        sc.add("gift", v, "CNY")
+    award = PathEdge("contract", "HT1", "U1", "C1", date="2026-04-10", amount=2e6, currency="CNY")
+
+    def path(amount, declared, approved):
+        gift = PathEdge("gift", "G1", "C1", "O1", date="2026-03-10", amount=amount, currency="CNY",
+                        detail={"declared": declared})
+        return ConflictPath("O1", "C1", "U1", 0.0, ["O1", "C1"], [gift, award], 31, "", 1, approved, "2026-04-10")
+
+    strong = path_strength(s, sc, path(30_000, 0, True))
+    weak = path_strength(s, sc, path(300, 1, False))
+    assert strong >= s["scoring"]["red"]
+    assert weak < s["scoring"]["yellow"]
+    # the same gift a tenth as large in a register whose gifts are a tenth as large is as strong
+    sc2 = AmountScales(s)
+    for v in (10, 20, 30, 30, 50, 50, 50, 80, 100, 120, 150, 40):
+        sc2.add("gift", v, "GBP")
+    g = path(3_000, 0, True)
+    g.edges[0].currency = "GBP"
+    assert path_strength(s, sc2, g) == strong
+
+
+# ------------------------------------------------------------------ money
+
+
+def test_money_converts_through_the_rate_table_and_never_guesses():
+    from graphrisk import money
+
+    s = settings_mod.load(overrides={"money": {"base": "GBP", "rates": {"CNY": 0.11, "THB": 0.022}}})
+    assert money.to_base(100, "gbp", s) == 100
+    assert money.to_base(1000, "CNY", s) == 110.0
+    assert money.to_base(1000, "THB", s) == 22.0  # a currency the user added
+    with pytest.raises(money.UnknownCurrency, match="XYZ"):
+        money.to_base(5, "XYZ", s)
+    assert money.to_base_or_none(5, "XYZ", s) is None
+    assert not money.comparable("XYZ", s)
+    # no currency on the record: the register's stated default currency, not the base
+    assert money.currency_of(None, s) == s["ingest"]["default_currency"]
+
+
+def test_money_rates_must_be_numbers(tmp_path):
+    p = tmp_path / "s.toml"
+    p.write_text('[money.rates]\nTHB = "cheap"\n', encoding="utf-8")
+    with pytest.raises(SettingsError, match="money.rates.THB"):
+        settings_mod.load(p)

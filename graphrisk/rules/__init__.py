@@ -31,6 +31,8 @@ class Rule:
     check: Callable[["Context"], list[Finding]]
     max_level: str = "red"  # the highest level this rule alone can give
     order: int = 50  # rules run by (order, id); later rules see which paths earlier ones explained
+    defaults: dict = field(default_factory=dict)  # the rule's settings section when defaults.toml has none
+    validate: Callable[[dict], str | None] | None = None  # returns a problem with the section, or None
 
 
 @dataclass
@@ -99,20 +101,43 @@ class Context:
 REGISTRY: dict[str, Rule] = {}
 
 
-def rule(id: str, title: str, max_level: str = "red", order: int = 50):
-    """Register a rule function under ``id`` (also how a plugin adds one)."""
+def rule(id: str, title: str, max_level: str = "red", order: int = 50, settings: dict | None = None,
+         validate: Callable[[dict], str | None] | None = None):
+    """Register a rule function under ``id`` (also how a plugin adds one).
+
+    ``settings`` are the defaults of the rule's section ``[rules.<id>]`` (``enabled`` is added), used
+    when ``defaults.toml`` has no such section (a plugin's rule); a user file may then set them, and
+    unknown keys stay errors. ``validate(section)`` returns a problem to report, or None.
+    """
     def deco(fn):
-        REGISTRY[id] = Rule(id, title, fn, max_level, order)
+        REGISTRY[id] = Rule(id, title, fn, max_level, order, {"enabled": True, **(settings or {})}, validate)
         return fn
     return deco
 
 
+ENTRY_POINT_GROUP = "graphrisk.rules"
+_loaded: list[bool] = []
+
+
 def load_builtin() -> dict[str, Rule]:
+    """Every rule: the built-in modules, then those of other packages (entry point ``graphrisk.rules``)."""
+    if _loaded:
+        return REGISTRY
     from . import builtin
 
     for mod in sorted(m.name for m in pkgutil.iter_modules(builtin.__path__)):
         importlib.import_module(f"{builtin.__name__}.{mod}")
+    from importlib.metadata import entry_points
+
+    for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+        ep.load()  # importing the plugin's module registers its rules through ``rule()``
+    _loaded.append(True)
     return REGISTRY
+
+
+def rule_defaults() -> dict[str, dict]:
+    """Declared settings of every registered rule: ``{rule id: section}``."""
+    return {rid: r.defaults for rid, r in load_builtin().items()}
 
 
 def current_flags(db, settings: dict | None = None, as_of: str | None = None):
@@ -122,4 +147,4 @@ def current_flags(db, settings: dict | None = None, as_of: str | None = None):
     return evaluate(db, settings=settings, as_of=as_of).flags
 
 
-__all__ = ["Context", "Finding", "REGISTRY", "Rule", "current_flags", "load_builtin", "rule"]
+__all__ = ["Context", "Finding", "REGISTRY", "Rule", "current_flags", "load_builtin", "rule", "rule_defaults"]

@@ -41,6 +41,7 @@ def combine(scores: list[float]) -> float:
 
 
 def level_of(score: float, cfg: dict) -> str:
+    """The level of a score on the one scale (docs/scoring.md): red, orange, yellow or green."""
     if score >= cfg["red"]:
         return "red"
     if score >= cfg["orange"]:
@@ -48,6 +49,33 @@ def level_of(score: float, cfg: dict) -> str:
     if score >= cfg["yellow"]:
         return "yellow"
     return "green"
+
+
+def _level_top(level: str, cfg: dict) -> float:
+    """The highest score that still reads as ``level``."""
+    return {"green": cfg["yellow"], "yellow": cfg["orange"], "orange": cfg["red"]}.get(level, 100.0 + 1) - 0.01
+
+
+def finding_id(official_id: str, r: Reason) -> str:
+    """Stable id of a finding: the same rule, official and subject give the same id in every run, so a
+    triage decision follows the finding while new records are added to it.
+
+    The subject is the beneficiary for path-based findings and findings about one company, else the
+    earliest record cited.
+    """
+    import hashlib
+
+    subject = r.company_id if (r.path_id or r.company_id) else min(r.evidence, default="")
+    if r.rule == "contract_splitting":  # one finding per run of awards: its first award
+        subject = f"{r.company_id}|{min(r.evidence, default='')}"
+    key = "|".join([r.rule, official_id, subject or ""])
+    return "F-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
+
+
+def _counts(r: Reason) -> bool:
+    """Whether a finding counts towards the score: not when dismissed, unless new records arrived."""
+    tri = r.metadata.get("triage") or {}
+    return tri.get("status") != "dismissed" or bool(tri.get("new_evidence"))
 
 
 def run_rules(G: nx.MultiDiGraph, paths: list[ConflictPath], settings: dict, as_of: str | None = None,
@@ -65,20 +93,35 @@ def run_rules(G: nx.MultiDiGraph, paths: list[ConflictPath], settings: dict, as_
 
 
 def grade(G: nx.MultiDiGraph, findings: list[Finding], settings: dict) -> list[OfficialFlag]:
+    """Officials' scores and levels from their findings, on the one scale (docs/scoring.md).
+
+    The score combines the findings that count (a dismissed finding stays listed but counts only
+    when new records arrived). The level is the score's band, capped by the strongest rule's
+    ``max_level`` and by the findings themselves: findings lift an official at most one band above
+    their strongest, and only when a second one is at least yellow (several signals), so notes below
+    yellow never lift anyone. A capped score is lowered to the top of the level it reads as.
+    """
     rules = load_builtin()
     by_official: dict[str, list[Reason]] = defaultdict(list)
     for f in findings:
+        f.reason.metadata.setdefault("finding_id", finding_id(f.official_id, f.reason))
         by_official[f.official_id].append(f.reason)
     cfg = settings["scoring"]
     flags = []
     for oid, reasons in by_official.items():
         reasons.sort(key=lambda r: (-r.score, r.rule, r.summary))
-        score = combine([r.score for r in reasons])
+        counting = [r for r in reasons if _counts(r)]
+        score = combine([r.score for r in counting])
         level = level_of(score, cfg)
-        cap = max((rules[r.rule].max_level for r in reasons), key=lambda lvl: LEVEL_RANK[lvl])
-        if LEVEL_RANK[level] > LEVEL_RANK[cap]:
-            level = cap
-        node = G.nodes[oid]
+        bands = sorted((LEVEL_RANK[level_of(r.score, cfg)] for r in counting), reverse=True)
+        allowed = (bands[0] + (1 if len(bands) > 1 and bands[1] >= LEVEL_RANK["yellow"] else 0)) if bands else 0
+        cap = max((rules[r.rule].max_level for r in counting if r.rule in rules), key=lambda lvl: LEVEL_RANK[lvl],
+                  default="green")
+        allowed = min(allowed, LEVEL_RANK[cap], LEVEL_RANK["red"])
+        if LEVEL_RANK[level] > allowed:
+            level = LEVELS[allowed]
+            score = min(score, round(_level_top(level, cfg), 2))
+        node = G.nodes[oid] if oid in G else {}
         unit = node.get("unit_id")
         flags.append(OfficialFlag(official_id=oid, name=str(node.get("name") or oid), unit_id=unit,
                                   unit=str(G.nodes[unit].get("name")) if unit in G else None,

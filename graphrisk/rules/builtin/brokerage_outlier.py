@@ -6,25 +6,22 @@ from .. import Finding, rule
 from ._fence import iqr_fence
 
 
-def _brokerage(G) -> dict[str, float]:
+def _brokerage(ctx) -> dict[str, float]:
+    """Companies each official bridges: the centrality module's measure when it can read the engine's
+    graph, else the count of companies tied to the official directly (through the Context)."""
     try:
         from ...analysis.centrality import brokerage
-    except ImportError:  # the centrality module is optional for the rules
-        brokerage = None
-    if brokerage is not None:
-        return brokerage(G)
-    out = {}
-    for n, d in G.nodes(data=True):
-        if d.get("kind") == "official":
-            nbrs = set(G.successors(n)) | set(G.predecessors(n))
-            out[n] = float(sum(1 for m in nbrs if G.nodes[m].get("kind") == "company"))
-    return out
+
+        return brokerage(ctx.G)
+    except (ImportError, AttributeError, TypeError):  # a compact engine graph the module cannot read
+        pass
+    return {o: float(sum(1 for m in ctx.neighbours(o) if ctx.kind(m) == "company")) for o in ctx.officials()}
 
 
 @rule("brokerage_outlier", "Brokerage outlier", max_level="yellow", order=40)
 def check(ctx) -> list[Finding]:
     cfg = ctx.cfg("brokerage_outlier")
-    values = ctx.extra.get("brokerage") or _brokerage(ctx.G)
+    values = ctx.extra.get("brokerage") or _brokerage(ctx)
     ctx.extra["brokerage"] = values
     nonzero = [v for v in values.values() if v > 0]
     fence = iqr_fence(nonzero, cfg["iqr_k"])
@@ -34,7 +31,7 @@ def check(ctx) -> list[Finding]:
     ctx.extra["brokerage_fence"] = fence
     out = []
     for oid, v in sorted(values.items()):
-        if v > fence and oid in ctx.G:
+        if v > fence and ctx.kind(oid) == "official":
             out.append(Finding(oid, Reason(
                 rule="brokerage_outlier", score=cfg["score"],
                 summary=f"{ctx.name(oid)} bridges {v:g} companies, above the fence of {fence:.1f} "

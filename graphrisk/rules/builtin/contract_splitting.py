@@ -1,63 +1,151 @@
-"""Contract splitting: several direct awards to one supplier within D days, each just under the threshold."""
+"""Contract splitting: several non-competitive awards to one supplier within D days, each just under a
+limit above which an open tender is required, together over it.
+
+The limit comes from settings (``limits``, base currency, e.g. a jurisdiction's central and
+provincial limits) or from the data: a round amount (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a
+power of ten) under which the register's non-competitive awards bunch (at least
+``bunching_min_awards`` within ``margin_pct`` under it, and ``bunching_ratio`` times as many as in
+the bins of the same width just over it and further under it), per currency. A run may span
+units (a split across two units) and approvers (each approver is told their share). Every finding
+names the limit, where it came from and the bunching behind it.
+
+Splitting evades control without itself documenting a benefit: orange at most on its own.
+"""
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from datetime import date
 
+from ... import money
 from ...findings import Reason
+from ...i18n import LANGS, fmt_money, t
 from .. import Finding, rule
+from ..scale import band
+
+MANTISSAS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0)
 
 
 def _d(s: str) -> date:
     return date.fromisoformat(s[:10])
 
 
-@rule("contract_splitting", "Contract splitting under the threshold", order=10)
+def bunching_limits(amounts: list[float], cfg: dict) -> list[dict]:
+    """Round amounts under which ``amounts`` bunch, strongest first, non-overlapping."""
+    pos = sorted(a for a in amounts if a and a > 0)
+    if len(pos) < cfg["bunching_min_awards"]:
+        return []
+    m = cfg["margin_pct"] / 100
+    lo, hi = math.floor(math.log10(pos[0])), math.ceil(math.log10(pos[-1] * (1 + m))) + 1
+    import bisect
+
+    def count(a: float, b: float) -> int:
+        return bisect.bisect_left(pos, b) - bisect.bisect_left(pos, a)
+
+    found = []
+    for k in range(lo, hi + 1):
+        for mant in MANTISSAS:
+            L = mant * 10 ** k
+            below, over, under = count(L * (1 - m), L), count(L, L * (1 + m)), count(L * (1 - 2 * m), L * (1 - m))
+            if below >= cfg["bunching_min_awards"] and below >= cfg["bunching_ratio"] * max(over, under, 1):
+                found.append({"limit": L, "just_under": below, "just_over": over, "further_under": under})
+    found.sort(key=lambda f: (-f["just_under"], f["limit"]))
+    chosen: list[dict] = []
+    for f in found:  # drop a candidate whose "just under" bin overlaps a stronger one's
+        if all(abs(f["limit"] - c["limit"]) >= m * max(f["limit"], c["limit"]) for c in chosen):
+            chosen.append(f)
+    return sorted(chosen, key=lambda f: f["limit"])
+
+
+@rule("contract_splitting", "Contract splitting under a limit", max_level="orange", order=10)
 def check(ctx) -> list[Finding]:
     cfg = ctx.cfg("contract_splitting")
-    G = ctx.G
-    threshold = cfg["threshold"]
-    floor = threshold * (1 - cfg["margin_pct"] / 100)
-    groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    s = ctx.settings
+    methods = set(cfg["methods"])
+    by_currency: dict[str, list[tuple]] = defaultdict(list)
     for u, v, k, d in ctx.edges("contract"):
-        if d.get("method") not in cfg["methods"] or not d.get("date"):
+        method = d.get("method")
+        if not d.get("date") or not d.get("amount") or d["amount"] <= 0:
             continue
-        if d.get("amount") is not None and floor <= d["amount"] < threshold:
-            groups[(u, v)].append(d)
+        if (method not in methods) and not (method in (None, "") and cfg["include_unknown_method"]):
+            continue
+        by_currency[money.currency_of(d.get("currency"), s)].append((u, v, d))
+    m = cfg["margin_pct"] / 100
     out = []
-    for (unit, supplier), awards in sorted(groups.items()):
-        awards.sort(key=lambda d: (d["date"], d["record_id"]))
-        clusters = []
-        # maximal runs where every award is within window_days of the run's first award
+    for cur, awards in sorted(by_currency.items()):
+        if cfg["limits"]:
+            limits = []
+            for base_limit in cfg["limits"]:
+                L = money.from_base(base_limit, cur, s)
+                if L is not None:
+                    limits.append({"limit": L, "source": "settings",
+                                   "setting": f"{base_limit:,.0f} {money.base_currency(s)}"})
+        else:
+            limits = [{**f, "source": "data"} for f in bunching_limits([d["amount"] for _, _, d in awards], cfg)]
+        for lim in limits:
+            out.extend(_runs(ctx, cfg, cur, lim, [a for a in awards if lim["limit"] * (1 - m) <= a[2]["amount"]
+                                                  < lim["limit"]]))
+    return out
+
+
+def _runs(ctx, cfg: dict, cur: str, lim: dict, near: list[tuple]) -> list[Finding]:
+    L = lim["limit"]
+    groups: dict[str, list[tuple]] = defaultdict(list)
+    for u, v, d in near:
+        groups[v].append((u, v, d))
+    out = []
+    for supplier, awards in sorted(groups.items()):
+        awards.sort(key=lambda a: (a[2]["date"], a[2]["record_id"]))
         i = 0
-        while i < len(awards):
+        while i < len(awards):  # maximal runs within window_days of the run's first award
             j = i
-            while j + 1 < len(awards) and (_d(awards[j + 1]["date"]) - _d(awards[i]["date"])).days <= cfg["window_days"]:
+            while j + 1 < len(awards) and (_d(awards[j + 1][2]["date"]) - _d(awards[i][2]["date"])).days \
+                    <= cfg["window_days"]:
                 j += 1
             run = awards[i:j + 1]
-            if len(run) >= cfg["min_awards"] and sum(a["amount"] for a in run) > threshold:
-                clusters.append(run)
+            if len(run) >= cfg["min_awards"] and sum(a[2]["amount"] for a in run) > L:
+                out.extend(_findings(ctx, cfg, cur, lim, supplier, run))
                 i = j + 1
             else:
                 i += 1
-        for run in clusters:
-            total = sum(a["amount"] for a in run)
-            ids = [a["record_id"] for a in run]
-            approvers = sorted({a.get("approver_id") for a in run if a.get("approver_id")})
-            span = (_d(run[-1]["date"]) - _d(run[0]["date"])).days
-            for oid in approvers:
-                if oid not in G:
-                    continue
-                mine = [a for a in run if a.get("approver_id") == oid]
-                sev = cfg["base"] + cfg["per_extra_award"] * (len(run) - cfg["min_awards"])
-                if len(mine) < len(run):
-                    sev *= cfg["shared_approval_factor"]
-                amounts = ", ".join(f"{a['record_id']} {a['amount']:,.0f}" for a in run)
-                out.append(Finding(oid, Reason(
-                    rule="contract_splitting", score=round(min(sev, cfg["max_score"]), 2),
-                    summary=(f"{len(run)} {'/'.join(sorted({a['method'] for a in run}))} awards from "
-                             f"{ctx.name(unit)} to {ctx.name(supplier)} within {span} days, each under the "
-                             f"{threshold:,.0f} threshold (within {cfg['margin_pct']:g}%), together {total:,.0f}; "
-                             f"{ctx.name(oid)} approved {len(mine)} of them ({amounts})"),
-                    evidence=ids, path=[oid, supplier], company_id=supplier, latest_date=run[-1]["date"])))
+    return out
+
+
+def _findings(ctx, cfg, cur, lim, supplier, run) -> list[Finding]:
+    L = lim["limit"]
+    total = sum(a[2]["amount"] for a in run)
+    ids = [a[2]["record_id"] for a in run]
+    units = sorted({a[0] for a in run})
+    approvers = sorted({a[2].get("approver_id") for a in run if a[2].get("approver_id")})
+    span = (_d(run[-1][2]["date"]) - _d(run[0][2]["date"])).days
+    out = []
+    for oid in approvers:
+        if ctx.kind(oid) != "official":
+            continue
+        mine = [a for a in run if a[2].get("approver_id") == oid]
+        if len(units) > 1 and not set(units) <= set(ctx.units_of(oid)):
+            continue  # a run across units counts for an official who belongs to every one of them
+        more = min(1.0, (len(run) - cfg["min_awards"] + 1) / 3)
+        strength = (0.5 + 0.5 * more) * len(mine) / len(run)
+        amounts = ", ".join(f"{a[2]['record_id']} {a[2]['amount']:,.0f}" for a in run)
+        if lim["source"] == "settings":
+            src = {lang: t("rules.contract_splitting.limit_settings", lang, setting=lim["setting"]) for lang in LANGS}
+        else:
+            src = {lang: t("rules.contract_splitting.limit_data", lang, under=lim["just_under"], over=lim["just_over"],
+                           further=lim["further_under"], margin=f"{cfg['margin_pct']:g}") for lang in LANGS}
+        summaries = {lang: t("rules.contract_splitting.summary", lang, n=len(run),
+                             methods="/".join(sorted({str(a[2].get("method") or "?") for a in run})),
+                             units="、".join(ctx.name(u) for u in units) if lang == "zh"
+                             else ", ".join(ctx.name(u) for u in units),
+                             supplier=ctx.name(supplier), span=span, limit=fmt_money(L, cur, lang),
+                             source=src[lang], total=fmt_money(total, cur, lang), official=ctx.name(oid),
+                             mine=len(mine), amounts=amounts) for lang in LANGS}
+        meta = {"threshold": {"value": round(L, 2), "currency": cur, "source": lim["source"],
+                              "basis": src["en"], "bases": src},
+                "bunching": {k: lim[k] for k in ("just_under", "just_over", "further_under") if k in lim},
+                "units": units, "approved_share": round(len(mine) / len(run), 3)}
+        out.append(Finding(oid, Reason(
+            rule="contract_splitting", score=band(ctx.settings, "orange", strength), summary=summaries["en"],
+            summaries=summaries, evidence=ids, path=[oid, supplier], company_id=supplier,
+            latest_date=run[-1][2]["date"], metadata=meta)))
     return out

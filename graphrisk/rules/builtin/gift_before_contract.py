@@ -1,33 +1,56 @@
-"""Gift before contract: a gift from a supplier, its owner or representative, or their relative, then an award."""
+"""Gift before a decision: a gift from a supplier (or beneficiary), its owner or representative, or their
+relative, to the official or to a specific related person of the official (特定关系人), then an award or
+decision in the supplier's favour.
+
+Which gifts count comes from the register's own gifts (same currency): courtesy-level gifts (at or
+below ``trivial_quantile``) never; declared gifts only when unusually large (robust z ≥
+``declared_z``). Settings in the base currency replace either fence.
+"""
 from __future__ import annotations
 
 from .. import Finding, rule
-from ._common import OWNER_ROLES, chain, claimed, per_pair
+from ..scale import threshold
+from ._common import OWNER_ROLES, benefit_at, chain, claimed, per_pair
 
 # Who gave, as the private chain after the gift: the supplier itself, one of its owners or
 # representatives, or a relative of one of them.
 GIVER_CHAINS = {()} | {(r,) for r in OWNER_ROLES} | {("family", r) for r in OWNER_ROLES}
 
 
-@rule("gift_before_contract", "Gift before contract", order=10)
+def gift_fences(ctx, cfg: dict, currency: str | None):
+    """(counting fence, declared fence) for gifts in ``currency``, each a scale.Fence."""
+    key = ("gift_fences", currency)
+    if key not in ctx.extra:
+        ctx.extra[key] = (
+            threshold(ctx, "gift", currency, setting=cfg["min_value"], quantile=cfg["trivial_quantile"],
+                      fallback=cfg["fallback_min_value"]),
+            threshold(ctx, "gift", currency, setting=cfg["declared_min_value"], z=cfg["declared_z"],
+                      fallback=cfg["fallback_declared_min_value"]))
+    return ctx.extra[key]
+
+
+@rule("gift_before_contract", "Gift before contract or decision", order=10)
 def check(ctx) -> list[Finding]:
     cfg = ctx.cfg("gift_before_contract")
-    matches = []
+    matches, meta = [], {}
     for p in ctx.paths:
-        kinds = chain(p)
-        first = p.private_edges[0]
-        if kinds[0] != "gift" or first.target != p.official_id or tuple(kinds[1:]) not in GIVER_CHAINS:
+        hit = benefit_at(p, "gift")
+        if hit is None:
+            continue
+        i, gift = hit
+        if tuple(chain(p)[i + 1:]) not in GIVER_CHAINS:
             continue
         if p.gap_days is None or not 0 <= p.gap_days <= cfg["window_days"]:
             continue
-        value = first.amount or 0.0
-        declared = first.detail.get("declared")
-        if value < cfg["min_value"] or (declared == 1 and value < cfg["declared_min_value"]):
+        value = gift.amount or 0.0
+        declared = gift.detail.get("declared")
+        counting, declared_fence = gift_fences(ctx, cfg, gift.currency)
+        fence = declared_fence if declared == 1 else counting
+        if fence.value is None or value <= fence.value:
             continue
-        sev = cfg["base"]
-        sev += cfg["approved_bonus"] if p.approved_personally else 0
-        sev += cfg["undeclared_bonus"] if declared == 0 else 0
-        sev += cfg["large_gift_bonus"] if value >= cfg["large_gift"] else 0
-        sev -= cfg["relative_giver_penalty"] if kinds[1:2] == ["family"] else 0
-        matches.append((p, sev))
-    return per_pair("gift_before_contract", matches, claimed(ctx))
+        # red only for a gift the official did not declare and a decision of their own
+        ceiling = "red" if p.approved_personally and declared != 1 else "orange"
+        matches.append((p, ceiling))
+        meta[p.path_id] = {"threshold": fence.meta(), "via_related_person": i == 1,
+                           "declared": declared, "_words": fence.words()}
+    return per_pair("gift_before_contract", matches, claimed(ctx), ctx=ctx, meta=meta)

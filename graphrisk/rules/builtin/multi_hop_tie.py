@@ -1,7 +1,12 @@
-"""Multi-hop tie: a conflict path of two or more private hops that no more specific rule explains."""
+"""Multi-hop tie: a conflict path of two or more private hops that no more specific rule explains.
+
+A signal (yellow at most on its own): its score is the path's strength on the one scale, capped
+at the top of the yellow band.
+"""
 from __future__ import annotations
 
 from .. import Finding, rule
+from ..scale import strengths
 from ._common import claimed, per_pair
 
 
@@ -9,10 +14,8 @@ from ._common import claimed, per_pair
 def check(ctx) -> list[Finding]:
     cfg = ctx.cfg("multi_hop_tie")
     done = claimed(ctx)
-    matches = []
-    for p in ctx.paths:
-        if p.path_id in done or p.hops < cfg["min_hops"] or p.score < cfg["min_path_score"]:
-            continue
-        sev = min(cfg["max_score"], cfg["base"] + p.score * cfg["path_score_weight"])
-        matches.append((p, sev))
-    return per_pair("multi_hop_tie", matches, done)
+    strength = strengths(ctx)
+    floor = ctx.settings["scoring"]["yellow"]  # a chain too weak to be a signal is not reported
+    matches = [(p, "yellow") for p in ctx.paths
+               if p.path_id not in done and p.hops >= cfg["min_hops"] and strength[p.path_id] >= floor]
+    return per_pair("multi_hop_tie", matches, done, ctx=ctx)

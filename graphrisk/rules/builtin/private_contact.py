@@ -9,20 +9,16 @@ from __future__ import annotations
 from datetime import date
 
 from ...graph import is_private_channel
+from ...i18n import LANGS, fmt_date, t
 from .. import Finding, rule
 from ._common import ROLES, chain, claimed, per_pair
 
 
-def _contacts(G, a: str, b: str) -> list[dict]:
-    out = []
-    for u, v in ((a, b), (b, a)):
-        for d in (G.get_edge_data(u, v) or {}).values():
-            if d["kind"] == "contact":
-                out.append(d)
-    return out
+def _contacts(ctx, a: str, b: str) -> list[dict]:
+    return [d for u, v in ((a, b), (b, a)) for d in ctx.between(u, v) if d["kind"] == "contact"]
 
 
-@rule("private_contact", "Private contact before award", order=20)
+@rule("private_contact", "Private contact before award", max_level="orange", order=20)
 def check(ctx) -> list[Finding]:
     cfg = ctx.cfg("private_contact")
     repeated = ctx.settings["paths"]["min_repeated_contacts"]
@@ -41,7 +37,7 @@ def check(ctx) -> list[Finding]:
         if not award:
             continue
         in_window, before = [], []
-        for d in _contacts(ctx.G, p.official_id, person):
+        for d in _contacts(ctx, p.official_id, person):
             if d.get("date"):
                 gap = (date.fromisoformat(award[:10]) - date.fromisoformat(d["date"][:10])).days
                 if gap >= 0:
@@ -50,24 +46,27 @@ def check(ctx) -> list[Finding]:
                     in_window.append(d)
         private = [d for d in in_window if is_private_channel(d.get("channel"))]
         if private:
-            sev, cited, what = cfg["private_score"], private, "private contact(s)"
+            sev, cited, what = "orange", private, "private contact(s)"
         elif in_window and len(before) >= repeated:  # a standing pattern of meetings, the last in the window
-            sev, cited, what = cfg["repeated_office_score"], before, "office contacts"
+            sev, cited, what = "yellow", before, "office contacts"
         else:
             continue
-        sev += cfg["approved_bonus"] if p.approved_personally else 0
         cited = sorted(cited, key=lambda d: (d["date"], d["record_id"]))
         ids = [d["record_id"] for d in cited]
         last = cited[-1]
-        summary = (f"{ctx.name(p.official_id)} had {len(cited)} {what} with {ctx.name(person)} before the "
-                   f"award, the last within {cfg['window_days']} days of it ({last.get('channel') or 'contact'} on "
-                   f"{last['date']}; {', '.join(ids[:5])}); {p.explanation.split('; ')[-1]}")
+        key = "rules.private_contact.private" if private else "rules.private_contact.office"
+        summary = {lang: t(key, lang, official=ctx.name(p.official_id), n=len(cited), person=ctx.name(person),
+                           window=cfg["window_days"], channel=last.get("channel") or "contact",
+                           date=fmt_date(last["date"], lang), ids=", ".join(ids[:5]),
+                           award=(p.explanations.get(lang) or p.explanation).split("; " if lang == "en" else "；")[-1])
+                   for lang in LANGS}
         matches[p.path_id] = (sev, ids, summary)
     out = per_pair("private_contact", [(p, matches[p.path_id][0]) for p in ctx.paths if p.path_id in matches],
-                   claimed(ctx))
+                   claimed(ctx), ctx=ctx)
     for f in out:
         _, ids, summary = matches[f.reason.path_id]
         chosen = {e.record_id for e in next(p for p in ctx.paths if p.path_id == f.reason.path_id).private_edges[:1]}
         f.reason.evidence = sorted(set(ids) | (set(f.reason.evidence) - chosen))
-        f.reason.summary = summary
+        f.reason.summary = summary["en"]
+        f.reason.summaries = summary
     return out

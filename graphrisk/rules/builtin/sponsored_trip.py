@@ -1,46 +1,60 @@
-"""Sponsored trip: travel paid by a company or private person; stronger when the sponsor supplies the unit."""
+"""Sponsored trip: travel paid by a company or private person; strong when the sponsor (or its owner)
+benefits from an award or decision of the official within the window, before or after the trip.
+
+A trip paid by a business with no such award is noted below yellow, and is a yellow signal when the
+sponsor supplies the official's unit or the trip's cost is unusual for the register's sponsored
+trips (robust z-score, same currency).
+"""
 from __future__ import annotations
 
 from ...findings import Reason
+from ...i18n import LANGS, fmt_date, fmt_money, t
 from .. import Finding, rule
-from ._common import OWNER_ROLES, chain, claimed, per_pair
+from ..scale import band, threshold
+from ._common import OWNER_ROLES, benefit_at, chain, claimed, per_pair
+
+DECISION_KINDS = ("contract", "decision")
 
 
 @rule("sponsored_trip", "Trip paid by a company or private person", order=10)
 def check(ctx) -> list[Finding]:
     cfg = ctx.cfg("sponsored_trip")
-    G = ctx.G
     matches = []
     linked_trips = set()
     for p in ctx.paths:
-        kinds = chain(p)
-        first = p.private_edges[0]
-        if kinds[0] != "trip_sponsor" or first.target != p.official_id:
+        hit = benefit_at(p, "trip_sponsor")
+        if hit is None:
             continue
-        if tuple(kinds[1:]) not in {()} | {(r,) for r in OWNER_ROLES}:
+        i, first = hit
+        if tuple(chain(p)[i + 1:]) not in {()} | {(r,) for r in OWNER_ROLES}:
             continue
         if p.gap_days is None or abs(p.gap_days) > cfg["window_days"]:
             continue
-        sev = cfg["supplier_base"] + (cfg["approved_bonus"] if p.approved_personally else 0)
-        if p.gap_days < 0:
-            sev -= cfg["after_award_penalty"]
-        matches.append((p, sev))
+        matches.append((p, "red" if p.approved_personally and p.gap_days >= 0 else "orange"))
         linked_trips.add(first.record_id)
-    out = per_pair("sponsored_trip", matches, claimed(ctx))
+    out = per_pair("sponsored_trip", matches, claimed(ctx), ctx=ctx)
     for u, v, k, d in ctx.edges("trip_sponsor"):
         if d.get("government") or d["record_id"] in linked_trips:
             continue
-        if G.nodes[v].get("kind") != "official" or G.nodes[u].get("kind") not in ("company", "person"):
+        if ctx.kind(v) != "official" or ctx.kind(u) not in ("company", "person", "organisation"):
             continue
-        cost = f", {d['amount']:,.0f} {d.get('currency') or ''}".rstrip() if d.get("amount") else ""
-        unit = G.nodes[v].get("unit_id")
-        supplies = unit in G and any(e.get("kind") == "contract" for e in (G.get_edge_data(unit, u) or {}).values())
-        tail = (f"the sponsor supplies the official's unit, but no award falls within {cfg['window_days']} days "
-                f"of the trip" if supplies else "the sponsor has no contract with the official's unit on record")
+        units = ctx.units_of(v, d.get("date"))
+        supplies = any(e.get("kind") in DECISION_KINDS for unit in units for e in ctx.between(unit, u))
+        fence = threshold(ctx, "trip_sponsor", d.get("currency"), z=cfg["unusual_cost_z"])
+        unusual = bool(d.get("amount") and fence.value is not None and d["amount"] > fence.value)
+        if supplies or unusual:
+            score = max(cfg["linked_unlinked_score"], band(ctx.settings, "yellow", 0.2))
+        else:
+            score = cfg["unlinked_score"]
+        key = ("rules.sponsored_trip.lone_supplier" if supplies else "rules.sponsored_trip.lone_unusual" if unusual
+               else "rules.sponsored_trip.lone")
+        summaries = {lang: t(key, lang, sponsor=ctx.name(u), official=ctx.name(v),
+                             destination=d.get("destination") or "?", date=fmt_date(d.get("date"), lang),
+                             trip=d["record_id"], cost=fmt_money(d.get("amount"), d.get("currency"), lang),
+                             window=cfg["window_days"]) for lang in LANGS}
         out.append(Finding(v, Reason(
-            rule="sponsored_trip", score=cfg["unlinked_score"],
-            summary=f"{ctx.name(u)} paid for the trip of {ctx.name(v)} to {d.get('destination')} "
-                    f"starting {d.get('date')} (trip {d['record_id']}{cost}); {tail}",
-            evidence=[d["record_id"]], path=[v, u], company_id=u if G.nodes[u].get("kind") == "company" else None,
-            latest_date=d.get("date"))))
+            rule="sponsored_trip", score=score, summary=summaries["en"], summaries=summaries,
+            evidence=[d["record_id"]], path=[v, u], company_id=u if ctx.kind(u) == "company" else None,
+            latest_date=d.get("date"), metadata={"sponsor_supplies_unit": supplies, "unusual_cost": unusual,
+                                                 "threshold": fence.meta()})))
     return out

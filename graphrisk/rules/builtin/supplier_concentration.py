@@ -6,13 +6,13 @@ from collections import defaultdict
 
 from ...findings import Reason
 from .. import Finding, rule
+from ..scale import band
 from ._fence import iqr_fence
 
 
 @rule("supplier_concentration", "Supplier concentration", max_level="orange", order=30)
 def check(ctx) -> list[Finding]:
     cfg = ctx.cfg("supplier_concentration")
-    G = ctx.G
     approved: dict[str, list[dict]] = defaultdict(list)
     single: list[dict] = []
     for u, v, k, d in ctx.edges("approved"):
@@ -32,7 +32,7 @@ def check(ctx) -> list[Finding]:
         if total > 0 and amount / total >= cfg["share"]:
             ids = sorted(a["record_id"] for a in awards if a["supplier"] == top)
             out.append(Finding(oid, Reason(
-                rule="supplier_concentration", score=cfg["share_score"],
+                rule="supplier_concentration", score=band(ctx.settings, "yellow", 0.4),
                 summary=f"{amount / total:.0%} of the {total:,.0f} {ctx.name(oid)} approved in {len(awards)} "
                         f"contracts went to {ctx.name(top)} ({len(ids)} contracts)",
                 evidence=ids, path=[oid, top], company_id=top,
@@ -43,13 +43,13 @@ def check(ctx) -> list[Finding]:
     if fence:
         above: dict[str, list[dict]] = defaultdict(list)
         for a in single:
-            if a["amount"] > fence and a.get("approver_id") in G:
+            if a["amount"] > fence and ctx.kind(a.get("approver_id")) == "official":
                 above[a["approver_id"]].append(a)
         for oid, awards in sorted(above.items()):
             awards.sort(key=lambda a: a["record_id"])
             listed = ", ".join(f"{a['record_id']} {a['amount']:,.0f}" for a in awards[:5])
             out.append(Finding(oid, Reason(
-                rule="supplier_concentration", score=cfg["single_source_score"],
+                rule="supplier_concentration", score=band(ctx.settings, "yellow", 0.0),
                 summary=f"{ctx.name(oid)} approved {len(awards)} single-source award(s) above "
                         f"{fence:,.0f} ({source}): {listed}",
                 evidence=[a["record_id"] for a in awards], path=[oid, awards[0]["supplier"]],
