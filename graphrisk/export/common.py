@@ -1,0 +1,130 @@
+"""Choosing what to export and making attributes every format can hold."""
+from __future__ import annotations
+
+import importlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx as nx
+
+from ..errors import GraphRiskError, NotFound
+
+# format -> module of this package with write(G, out) -> list[Path]
+FORMATS = {"graphml": "graphml", "gexf": "gexf", "ftm": "ftm", "neo4j": "neo4j", "i2": "i2"}
+# attributes kept out of exports: derived matching keys; on edges also the entity columns a
+# membership row repeats (name, rank, id number: they belong to the official's node)
+_DROP = {"name_norm"}
+_DROP_EDGE = _DROP | {"name", "id_number", "rank", "unit_name", "parent_name"}
+
+
+@dataclass
+class ExportResult:
+    format: str
+    files: list[Path]
+    nodes: int
+    edges: int
+    extra: dict = field(default_factory=dict)  # per-format counts (FtM entities by schema, ...)
+
+
+def select(G: nx.MultiDiGraph, official: str | None = None, company: str | None = None,
+           hops: int = 2) -> nx.MultiDiGraph:
+    """The part of ``G`` within ``hops`` ties (either direction) of an official or a company; all of it
+    when neither is given. Every record between two kept nodes is kept."""
+    seed, what = (official, "official") if official else (company, "company") if company else (None, None)
+    if seed is None:
+        return G
+    if seed not in G or G.nodes[seed].get("kind") != what:
+        from ..i18n import t
+
+        raise NotFound(t(f"export.error.unknown_{what}", id=seed))
+    if hops < 0:
+        raise GraphRiskError("--hops must be 0 or more")
+    keep = set(nx.single_source_shortest_path_length(G.to_undirected(as_view=True), seed, cutoff=hops))
+    return G.subgraph(keep).copy()
+
+
+def plain_value(value):
+    """A value every format can hold: str, int, float or bool; None stays None (left out)."""
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def plain_attrs(d: dict, edge: bool = False) -> dict:
+    """Scalar attributes of a node or edge, the provenance file as ``source_file``, None left out."""
+    out = {}
+    drop = _DROP_EDGE if edge else _DROP
+    for k, v in d.items():
+        if k in drop:
+            continue
+        if k == "source":  # the file the row came from (graph.py's provenance)
+            k = "source_file"
+        v = plain_value(v)
+        if v is not None:
+            out[k] = v
+    return out
+
+
+def uniform_types(items: list[dict]) -> None:
+    """Give each attribute one type across ``items`` (GraphML/GEXF declare a type per attribute):
+    int and float mix to float; anything mixed with text becomes text. In place."""
+    types: dict[str, set] = {}
+    for d in items:
+        for k, v in d.items():
+            types.setdefault(k, set()).add(type(v))
+    for k, ts in types.items():
+        if len(ts) < 2:
+            continue
+        to = float if ts <= {int, float, bool} else str
+        for d in items:
+            if k in d:
+                d[k] = to(d[k]) if to is float else (d[k] if isinstance(d[k], str) else json.dumps(d[k]))
+
+
+def plain_graph(G: nx.MultiDiGraph, lang: str | None = None) -> nx.MultiDiGraph:
+    """A copy of ``G`` with plain, uniformly typed attributes and a ``label`` on every node and edge."""
+    from .. import schema
+    from ..i18n import current_lang
+
+    lang = lang or current_lang()
+    H = nx.MultiDiGraph()
+    nodes = []
+    for n, d in G.nodes(data=True):
+        a = plain_attrs(d)
+        a["label"] = str(d.get("name") or n)
+        kind = d.get("kind")
+        if kind in schema.NODES:
+            a["kind_label"] = schema.NODES[kind].label.get(lang) or schema.NODES[kind].label["en"]
+        nodes.append((n, a))
+    edges = []
+    for u, v, k, d in G.edges(keys=True, data=True):
+        a = plain_attrs(d, edge=True)
+        ek = schema.EDGE_KINDS.get(d.get("kind"))
+        if ek is not None:
+            a["label"] = (ek.label_zh or ek.label) if lang == "zh" else ek.label
+            a["role"] = ek.role
+        edges.append((u, v, k, a))
+    uniform_types([a for _, a in nodes])
+    uniform_types([a for *_, a in edges])
+    H.add_nodes_from(nodes)
+    H.add_edges_from(edges)
+    H.graph.update({k: plain_value(v) for k, v in G.graph.items() if plain_value(v) is not None})
+    return H
+
+
+def export(db, to: str, out, *, since: str | None = None, until: str | None = None, official: str | None = None,
+           company: str | None = None, hops: int = 2, lang: str | None = None) -> ExportResult:
+    """Build the graph of the store (for the window), keep the part asked for, write it as ``to``."""
+    from ..graph import build_graph
+
+    if to not in FORMATS:
+        raise GraphRiskError(f"unknown export format '{to}' (known: {', '.join(FORMATS)})")
+    if official and company:
+        from ..i18n import t
+
+        raise GraphRiskError(t("export.error.both"))
+    G = select(build_graph(db, since=since, until=until), official=official, company=company, hops=hops)
+    mod = importlib.import_module(f".{FORMATS[to]}", __package__)
+    files, extra = mod.write(G, Path(out), lang=lang)
+    return ExportResult(to, files, G.number_of_nodes(), G.number_of_edges(), extra)
