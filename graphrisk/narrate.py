@@ -45,6 +45,18 @@ def _article(word: str) -> str:
     return "an" if word[:1].lower() in "aeiou" else "a"
 
 
+def channel_name(channel: str | None, lang: str = "en") -> str:
+    """A contact channel as a noun (``dinner`` → 用餐, ``call`` → 电话); a word not in the vocabulary as given."""
+    if not channel:
+        return t("paths.channel_name.contact", lang)
+    return _word("channel_name", channel, lang) or str(channel)
+
+
+def relation_name(relation: str | None, lang: str = "en") -> str:
+    """A relation word (``spouse`` → 配偶, ``former_colleague`` → 前同事); a word not in the vocabulary as given."""
+    return _word("relation", relation, lang) or _word("role", relation, lang) or str(relation or "").replace("_", " ")
+
+
 def clause(G, e: PathEdge, lang: str = "en", names: dict | None = None) -> str:
     """One private record of a path in words (``names`` overrides how nodes are called)."""
     names = names or {}
@@ -136,4 +148,4 @@ def explain_all(G, official: str, nodes: list[str], edges: list[PathEdge], gap: 
     return {lang: explain(G, official, nodes, edges, gap, approved, lang) for lang in LANGS}
 
 
-__all__ = ["award", "clause", "explain", "explain_all"]
+__all__ = ["award", "channel_name", "clause", "explain", "explain_all", "relation_name"]

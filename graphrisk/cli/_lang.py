@@ -40,6 +40,27 @@ def _has_lang(params) -> bool:
     return any("--lang" in getattr(p, "opts", ()) for p in params)
 
 
+def _adopt_lang(params) -> None:
+    """A command's own --lang (report, map, explain) also sets the language, early enough for --help."""
+    for p in params:
+        if "--lang" in getattr(p, "opts", ()) and not getattr(p, "_graphrisk_lang", False):
+            own = p.callback
+
+            def callback(ctx, param, value, own=own):
+                if value in i18n.LANGS:
+                    _set_lang(ctx, param, value)
+                return own(ctx, param, value) if own else value
+
+            p.callback, p.is_eager, p._graphrisk_lang = callback, True, True
+
+
+def _with_lang(params) -> None:
+    if _has_lang(params):
+        _adopt_lang(params)
+    else:
+        params.append(lang_option())
+
+
 def _key(cmd) -> str:
     return getattr(cmd, "i18n_key", "") or "main"
 
@@ -187,8 +208,7 @@ class Command(_I18nMixin, click.Command):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if not _has_lang(self.params):
-            self.params.append(lang_option())
+        _with_lang(self.params)
 
 
 class Group(_I18nMixin, click.Group):
@@ -199,8 +219,7 @@ class Group(_I18nMixin, click.Group):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if not _has_lang(self.params):
-            self.params.append(lang_option())
+        _with_lang(self.params)
 
     def add_command(self, cmd, name=None):
         super().add_command(cmd, name)

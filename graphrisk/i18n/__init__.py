@@ -159,7 +159,11 @@ def fmt_date(iso: str | None, lang: str | None = None) -> str:
 
 
 def fmt_money(amount: float | None, currency: str | None = None, lang: str | None = None) -> str:
-    """``2400000, CNY`` as ``240万元`` (zh) or ``2,400,000 CNY`` (en); unknown amounts say so."""
+    """``2400000, CNY`` as ``240万元`` (zh) or ``2,400,000 CNY`` (en); unknown amounts say so.
+
+    >>> fmt_money(3000, "GBP", "zh"), fmt_money(123456789, "CNY", "zh"), fmt_money(0.5, "USD", "en")
+    ('3000英镑', '1.23亿元', '0.5 USD')
+    """
     lang = lang or current_lang()
     if amount is None:
         return t("common.unknown_amount", lang)
@@ -167,12 +171,12 @@ def fmt_money(amount: float | None, currency: str | None = None, lang: str | Non
     if lang == "zh":
         unit = CURRENCY_ZH.get(cur, f" {cur}" if cur else "")
         a = abs(amount)
-        if a >= 1e8:
-            num = f"{amount / 1e8:,.2f}".rstrip("0").rstrip(".") + "亿"
+        if a >= 1e8:  # Chinese writes 3000元, 2.4万元, 1.2亿元: no thousands separators
+            num = f"{amount / 1e8:.2f}".rstrip("0").rstrip(".") + "亿"
         elif a >= 1e4:
-            num = f"{amount / 1e4:,.2f}".rstrip("0").rstrip(".") + "万"
+            num = f"{amount / 1e4:.2f}".rstrip("0").rstrip(".") + "万"
         else:
-            num = f"{amount:,.2f}".rstrip("0").rstrip(".")
+            num = f"{amount:.2f}".rstrip("0").rstrip(".")
         return f"{num}{unit}"
     text = f"{amount:,.2f}".rstrip("0").rstrip(".")
     return f"{text} {cur}".strip()
