@@ -132,10 +132,42 @@ def _m002_unresolved(db: sqlite_utils.Database) -> None:
     db["unresolved"].create_index(["name_norm"], if_not_exists=True)
 
 
+def _m005_results(db: sqlite_utils.Database) -> None:
+    """Result tables of the analyses (each row belongs to a run in ``runs``)."""
+    db["flags"].create({"run_id": int, "official_id": str, "name": str, "unit_id": str, "unit": str,
+                        "score": float, "level": str, "reasons": str}, pk=("run_id", "official_id"),
+                       if_not_exists=True)
+    db["findings"].create({"run_id": int, "official_id": str, "rule": str, "score": float, "summary": str,
+                           "evidence": str, "path": str, "path_id": str, "company_id": str,
+                           "latest_date": str}, if_not_exists=True)
+    db["findings"].create_index(["run_id", "official_id"], if_not_exists=True)
+    db["paths"].create({"run_id": int, "path_id": str, "official_id": str, "company_id": str, "score": float,
+                        "gap_days": int, "hops": int, "approved_personally": int, "latest_date": str,
+                        "explanation": str, "data": str}, pk=("run_id", "path_id"), if_not_exists=True)
+    db["paths"].create_index(["official_id"], if_not_exists=True)
+    db["centrality"].create({"run_id": int, "node_id": str, "measure": str, "value": float, "rank": int},
+                            if_not_exists=True)
+    db["centrality"].create_index(["run_id", "measure"], if_not_exists=True)
+    db["centrality"].create_index(["node_id"], if_not_exists=True)
+    db["communities"].create({"run_id": int, "node_id": str, "community": int}, if_not_exists=True)
+    db["communities"].create_index(["run_id", "community"], if_not_exists=True)
+    db["communities"].create_index(["node_id"], if_not_exists=True)
+    db["runs"].create_index(["kind", "data_version"], if_not_exists=True)
+
+
+def _m003_audit(db: sqlite_utils.Database) -> None:
+    """The append-only, hash-chained audit log (see graphrisk.audit)."""
+    from . import audit
+
+    audit.migrate(db)
+
+
 # Append only: (name, function). A function runs once per database, in order.
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_core", _m001_core),
+    ("005_results", _m005_results),
     ("002_unresolved", _m002_unresolved),
+    ("003_audit", _m003_audit),
 ]
 
 
@@ -155,32 +187,157 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
     return applied
 
 
-def connect(path: str | os.PathLike | None = None, *, create: bool = True) -> sqlite_utils.Database:
-    """Open (creating if asked) the store at ``path``, in WAL mode, migrated to the current schema."""
+def _limits() -> dict:
+    from . import settings as settings_mod
+
+    try:
+        return settings_mod.load().get("limits", {})
+    except Exception:  # a bad user settings file is reported by the command that loads it
+        return settings_mod.defaults().get("limits", {})
+
+
+def _private() -> bool:
+    from . import safeio
+
+    return safeio.private()
+
+
+def connect(path: str | os.PathLike | None = None, *, create: bool = True,
+            readonly: bool | None = None) -> sqlite_utils.Database:
+    """Open (creating if asked) the store at ``path``, in WAL mode, migrated to the current schema.
+
+    A store that cannot be written (a read-only file or folder, ``readonly=True``)
+    opens read-only for the commands that only read. A new store is created
+    0600 in a folder created 0700 (``[security] private_files``). Waits for
+    another process's lock at most ``[limits] lock_timeout`` seconds.
+    """
+    import time
+
     p = Path(path) if path else default_path()
     if not create and not p.exists():
         raise StoreError(f"{p}: no store here (run `graphrisk ingest` or `graphrisk demo` first)")
-    p.parent.mkdir(parents=True, exist_ok=True)
+    if p.is_dir():
+        raise StoreError(f"{p}: is a folder, not a store file")
+    timeout = float(_limits().get("lock_timeout", 120.0))
+    folder = p.parent if str(p.parent) else Path(".")
+    if readonly is None:
+        readonly = p.exists() and not create and not (os.access(p, os.W_OK) and os.access(folder, os.W_OK))
+    if not readonly:
+        try:
+            if not folder.exists():
+                from . import safeio
+
+                safeio.make_dirs(folder)
+            if not p.exists():
+                os.close(os.open(p, os.O_CREAT | os.O_WRONLY, 0o600 if _private() else 0o666))
+        except PermissionError:
+            raise StoreError(f"{p}: permission denied: cannot create the store here") from None
+        except OSError as exc:
+            raise StoreError(f"{p}: cannot create the store: {exc.strerror or exc}") from None
     try:
-        conn = sqlite3.connect(str(p), timeout=30)
+        if readonly:
+            wal = Path(str(p) + "-wal")
+            pending = wal.exists() and wal.stat().st_size > 0  # committed data not yet in the main file
+            # immutable: no -shm can be made in a read-only folder; only safe when nothing waits in the -wal
+            uri = p.resolve().as_uri() + "?mode=ro" + ("" if os.access(folder, os.W_OK) or pending else "&immutable=1")
+            conn = sqlite3.connect(uri, uri=True, timeout=timeout)
+        else:
+            conn = sqlite3.connect(str(p), timeout=timeout)
         db = sqlite_utils.Database(conn)
-        db.conn.execute("PRAGMA journal_mode=WAL")
-        db.conn.execute("PRAGMA synchronous=NORMAL")
-        db.conn.execute("PRAGMA foreign_keys=OFF")
-        db.conn.execute("PRAGMA cache_size=-131072")  # 128 MiB page cache: bulk loads and index builds
-        db.conn.execute("PRAGMA temp_store=MEMORY")
-        migrate(db)
-        sync_model(db)
+        if readonly:
+            db.conn.execute("PRAGMA query_only=ON")
+            db.conn.execute("select count(*) from sqlite_master").fetchone()
+            done = {r[0] for r in db.conn.execute("select name from _migrations")} \
+                if "_migrations" in db.table_names() else set()
+            if any(name not in done for name, _ in MIGRATIONS):
+                raise StoreError(f"{p}: the store is read-only and was made by an older graphrisk; open it "
+                                 f"once where it can be written to upgrade it")
+        else:
+            db.conn.execute("PRAGMA journal_mode=WAL")
+            db.conn.execute("PRAGMA synchronous=NORMAL")
+            db.conn.execute("PRAGMA foreign_keys=OFF")
+            db.conn.execute("PRAGMA cache_size=-131072")  # 128 MiB page cache: bulk loads and index builds
+            db.conn.execute("PRAGMA temp_store=MEMORY")
+            for attempt in range(5):  # two processes opening a new store at once: the second sees the first's
+                try:
+                    migrate(db)
+                    sync_model(db)
+                    break
+                except (sqlite3.OperationalError, sqlite3.IntegrityError) as exc:
+                    if attempt == 4 or not any(w in str(exc) for w in ("already exists", "UNIQUE", "duplicate")):
+                        raise
+                    if db.conn.in_transaction:
+                        db.conn.rollback()
+                    time.sleep(0.2)
+    except sqlite3.OperationalError as exc:
+        msg = str(exc)
+        if "locked" in msg or "busy" in msg:
+            raise StoreError(f"{p}: the store is locked by another process writing to it (waited {timeout:.0f} s, "
+                             f"[limits] lock_timeout); try again when it finishes") from None
+        if "readonly" in msg or "read-only" in msg:
+            raise StoreError(f"{p}: the store is read-only: {msg}") from None
+        raise StoreError(f"{p}: cannot open as a graphrisk store: {msg}") from None
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{p}: cannot open as a graphrisk store: {exc}") from None
+    db.readonly = readonly  # type: ignore[attr-defined]
     return db
+
+
+def begin_write(conn: sqlite3.Connection, timeout: float | None = None, on_wait=None) -> None:
+    """``BEGIN IMMEDIATE``, waiting for another writer with a line of progress on stderr every few seconds.
+
+    Gives up after ``timeout`` seconds (``[limits] lock_timeout``) with a StoreError saying why.
+    """
+    import sys
+    import time
+
+    timeout = float(timeout if timeout is not None else _limits().get("lock_timeout", 120.0))
+    step = min(2.0, max(timeout, 0.05))
+    started = time.monotonic()
+    conn.execute(f"PRAGMA busy_timeout = {int(step * 1000)}")
+    try:
+        while True:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                waited = time.monotonic() - started
+                if waited >= timeout:
+                    raise StoreError(f"the store is locked: another process has been writing to it for over "
+                                     f"{timeout:.0f} s ([limits] lock_timeout); try again when it finishes") from None
+                if on_wait:
+                    on_wait(waited, timeout)
+                else:
+                    sys.stderr.write(f"waiting for the store: another process is writing to it "
+                                     f"({waited:.0f} s of {timeout:.0f} s)\n")
+                    sys.stderr.flush()
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
 
 
 # ---------------------------------------------------------------- queries
 
 def batch_files(db: sqlite_utils.Database) -> dict[int, str]:
-    """Batch id -> source file path, for provenance."""
-    return {r["id"]: r["path"] for r in db.query("select id, path from batches")}
+    """Batch id -> source file path as outputs show it (:func:`display_path`), for provenance."""
+    return {r["id"]: display_path(db, r["path"]) for r in db.query("select id, path from batches")}
+
+
+def display_path(db: sqlite_utils.Database, path: str | None) -> str | None:
+    """A source file's path as outputs show it: relative to the store's folder when inside it, else its name.
+
+    Reports, maps and path JSON travel; an absolute path would carry the user's home and case folder
+    names with them. The batch (``batches.path``, ``sha256``) keeps the full path.
+    """
+    if not path:
+        return path
+    base = Path(db.conn.execute("pragma database_list").fetchone()[2] or ".").resolve().parent
+    p = Path(path)
+    try:
+        return p.resolve().relative_to(base).as_posix()
+    except (ValueError, OSError):
+        return p.name
 
 
 def data_version(db: sqlite_utils.Database) -> str:

@@ -5,6 +5,7 @@ Library errors (GraphRiskError) become a one-line message and a non-zero exit.
 from __future__ import annotations
 
 import functools
+import os
 import sys
 
 import click
@@ -13,6 +14,8 @@ from rich.console import Console
 from .. import settings as settings_mod
 from .. import store
 from ..errors import GraphRiskError, InputError
+from ..i18n import t
+from ..safeio import escape_text
 from ._lang import Group
 
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
@@ -57,31 +60,158 @@ def window_options(f, as_of: bool = False):
 
 
 def handle_errors(f):
+    """Every failure of a command as one line and an exit status, never a traceback; every run audited.
+
+    Library errors (GraphRiskError) print their message; SQLite (locked,
+    read-only, full, damaged), OS (disk full, permission, read-only file
+    system), decoding and memory errors get a sentence saying what to do;
+    anything else is an "internal error" line (GRAPHRISK_DEBUG=1 prints the
+    traceback too). After the command, successful or not, an entry goes to the
+    store's audit log (graphrisk.audit).
+    """
     @functools.wraps(f)
     def wrapper(*args, **kwargs):
+        from .. import safeio
+
+        safeio.written(clear=True)
+        state = {"status": 0, "message": ""}
         try:
+            try:
+                safeio.configure(settings_mod.load(kwargs.get("config_path")))
+            except GraphRiskError:
+                pass  # the command reports a bad settings file itself
             return f(*args, **kwargs)
+        except click.exceptions.Exit as exc:
+            state["status"] = exc.exit_code
+            raise
+        except click.ClickException as exc:
+            state["status"], state["message"] = exc.exit_code, exc.format_message()
+            raise
+        except click.exceptions.Abort:
+            state["status"], state["message"] = 1, "aborted"
+            raise
+        except SystemExit as exc:
+            state["status"] = exc.code if isinstance(exc.code, int) else 1
+            raise
         except InputError as exc:
             _print_input_error(exc)
-            sys.exit(1)
+            _fail(state, 1, str(exc), printed=True)
         except GraphRiskError as exc:
-            err_console.print(f"error: {exc}", markup=False)
-            sys.exit(1)
+            _fail(state, 1, str(exc))
+        except KeyboardInterrupt:
+            _fail(state, 130, t("errors.interrupted"))
+        except BaseException as exc:  # noqa: BLE001 - the point is that nothing escapes as a traceback
+            code, msg = failure_message(exc, kwargs.get("db_path"))
+            if code is None:  # output pipe closed by the reader (e.g. `| head`): not a failure
+                _silence_stdout()
+                sys.exit(0)
+            if os.environ.get("GRAPHRISK_DEBUG"):
+                import traceback
+
+                traceback.print_exc()
+            _fail(state, code, msg)
+        finally:
+            _audit(kwargs, state)
     return wrapper
+
+
+def _fail(state: dict, code: int, message: str, printed: bool = False) -> None:
+    state["status"], state["message"] = code, message
+    if not printed:
+        err_console.print(f"{t('errors.prefix')}: {escape_text(message)}", markup=False, soft_wrap=True)
+    sys.exit(code)
+
+
+def _where(path) -> str:
+    return t("errors.where", path=escape_text(str(path))) if path else ""
+
+
+def failure_message(exc: BaseException, db_path=None) -> tuple[int | None, str]:
+    """(exit status, one-line message) for an exception a command did not expect; status None: stay quiet."""
+    import errno
+    import sqlite3
+
+    store_name = escape_text(str(db_path or store.default_path()))
+    if isinstance(exc, sqlite3.OperationalError):
+        msg = str(exc)
+        if "locked" in msg or "busy" in msg:
+            return 1, t("errors.locked", store=store_name)
+        if "readonly" in msg or "read-only" in msg:
+            return 1, t("errors.readonly", store=store_name)
+        if "disk is full" in msg or "full" in msg:
+            return 1, t("errors.disk_full", where=_where(db_path))
+        if "unable to open" in msg:
+            return 1, t("errors.database", store=store_name, reason=msg)
+        return 1, t("errors.database", store=store_name, reason=msg)
+    if isinstance(exc, sqlite3.DatabaseError):
+        return 1, t("errors.damaged", store=store_name, reason=str(exc))
+    if isinstance(exc, sqlite3.Error):
+        return 1, t("errors.database", store=store_name, reason=str(exc))
+    if isinstance(exc, BrokenPipeError):
+        return None, ""
+    if isinstance(exc, OSError):
+        where = _where(exc.filename)
+        if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+            return 1, t("errors.disk_full", where=where)
+        if exc.errno in (errno.EACCES, errno.EPERM):
+            return 1, t("errors.permission", where=where)
+        if exc.errno == errno.EROFS:
+            return 1, t("errors.read_only_fs", where=where)
+        if exc.errno == errno.ENOENT:
+            return 1, t("errors.not_found", where=where)
+        return 1, t("errors.os", where=where, reason=exc.strerror or str(exc))
+    if isinstance(exc, UnicodeError):
+        return 1, t("errors.decoding", reason=str(exc))
+    if isinstance(exc, (MemoryError, RecursionError)):
+        return 1, t("errors.memory")
+    reason = str(exc).splitlines()[0] if str(exc) else ""
+    return 2, t("errors.internal", kind=type(exc).__name__, reason=reason[:200])
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def _audit(kwargs: dict, state: dict) -> None:
+    """Append the audit entry of this command (unless [security] audit is off); a failure is a note."""
+    from .. import audit
+
+    db_path = kwargs.get("db_path")
+    if not db_path:
+        return
+    try:
+        ctx = click.get_current_context(silent=True)
+        command = " ".join(["graphrisk", *ctx.command_path.split(" ")[1:]]) if ctx else "graphrisk"
+        params = dict(ctx.params) if ctx else {}
+        try:
+            cfg = settings_mod.load(kwargs.get("config_path"))
+        except GraphRiskError:
+            cfg = settings_mod.defaults()
+        note = audit.record_command(db_path, command, params, state["status"], state["message"], cfg)
+    except Exception as exc:  # noqa: BLE001 - the audit must not hide the command's own outcome
+        note = str(exc)
+    if note:
+        err_console.print(f"{t('errors.note')}: {escape_text(note)}", markup=False, soft_wrap=True)
 
 
 def _print_input_error(exc: InputError) -> None:
     cap = settings_mod.defaults()["ingest"]["max_problems_shown"]
     for r in getattr(exc, "reports", []):
-        err_console.print(f"loaded before the error: {r.path} ({r.kind}): {r.message or r.status}", markup=False)
-    err_console.print(f"error: {exc}", markup=False)
+        err_console.print(t("errors.loaded_before", path=escape_text(str(r.path)), kind=r.kind,
+                            message=escape_text(r.message or r.status)), markup=False, soft_wrap=True)
+    err_console.print(f"{t('errors.prefix')}: {escape_text(str(exc))}", markup=False, soft_wrap=True)
     for p in exc.problems[:cap]:
-        err_console.print(f"  {p}", markup=False)
+        err_console.print(f"  {escape_text(str(p))}", markup=False, soft_wrap=True)
     if len(exc.problems) > cap:
-        err_console.print(f"  ... and {len(exc.problems) - cap} more problem(s)", markup=False)
+        err_console.print(t("errors.more_problems", n=len(exc.problems) - cap), markup=False)
     pending = getattr(exc, "pending", [])
     if pending:
-        err_console.print(f"not attempted: {', '.join(pending)}", markup=False)
+        err_console.print(t("errors.not_attempted", files=escape_text(", ".join(pending))), markup=False,
+                          soft_wrap=True)
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

@@ -10,6 +10,7 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
+from .. import safeio
 from .. import settings as settings_mod
 from .. import store
 from .base import cli, config_option, console, db_option, err_console, handle_errors, window_options
@@ -113,7 +114,7 @@ def centrality_command(measure, kind, top_n, fmt, since, until, no_store, db_pat
         buf = io.StringIO()
         w = csv.DictWriter(buf, fieldnames=list(ROW_KEYS), lineterminator="\n")
         w.writeheader()
-        w.writerows(rows)
+        w.writerows({k: safeio.csv_cell(v) for k, v in r.items()} for r in rows)
         click.echo(buf.getvalue(), nl=False)
         for n in notes:
             err_console.print(t("cmd.note", message=n), markup=False)

@@ -10,6 +10,7 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
+from .. import safeio
 from .. import settings as settings_mod
 from .. import store
 from .base import cli, config_option, console, date_option, db_option, handle_errors
@@ -30,8 +31,8 @@ def to_csv(flags) -> str:
                 "evidence"])
     for f in flags:
         for r in f.reasons:
-            w.writerow([f.official_id, f.name, f.unit_id, f.unit, f"{f.score:.2f}", f.level, r.rule,
-                        f"{r.score:.2f}", r.summary, ";".join(r.evidence)])
+            w.writerow(safeio.csv_row([f.official_id, f.name, f.unit_id, f.unit, f"{f.score:.2f}", f.level, r.rule,
+                                      f"{r.score:.2f}", r.summary, ";".join(r.evidence)]))
     return buf.getvalue()
 
 
@@ -94,10 +95,9 @@ def flags(level, unit, official, fmt, out_file, as_of, no_store, db_path, config
     else:
         text = None
     if out_file:
-        Path(out_file).parent.mkdir(parents=True, exist_ok=True)
         if text is None:
             text = json.dumps([f.to_dict() for f in shown], ensure_ascii=False, indent=2)
-        Path(out_file).write_text(text, encoding="utf-8")
+        safeio.write_text(out_file, text, encoding="utf-8")
         console.print(t("cmd.flags.wrote", n=len(shown), path=out_file), markup=False)
         return
     if text is not None:
@@ -125,8 +125,7 @@ def _print_official(db, official, ev, cfg, fmt, out_file, as_of):
     else:
         text = "\n".join(summary_lines(case) + [""] + reasons_text(case)) + "\n"
     if out_file:
-        Path(out_file).parent.mkdir(parents=True, exist_ok=True)
-        Path(out_file).write_text(text, encoding="utf-8")
+        safeio.write_text(out_file, text, encoding="utf-8")
         from ..i18n import t
 
         console.print(t("explain.wrote", name=case.official["name"], official_id=official, path=out_file),

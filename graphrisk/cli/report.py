@@ -10,7 +10,7 @@ import click
 
 from .. import settings as settings_mod
 from .. import store
-from .base import cli, config_option, console, db_option, err_console
+from .base import cli, config_option, console, db_option, err_console, handle_errors
 from ..errors import GraphRiskError
 
 
@@ -35,6 +35,7 @@ def _fail(message: str) -> None:
 @click.option("--quiet", is_flag=True, help="Print nothing on success (errors still go to stderr).")
 @db_option
 @config_option
+@handle_errors
 def report(week, since, until, out_dir, formats, lang, no_maps, no_store, quiet, db_path, config_path):
     """Write the weekly exposure report: what changed, who rose, which conflict paths are new.
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -19,10 +20,10 @@ import numpy as np
 import pandas as pd
 import sqlite_utils
 
-from .. import schema, store
+from .. import safeio, schema, store
 from ..errors import InputError
 from ..resolve import references, unresolved
-from . import readers
+from . import readers, values
 from .prepare import Prepared, Problem, content_hash, derive_keys, prepare, stored_columns
 
 Progress = Callable[[str, int, int], None]  # (file, rows done, rows total)
@@ -51,6 +52,8 @@ class FileReport:
     extra_columns: list[str] = field(default_factory=list)
     names: dict[str, int] = field(default_factory=dict)  # linked / created / ambiguous counts
     ambiguous: list[dict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # notes a user must see (other sheets, look-alike ids)
+    skipped: dict[str, int] = field(default_factory=dict)  # rows a profile did not turn into records, by reason
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -136,8 +139,8 @@ def _resolve_names(db, prep: Prepared, settings: dict, report: FileReport, file:
             continue
         col = kind.column(id_col)
         names = sorted(set(out.loc[need, name_col]))
-        res = references.resolve_references(db, names, tuple(r for r in col.refs if r != "units") or col.refs,
-                                            settings)
+        kinds = prep.ref_kinds.get(name_col) or tuple(r for r in col.refs if r != "units") or col.refs
+        res = references.resolve_references(db, names, kinds, settings)
         ids = {}
         for name, r in res.items():
             counts[r.action] += 1
@@ -248,8 +251,99 @@ def _check(db, prep: Prepared, ids: _Ids, file: str, created: list[dict], update
     return hashes, {"existing": existing, "drop": drop}
 
 
+def _hostile_checks(db, table: readers.Table, prep: Prepared, settings: dict, report: FileReport,
+                    file: str) -> None:
+    """Row problems the reader found, values outside the plausible range, look-alike ids (issue 14)."""
+    for pos, col, msg in table.problems:
+        prep.add(pos, col, msg, file)
+    if prep.problems and not prep.bad:  # structural: missing columns; nothing else matters yet
+        return
+    lim = settings.get("limits", {})
+    kind = schema.KINDS[prep.kind]
+    out = prep.frame
+    lo, hi = lim.get("min_date", "1900-01-01"), lim.get("max_date", "2100-12-31")
+    max_amount = float(lim.get("max_amount", 1e15))
+    for c in kind.columns:
+        if c.name not in out:
+            continue
+        if c.type == schema.DATE:
+            vals = out[c.name].to_numpy(dtype=object)
+            for pos in np.flatnonzero([isinstance(v, str) and (v[:10] < lo or v[:10] > hi) for v in vals]):
+                prep.add(int(pos), c.name, values.check_date_range(vals[pos], lo, hi), file)
+        elif c.type == schema.AMOUNT:
+            vals = out[c.name].to_numpy(dtype=object)
+            for pos, v in enumerate(vals):
+                if v is None or v != v:  # empty, or a value the parser already refused
+                    continue
+                msg = values.check_amount_range(float(v), max_amount)
+                if msg:
+                    prep.add(pos, c.name, msg, file)
+    _confusable_ids(db, prep, lim.get("confusable_ids", "warn"), report, file)
+
+
+def _confusable_ids(db, prep: Prepared, mode: str, report: FileReport, file: str) -> None:
+    """Warn (or reject, ``[limits] confusable_ids = "error"``) ids that display like another id."""
+    if mode not in ("warn", "error"):
+        raise InputError(f"setting [limits] confusable_ids must be \"warn\" or \"error\", not '{mode}'")
+    kind = schema.KINDS[prep.kind]
+    if not kind.entity:
+        return
+    pk = kind.id_column
+    ids = [i for i in prep.frame[pk].dropna().unique() if isinstance(i, str)]
+    if not ids:
+        return
+    known: dict[str, set[str]] = {}
+    for k in schema.ENTITY_TABLES:
+        if k not in db.table_names():
+            continue
+        kpk = schema.KINDS[k].id_column
+        for (i,) in db.conn.execute(f"select [{kpk}] from [{k}]"):
+            known.setdefault(values.id_skeleton(i), set()).add(i)
+    for i in ids:
+        known.setdefault(values.id_skeleton(i), set()).add(i)
+    col = prep.frame[pk].to_numpy(dtype=object)
+    first = {}
+    for pos, i in enumerate(col):
+        if isinstance(i, str) and i not in first:
+            first[i] = pos
+    shown = 0
+    for i in ids:
+        others = sorted(known.get(values.id_skeleton(i), set()) - {i})
+        if not others:
+            continue
+        msg = (f"id '{i.encode('unicode_escape').decode('ascii')}' looks like "
+               + ", ".join(f"'{o.encode('unicode_escape').decode('ascii')}'" for o in others[:3])
+               + " (look-alike letters or case)")
+        if mode == "error":
+            prep.add(first[i], pk, msg, file)
+        elif shown < 50:
+            report.warnings.append(f"row {int(prep.rows[first[i]])}: {msg}")
+            shown += 1
+
+
+def _created_on_good_rows(prep: Prepared, created: list[dict]) -> list[dict]:
+    """Entities created from names, only when a row that will be stored names them.
+
+    With --skip-bad-rows a name given only on rejected rows must not become an entity.
+    """
+    if not prep.bad or not created:
+        return created
+    good = np.ones(len(prep.frame), dtype=bool)
+    good[list(prep.bad)] = False
+    used: set = set()
+    for id_col in prep.name_columns:
+        used |= set(prep.frame.loc[good, id_col].dropna())
+    out = []
+    for c in created:
+        eid = c.get("id") or c["row"][schema.KINDS[c["kind"]].id_column]
+        if eid in used:
+            out.append(c)
+    return out
+
+
 def _write(db, prep: Prepared, hashes: pd.Series, info: dict, created: list[dict], path: Path, sha: str,
-           report: FileReport, options: dict, progress: Progress | None, started: float) -> None:
+           report: FileReport, options: dict, progress: Progress | None, started: float,
+           lock_timeout: float | None = None) -> None:
     kind = schema.KINDS[prep.kind]
     pk = kind.id_column
     out = prep.frame
@@ -272,7 +366,7 @@ def _write(db, prep: Prepared, hashes: pd.Series, info: dict, created: list[dict
     col_sql = ",".join(f"[{c}]" for c in all_cols)
     if conn.in_transaction:  # only the temp id probe can be pending here
         conn.commit()
-    conn.execute("BEGIN IMMEDIATE")
+    store.begin_write(conn, lock_timeout)
     try:
         batch_id = conn.execute(
             "insert into batches (path, file_name, sha256, kind, rows, status, options, started_at) "
@@ -358,7 +452,6 @@ def _insert_chunk(conn, kind: str, col_sql: str, placeholders: str, part: pd.Dat
 
 
 def _write_rejects(prep: Prepared, table: readers.Table, rejects_dir: Path, batch_hint: str) -> str:
-    rejects_dir.mkdir(parents=True, exist_ok=True)
     reasons: dict[int, list[str]] = {}
     for p in prep.problems:
         if p.row is not None:
@@ -368,15 +461,23 @@ def _write_rejects(prep: Prepared, table: readers.Table, rejects_dir: Path, batc
     frame.insert(0, "_row", prep.rows[bad])
     frame["_problems"] = [" | ".join(reasons.get(int(r), [])) for r in prep.rows[bad]]
     path = rejects_dir / f"{table.path.stem}.{batch_hint}.rejects.csv"
-    frame.to_csv(path, index=False, encoding="utf-8-sig")
+    frame = frame.map(safeio.csv_cell)
+    frame.columns = [safeio.csv_cell(str(c)) for c in frame.columns]
+    safeio.write_text(path, frame.to_csv(index=False, lineterminator="\n"), encoding="utf-8-sig", newline="\n")
     return str(path)
 
 
 def ingest_file(db: sqlite_utils.Database, path: str | Path, *, kind: str | None = None,
                 rename: dict[str, str] | None = None, update: bool = False, skip_bad_rows: bool = False,
                 rejects_dir: str | Path | None = None, settings: dict | None = None,
-                progress: Progress | None = None) -> FileReport:
-    """Ingest one file as one batch. Raises InputError (with ``problems``) when the batch is rejected."""
+                progress: Progress | None = None, _retry: bool = False, profile=None,
+                currency: str | None = None) -> FileReport:
+    """Ingest one file as one batch. Raises InputError (with ``problems``) when the batch is rejected.
+
+    ``profile`` (a :class:`graphrisk.ingest.profiles.Profile`) reads a file as published (its
+    columns, date forms, value words, currency); ``currency`` is the currency of amounts that
+    name none (else such an amount is an error).
+    """
     from .. import settings as settings_mod
 
     settings = settings or settings_mod.load()
@@ -384,20 +485,35 @@ def ingest_file(db: sqlite_utils.Database, path: str | Path, *, kind: str | None
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: no such file")
-    k = kind or readers.kind_from_name(path)
+    k = (profile.kind if profile is not None else None) or kind or readers.kind_from_name(path)
     sha = sha256_of(path)
     prior = next(db.query(
         "select id, finished_at from batches where sha256 = ? and kind = ? and status in ('ok', 'partial') "
-        "order by id desc limit 1", [sha, k]), None) if k else None
+        "and coalesce(json_extract(options, '$.profile_sha256'), '') = ? "
+        "and coalesce(json_extract(options, '$.currency'), '') = ? "
+        "order by id desc limit 1", [sha, k, profile.sha256 if profile is not None else "", currency or ""]),
+        None) if k and not update else None
+    if prior and next(db.query("select 1 from batches where kind = ? and id > ? and updated > 0 limit 1",
+                               [k, prior["id"]]), None):
+        prior = None  # records of this kind were replaced since: compare the content again
     if prior:
         return FileReport(str(path), k, "unchanged", batch_id=prior["id"],
                           message=f"already ingested as batch {prior['id']} ({prior['finished_at']}); "
                                   f"nothing changed",
                           seconds=round(time.perf_counter() - started, 3))
-    table = readers.read_table(path, k, rename)
-    report = FileReport(str(path), table.kind, "rejected", rows=len(table.frame))
-    prep = prepare(table, settings)
+    applied = profile.apply(path, db) if profile is not None else None
+    table = applied.table if applied else readers.read_table(path, k, rename, settings=settings)
+    report = FileReport(str(path), table.kind, "rejected", rows=applied.source_rows if applied else len(table.frame))
+    report.warnings.extend(table.notes)
+    prep = prepare(table, settings, currency=currency or (applied.currency if applied else None))
+    if applied:
+        from .profiles import merge_problems
+
+        merge_problems(prep, applied, str(path))
+        prep.ref_kinds.update(applied.ref_kinds)
+        report.skipped = dict(applied.skipped)
     report.extra_columns = prep.extra_columns
+    _hostile_checks(db, table, prep, settings, report, str(path))
     cap = settings["ingest"]["max_problems_shown"]
     if prep.problems and not len(prep.bad):  # structural: missing columns
         report.problems, report.problem_count = prep.problems[:cap], len(prep.problems)
@@ -406,6 +522,7 @@ def ingest_file(db: sqlite_utils.Database, path: str | Path, *, kind: str | None
     ids = _Ids(db)
     created = _resolve_names(db, prep, settings, report, str(path))
     hashes, info = _check(db, prep, ids, str(path), created, update, report)
+    created = _created_on_good_rows(prep, created)
     prep.problems.sort(key=lambda p: (p.row or 0, p.column))
     report.problem_count = len(prep.problems)
     report.problems = prep.problems[:cap]
@@ -413,7 +530,20 @@ def ingest_file(db: sqlite_utils.Database, path: str | Path, *, kind: str | None
         raise InputError(f"{path}: rejected: {len(prep.problems)} problem(s) in {len(prep.bad)} row(s); "
                          f"nothing was written", prep.problems)
     options = {"kind": table.kind, "rename": rename or {}, "update": update, "skip_bad_rows": skip_bad_rows}
-    _write(db, prep, hashes, info, created, path, sha, report, options, progress, started)
+    if profile is not None:
+        options.update(profile=profile.path, profile_sha256=profile.sha256, skipped=report.skipped)
+    if currency:
+        options["currency"] = currency
+    try:
+        _write(db, prep, hashes, info, created, path, sha, report, options, progress, started,
+               lock_timeout=settings.get("limits", {}).get("lock_timeout"))
+    except sqlite3.IntegrityError:
+        if _retry:
+            raise
+        # another ingest stored the same records between our checks and our write: check again
+        return ingest_file(db, path, kind=kind, rename=rename, update=update, skip_bad_rows=skip_bad_rows,
+                           rejects_dir=rejects_dir, settings=settings, progress=progress, _retry=True,
+                           profile=profile, currency=currency)
     if prep.bad:
         rdir = Path(rejects_dir) if rejects_dir else Path(db.conn.execute("pragma database_list")
                                                           .fetchone()[2]).parent / "rejects"
@@ -427,6 +557,8 @@ def ingest_file(db: sqlite_utils.Database, path: str | Path, *, kind: str | None
         parts.append(f"{report.rejected} rejected → {report.rejects_path}")
     if prep.extra_columns:
         parts.append(f"extra columns kept in _extra: {', '.join(prep.extra_columns)}")
+    for reason, n in report.skipped.items():
+        parts.append(f"{n} row(s) not stored: {reason}")
     report.message = "; ".join(parts)
     return report
 
@@ -438,7 +570,8 @@ def ingest_paths(db: sqlite_utils.Database, paths: Iterable[str | Path], **kwarg
     rejected batch raises InputError after the batches before it have landed;
     its ``reports`` attribute carries those.
     """
-    files, skipped = order_paths(paths, kwargs.get("kind"))
+    profile = kwargs.get("profile")
+    files, skipped = order_paths(paths, kwargs.get("kind") or (profile.kind if profile is not None else None))
     reports: list[FileReport] = []
     for f in files:
         try:

@@ -3,12 +3,37 @@
 Every value comes back as a string (empty string for missing), with the
 row number a person would see in the file: for CSV and XLSX the header is
 row 1 and the first record row 2; for JSON Lines the line number.
+
+The readers never guess silently (issue 14):
+
+- CSV: one encoding per file (UTF-8, UTF-8 with BOM or GB18030, decided for
+  the whole file; a line in another encoding is an error naming it); quoting
+  parsed strictly; every row's field count checked against the header; a
+  quoted cell that runs over lines which look like records (an unbalanced
+  quote) is an error naming the row where it starts; cells over
+  ``[limits] max_cell_chars`` are an error, not a traceback.
+- XLSX: parsed from the zip with defusedxml (no DTDs, no entity expansion),
+  ignoring the stale ``<dimension>`` openpyxl trusts; caps on the size of
+  every member, columns, cells and shared strings (zip-bomb safe); a formula
+  without a saved value, or an error value (``#N/A``), is an error naming the
+  cell; other sheets than the first are named in a note.
+- JSON Lines: duplicate keys are an error; nested objects are an error unless
+  the caller allows them (a profile that declares them).
+- Every format: NUL and other control characters are row problems naming the
+  cell; ids are NFKC-normalised and an invisible character in an id is a row
+  problem.
+
+Row-level problems come back in ``Table.problems`` as ``(position, column,
+message)`` so ``--skip-bad-rows`` can set those rows aside; problems that make
+the whole file unreadable raise :class:`~graphrisk.errors.InputError`.
 """
 from __future__ import annotations
 
 import csv
 import io
 import json
+import re
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -17,9 +42,24 @@ import pandas as pd
 
 from .. import schema
 from ..errors import InputError
+from .values import id_problem, nfkc
 
 SUFFIXES = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx",
             ".jsonl": "jsonl", ".ndjson": "jsonl"}
+
+# Defaults of the [limits] settings the readers use (settings.load() supplies the user's).
+LIMITS = {
+    "max_cell_chars": 1_000_000,
+    "max_columns": 1_000,
+    "csv_multiline_cells": True,
+    "xlsx_max_cells": 50_000_000,
+    "xlsx_max_shared_strings": 10_000_000,
+    "xlsx_max_member_bytes": 2_000_000_000,
+    "xlsx_max_ratio": 1_000,
+}
+
+# C0 controls except tab, line feed and carriage return; DEL; C1 controls.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 @dataclass
@@ -30,6 +70,7 @@ class Table:
     rows: pd.Series  # file row number of each record
     encoding: str = ""
     notes: list[str] = field(default_factory=list)
+    problems: list[tuple[int, str, str]] = field(default_factory=list)  # (position, column, message)
 
 
 def kind_from_name(path: Path) -> str | None:
@@ -46,65 +87,469 @@ def is_input_file(path: Path) -> bool:
     return path.suffix.lower() in SUFFIXES and not path.name.startswith((".", "~$"))
 
 
+def limits_of(settings: dict | None) -> dict:
+    out = dict(LIMITS)
+    out.update({k: v for k, v in ((settings or {}).get("limits") or {}).items() if k in LIMITS})
+    return out
+
+
+def show(text: str, cap: int = 80) -> str:
+    """A value quoted in a message: control, invisible and bidi characters shown as escapes, long text cut."""
+    from ..safeio import escape_text
+
+    s = escape_text(str(text))
+    return s if len(s) <= cap else s[:cap] + "…"
+
+
+# ------------------------------------------------------------------ encodings
+
+_UTF8_MULTI = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
+
+
 def decode(path: Path, data: bytes) -> tuple[str, str]:
-    """Decode CSV bytes: UTF-8 (with or without BOM), else GB18030 (a superset of GBK/GB2312)."""
+    """Decode text bytes with one encoding for the whole file: UTF-8 (BOM or not), UTF-16 with BOM, or GB18030.
+
+    A file that is UTF-8 but for some lines is an error naming the first bad
+    line (decoding it all as GB18030 would turn every name into mojibake); so
+    is a GB18030 file with lines in UTF-8.
+    """
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             return data[3:].decode("utf-8"), "utf-8-sig"
         except UnicodeDecodeError as exc:
-            raise InputError(f"{path}: starts with a UTF-8 mark but is not UTF-8 ({exc.reason} at byte {exc.start})")
+            line = data[:exc.start + 3].count(b"\n") + 1
+            raise InputError(f"{path}:{line}: the file starts with a UTF-8 mark but this line is not UTF-8 "
+                             f"(byte 0x{data[exc.start + 3]:02x}); save the file in one encoding") from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{path}: starts with a UTF-16 mark but is not UTF-16 ({exc.reason} at byte "
+                             f"{exc.start})") from None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as utf8_err:
+        first_bad_err = utf8_err
+    good, bad, first_bad, utf8_lines = 0, 0, None, []
+    for i, line in enumerate(data.split(b"\n"), start=1):
+        if line.isascii():
+            continue
         try:
-            return data.decode("gb18030"), "gb18030"
+            line.decode("utf-8")
+            good += 1
+            if len(_UTF8_MULTI.findall(line)) >= 2:
+                utf8_lines.append(i)
         except UnicodeDecodeError:
-            line = data[:utf8_err.start].count(b"\n") + 1
-            raise InputError(
-                f"{path}:{line}: unreadable text encoding: neither UTF-8 nor GB18030/GBK "
-                f"(bad byte 0x{data[utf8_err.start]:02x} at offset {utf8_err.start}); "
-                f"save the file as UTF-8 and try again") from None
+            bad += 1
+            first_bad = first_bad or i
+    if good and good >= bad:
+        pos = first_bad_err.start
+        raise InputError(
+            f"{path}:{first_bad}: this line is not UTF-8 (byte 0x{data[pos]:02x}) while the rest of the file is; "
+            f"a file must be in one encoding: fix or re-save this line") from None
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise InputError(
+            f"{path}:{line}: unreadable text encoding: neither UTF-8 nor GB18030/GBK "
+            f"(bad byte 0x{data[exc.start]:02x} at offset {exc.start}); save the file as UTF-8 and try again") from None
+    if utf8_lines:
+        raise InputError(
+            f"{path}:{utf8_lines[0]}: this line is UTF-8 while the rest of the file is GB18030/GBK; "
+            f"a file must be in one encoding: fix or re-save this line")
+    return text, "gb18030"
 
 
-def _read_csv(path: Path) -> tuple[pd.DataFrame, pd.Series, str]:
+# ------------------------------------------------------------------ CSV
+
+def _read_csv(path: Path, limits: dict) -> tuple[pd.DataFrame, pd.Series, str, list, list]:
     data = path.read_bytes()
     if not data.strip(b" \t\r\n\xef\xbb\xbf"):
         raise InputError(f"{path}:1: file is empty (no header row)")
     text, encoding = decode(path, data)
-    sample = text[:4096]
+    first_line = text.lstrip("\ufeff").split("\n", 1)[0]
     delimiter = "\t" if path.suffix.lower() == ".tsv" or (
-        sample.count("\t") > sample.count(",") and sample.count("\t") > 0) else ","
+        first_line.count("\t") > first_line.count(",") and first_line.count("\t") > 0) else ","
+    cap = int(limits["max_cell_chars"])
+    csv.field_size_limit(max(cap, 1))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    header: list[str] | None = None
+    records: list[list[str]] = []
+    numbers: list[int] = []
+    problems: list[tuple[int, str, str]] = []
+    prev_end = 0
+    while True:
+        start = prev_end + 1
+        try:
+            rec = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            msg = str(exc)
+            if "field larger" in msg:
+                raise InputError(f"{path}:{start}: a cell of this row is longer than {cap:,} characters "
+                                 f"([limits] max_cell_chars)") from None
+            if "unexpected end of data" in msg:
+                raise InputError(f"{path}:{start}: a quoted cell starting on this row is never closed "
+                                 f"(unbalanced quote)") from None
+            raise InputError(f"{path}:{start}: malformed quoting ({msg}): a stray or unbalanced quote?") from None
+        end = reader.line_num
+        prev_end = end
+        if not rec or all(not v.strip() for v in rec):
+            continue
+        if header is None:
+            header = rec
+            if end > start:
+                raise InputError(f"{path}:{start}: the header row runs over several lines (a quote in a "
+                                 f"column name?)")
+            if len(header) > int(limits["max_columns"]):
+                raise InputError(f"{path}:1: {len(header):,} columns; more than [limits] max_columns "
+                                 f"({limits['max_columns']:,})")
+            continue
+        if end > start:
+            _check_multiline(path, rec, header, start, end, delimiter, limits)
+        pos = len(records)
+        if len(rec) != len(header):
+            extra = rec[len(header):]
+            hint = ""
+            if len(rec) > len(header) and all(not v.strip() for v in extra):
+                hint = " (a trailing delimiter?)"
+            problems.append((pos, "", f"{len(rec)} fields where the header has {len(header)}{hint}; "
+                                      f"the columns of this row cannot be matched to the header"))
+            rec = (rec + [""] * len(header))[:len(header)]
+        records.append(rec)
+        numbers.append(start)
+    if header is None:
+        raise InputError(f"{path}:1: file is empty (no header row)")
+    frame = pd.DataFrame(records, columns=range(len(header)), dtype=object) if records \
+        else pd.DataFrame(columns=range(len(header)), dtype=object)
+    frame.columns = header
+    return frame, pd.Series(numbers, dtype="int64"), encoding, [], problems
+
+
+def _check_multiline(path: Path, rec: list[str], header: list[str], start: int, end: int, delimiter: str,
+                     limits: dict) -> None:
+    """A quoted cell with line breaks: refused when it swallows lines that look like records."""
+    for i, v in enumerate(rec):
+        if "\n" not in v and "\r" not in v:
+            continue
+        col = header[i] if i < len(header) else f"#{i + 1}"
+        if not limits["csv_multiline_cells"]:
+            raise InputError(f"{path}:{start}:{col}: a quoted cell runs from this row to line {end} "
+                             f"([limits] csv_multiline_cells is off): an unbalanced quote?")
+        need = max(len(header) - 1, 2)
+        for line in v.splitlines()[1:]:
+            if line.count(delimiter) >= need:
+                raise InputError(
+                    f"{path}:{start}:{col}: a quoted cell starting on this row runs to line {end} and takes in "
+                    f"lines that look like records: an unbalanced quote? (e.g. '{show(line, 60)}')")
+
+
+# ------------------------------------------------------------------ XLSX
+
+_NS_STRIP = re.compile(r"^\{[^}]*\}")
+_REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ord(ch) - 64)
+    return n
+
+
+def _col_letters(n: int) -> str:
+    s = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+class _Limited(io.RawIOBase):
+    """A zip member stream that refuses to expand past ``cap`` bytes (the size in the header can lie)."""
+
+    def __init__(self, raw, cap: int, what: str):
+        self.raw, self.cap, self.what, self.n = raw, cap, what, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        data = self.raw.read(len(b))
+        self.n += len(data)
+        if self.n > self.cap:
+            raise InputError(f"{self.what} expands past {self.cap:,} bytes ([limits] xlsx_max_member_bytes): "
+                             f"refused (a zip bomb?)")
+        b[:len(data)] = data
+        return len(data)
+
+
+def _xml_events(zf: zipfile.ZipFile, name: str, path: Path, limits: dict, events=("end",)):
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import iterparse
+
+    stream = io.BufferedReader(_Limited(zf.open(name), int(limits["xlsx_max_member_bytes"]), f"{path}: {name}"),
+                               1 << 16)
     try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
-                            sep=delimiter, skip_blank_lines=True, engine="c")
-    except pd.errors.ParserError as exc:
-        raise InputError(f"{path}: not readable as CSV: {exc}") from None
-    except pd.errors.EmptyDataError:
-        raise InputError(f"{path}:1: file is empty (no header row)") from None
-    lines = text.splitlines()
-    nonblank = sum(1 for line in lines if line.strip())
-    if nonblank == len(frame) + 1 and len(lines) == nonblank:
-        rows = pd.Series(range(2, len(frame) + 2), dtype="int64")
-    else:
-        rows = _csv_row_numbers(text, delimiter, len(frame))
-    return frame, rows, encoding
+        yield from iterparse(stream, events=events, forbid_dtd=True)
+    except DefusedXmlException as exc:
+        raise InputError(f"{path}: not readable as XLSX: {name} declares a DTD or entities ({type(exc).__name__}), "
+                         f"which are refused") from None
+    except Exception as exc:  # ElementTree.ParseError and zlib / zip errors of a damaged file
+        if isinstance(exc, InputError):
+            raise
+        raise InputError(f"{path}: not readable as XLSX: {name} is damaged ({exc})") from None
 
 
-def _csv_row_numbers(text: str, delimiter: str, n: int) -> pd.Series:
-    """Line on which each record starts, when blank lines or quoted line breaks shift the count."""
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    next(reader, None)
-    prev_end = reader.line_num
-    starts = []
-    for rec in reader:
-        if rec and any(v != "" for v in rec):
-            starts.append(prev_end + 1)
-        prev_end = reader.line_num
-    if len(starts) != n:  # the two parsers disagree: fall back to record order
-        return pd.Series(range(2, n + 2), dtype="int64")
-    return pd.Series(starts, dtype="int64")
+def _xml_root(zf: zipfile.ZipFile, name: str, path: Path, limits: dict):
+    root = None
+    for _, el in _xml_events(zf, name, path, limits):
+        root = el
+    return root
+
+
+def _read_xlsx(path: Path, limits: dict) -> tuple[pd.DataFrame, pd.Series, str, list, list]:
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise InputError(f"{path}: not readable as XLSX: not a valid zip file ({exc})") from None
+    with zf:
+        names = set(zf.namelist())
+        for info in zf.infolist():
+            ratio = info.file_size / max(info.compress_size, 1)
+            if info.file_size > int(limits["xlsx_max_member_bytes"]) or (
+                    info.file_size > 10_000_000 and ratio > float(limits["xlsx_max_ratio"])):
+                raise InputError(f"{path}: {info.filename} expands to {info.file_size:,} bytes "
+                                 f"({ratio:,.0f} times its packed size): refused (a zip bomb?); see [limits] "
+                                 f"xlsx_max_member_bytes / xlsx_max_ratio")
+        if "xl/workbook.xml" not in names:
+            raise InputError(f"{path}: not readable as XLSX: no xl/workbook.xml in the file")
+        wb = _xml_root(zf, "xl/workbook.xml", path, limits)
+        sheets, date1904 = [], False
+        for el in wb.iter():
+            tag = _local(el.tag)
+            if tag == "sheet":
+                rid = next((v for k, v in el.attrib.items() if _local(k) == "id"), None)
+                sheets.append((el.get("name") or "", rid))
+            elif tag == "workbookPr":
+                date1904 = (el.get("date1904") or "").lower() in ("1", "true")
+        if not sheets:
+            raise InputError(f"{path}: not readable as XLSX: the workbook has no sheet")
+        rels = {}
+        if "xl/_rels/workbook.xml.rels" in names:
+            for el in _xml_root(zf, "xl/_rels/workbook.xml.rels", path, limits).iter():
+                if _local(el.tag) == "Relationship":
+                    rels[el.get("Id")] = (el.get("Target") or "", el.get("Type") or "")
+
+        def member(target: str) -> str:
+            target = target.replace("\\", "/")
+            return target.lstrip("/") if target.startswith("/") else "xl/" + target.removeprefix("./")
+
+        sheet_name, rid = sheets[0]
+        sheet_path = member(rels[rid][0]) if rid in rels else "xl/worksheets/sheet1.xml"
+        if sheet_path not in names:
+            raise InputError(f"{path}: not readable as XLSX: the first sheet '{show(sheet_name)}' is missing "
+                             f"({sheet_path})")
+        notes = []
+        if len(sheets) > 1:
+            notes.append(f"only the first sheet '{show(sheet_name)}' was read; other sheets not read: "
+                         + ", ".join(f"'{show(n)}'" for n, _ in sheets[1:]))
+        sst_path = next((member(t) for t, ty in rels.values() if ty.endswith("/sharedStrings")),
+                        "xl/sharedStrings.xml")
+        shared = _shared_strings(zf, sst_path, path, limits) if sst_path in names else []
+        styles_path = next((member(t) for t, ty in rels.values() if ty.endswith("/styles")), "xl/styles.xml")
+        date_styles = _date_styles(zf, styles_path, path, limits) if styles_path in names else set()
+        return _sheet(zf, sheet_path, sheet_name, shared, date_styles, date1904, path, limits, notes)
+
+
+def _shared_strings(zf, name: str, path: Path, limits: dict) -> list[str]:
+    out: list[str] = []
+    cap = int(limits["xlsx_max_shared_strings"])
+    chars, char_cap = 0, int(limits["xlsx_max_member_bytes"])
+    for _, el in _xml_events(zf, name, path, limits):
+        if _local(el.tag) != "si":
+            continue
+        parts = []
+        for child in el:
+            tag = _local(child.tag)
+            if tag == "t":
+                parts.append(child.text or "")
+            elif tag == "r":
+                parts.extend(t.text or "" for t in child if _local(t.tag) == "t")
+        s = "".join(parts)
+        chars += len(s)
+        out.append(s)
+        el.clear()
+        if len(out) > cap or chars > char_cap:
+            raise InputError(f"{path}: more than {cap:,} shared strings ([limits] xlsx_max_shared_strings): refused")
+    return out
+
+
+def _date_styles(zf, name: str, path: Path, limits: dict) -> set[int]:
+    """Indexes of the cell styles whose number format shows a date."""
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
+
+    root = _xml_root(zf, name, path, limits)
+    custom = {}
+    xfs: list[int] = []
+    for el in root:
+        tag = _local(el.tag)
+        if tag == "numFmts":
+            for f in el:
+                try:
+                    custom[int(f.get("numFmtId", "-1"))] = f.get("formatCode") or ""
+                except ValueError:
+                    pass
+        elif tag == "cellXfs":
+            for xf in el:
+                try:
+                    xfs.append(int(xf.get("numFmtId", "0")))
+                except ValueError:
+                    xfs.append(0)
+    out = set()
+    for i, fid in enumerate(xfs):
+        code = custom.get(fid, BUILTIN_FORMATS.get(fid, ""))
+        if code and is_date_format(code):
+            out.add(i)
+    return out
+
+
+def _number(text: str):
+    t = text.strip()
+    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", t):
+        return t
+    if "." in t or "e" in t.lower():
+        return float(t)
+    return int(t)
+
+
+def _sheet(zf, name, sheet_name, shared, date_styles, date1904, path, limits, notes):
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
+
+    epoch = CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900
+    max_cols, max_cells = int(limits["max_columns"]), int(limits["xlsx_max_cells"])
+    cell_cap = int(limits["max_cell_chars"])
+    rows: dict[int, dict[int, str]] = {}
+    bad: list[tuple[int, int, str]] = []  # (sheet row, column, message)
+    row_no, col_no, n_cells = 0, 0, 0
+    for ev, el in _xml_events(zf, name, path, limits, events=("start", "end")):
+        tag = _local(el.tag)
+        if ev == "start":
+            if tag == "row":
+                r = el.get("r")
+                row_no = int(r) if r and r.isdigit() else row_no + 1
+                col_no = 0
+            continue
+        if tag == "row":
+            el.clear()
+            continue
+        if tag != "c":
+            continue
+        ref = el.get("r")
+        m = _REF.match(ref or "")
+        if m:
+            col_no = _col_index(m.group(1))
+            row_no = int(m.group(2))
+        else:
+            col_no += 1
+        cell = f"{_col_letters(col_no)}{row_no}"
+        n_cells += 1
+        if n_cells > max_cells:
+            raise InputError(f"{path}: more than {max_cells:,} cells in sheet '{show(sheet_name)}' "
+                             f"([limits] xlsx_max_cells): refused")
+        t = el.get("t", "n")
+        f_el = v_el = is_el = None
+        for child in el:
+            ct = _local(child.tag)
+            if ct == "f":
+                f_el = child
+            elif ct == "v":
+                v_el = child
+            elif ct == "is":
+                is_el = child
+        v = v_el.text if v_el is not None else None
+        value = ""
+        if f_el is not None and v is None and t != "inlineStr":
+            formula = (f_el.text or "").strip()
+            bad.append((row_no, col_no, f"cell {cell} holds a formula{' =' + show(formula, 40) if formula else ''} "
+                                        f"with no saved value: open the file in a spreadsheet program and save "
+                                        f"it (or paste values)"))
+        elif t == "s":
+            try:
+                value = shared[int(v)]
+            except (ValueError, IndexError, TypeError):
+                raise InputError(f"{path}: cell {cell} of sheet '{show(sheet_name)}' points to shared string "
+                                 f"'{show(v or '')}', which does not exist: the file is damaged") from None
+        elif t == "inlineStr":
+            value = "".join(x.text or "" for x in (is_el.iter() if is_el is not None else ()) if _local(x.tag) == "t")
+        elif t == "str":
+            value = v or ""
+        elif t == "b":
+            value = "true" if (v or "").strip() in ("1", "true") else "false"
+        elif t == "e":
+            bad.append((row_no, col_no, f"cell {cell} holds the error value {show(v or '')}"))
+        elif t == "d":
+            value = (v or "").strip()
+            if value.endswith("T00:00:00") or value.endswith("T00:00:00Z"):
+                value = value[:10]
+        elif v is not None:
+            num = _number(v)
+            if isinstance(num, str):
+                bad.append((row_no, col_no, f"cell {cell} holds '{show(v)}', which is not a number although "
+                                            f"the cell is numeric: the file is damaged"))
+            elif int(el.get("s", "0") or 0) in date_styles:
+                try:
+                    value = _cell(from_excel(num, epoch))
+                except (ValueError, OverflowError, TypeError):
+                    bad.append((row_no, col_no, f"cell {cell} holds {show(v)}, which is not a date"))
+            else:
+                value = _cell(num)
+        el.clear()
+        if value == "" and not any(r == row_no and c == col_no for r, c, _ in bad[-1:]):
+            continue
+        if col_no > max_cols:
+            raise InputError(f"{path}: cell {cell} of sheet '{show(sheet_name)}' is in column {col_no:,}; more "
+                             f"than [limits] max_columns ({max_cols:,})")
+        if len(value) > cell_cap:
+            raise InputError(f"{path}:{row_no}: cell {cell} is longer than {cell_cap:,} characters "
+                             f"([limits] max_cell_chars)")
+        rows.setdefault(row_no, {})[col_no] = value
+    ordered = sorted(r for r, cells in rows.items() if any(str(x).strip() for x in cells.values())
+                     or any(b[0] == r for b in bad))
+    if not ordered:
+        raise InputError(f"{path}:1: file is empty (no header row)")
+    head_row = ordered[0]
+    hcells = rows[head_row]
+    width = max(c for c, v in hcells.items() if str(v).strip())
+    header = [hcells.get(c, "") for c in range(1, width + 1)]
+    if any(b[0] == head_row for b in bad):
+        raise InputError(f"{path}:{head_row}: " + next(m for r, _, m in bad if r == head_row))
+    records, numbers, problems = [], [], []
+    bad_by_row: dict[int, list[tuple[int, str]]] = {}
+    for r, c, m in bad:
+        bad_by_row.setdefault(r, []).append((c, m))
+    for r in ordered[1:]:
+        cells = rows.get(r, {})
+        pos = len(records)
+        rec = [cells.get(c, "") for c in range(1, width + 1)]
+        outside = sorted(c for c, v in cells.items() if c > width and str(v).strip())
+        if outside:
+            problems.append((pos, "", f"a value in column {_col_letters(outside[0])} beyond the header's "
+                                      f"{width} columns"))
+        for c, m in bad_by_row.get(r, []):
+            problems.append((pos, header[c - 1] if c <= width else "", m))
+        records.append(rec)
+        numbers.append(r)
+    frame = pd.DataFrame(records, columns=range(width), dtype=object) if records \
+        else pd.DataFrame(columns=range(width), dtype=object)
+    frame.columns = header
+    return frame, pd.Series(numbers, dtype="int64"), "xlsx", notes, problems
 
 
 def _cell(v) -> str:
@@ -116,98 +561,166 @@ def _cell(v) -> str:
         return v.isoformat()
     if isinstance(v, bool):
         return "true" if v else "false"
-    if isinstance(v, float) and v.is_integer():
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e16:
         return str(int(v))
     return str(v)
 
 
-def _read_xlsx(path: Path) -> tuple[pd.DataFrame, pd.Series, str]:
-    import openpyxl
+# ------------------------------------------------------------------ JSON Lines
 
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise InputError(f"{path}: not readable as XLSX: {exc}") from None
-    ws = wb.worksheets[0]
-    header = None
-    records, numbers = [], []
-    for i, row in enumerate(ws.iter_rows(values_only=True), start=1):
-        cells = [_cell(v) for v in row]
-        if header is None:
-            if any(c.strip() for c in cells):
-                header = cells
-            continue
-        if not any(c.strip() for c in cells):
-            continue
-        records.append(cells[:len(header)] + [""] * (len(header) - len(cells)))
-        numbers.append(i)
-    wb.close()
-    if header is None:
-        raise InputError(f"{path}:1: file is empty (no header row)")
-    frame = pd.DataFrame(records, columns=header, dtype=object) if records else pd.DataFrame(columns=header)
-    return frame.astype(object), pd.Series(numbers, dtype="int64"), "xlsx"
+class _DuplicateKey(ValueError):
+    pass
 
 
-def _read_jsonl(path: Path) -> tuple[pd.DataFrame, pd.Series, str]:
+def _pairs(pairs):
+    out = {}
+    for k, v in pairs:
+        if k in out:
+            raise _DuplicateKey(k)
+        out[k] = v
+    return out
+
+
+def _read_jsonl(path: Path, limits: dict, nested: bool = False) -> tuple[pd.DataFrame, pd.Series, str, list, list]:
     data = path.read_bytes()
     text, encoding = decode(path, data)
     records, numbers = [], []
+    cap = int(limits["max_cell_chars"])
     for i, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
+            obj = json.loads(line, object_pairs_hook=_pairs)
+        except _DuplicateKey as exc:
+            raise InputError(f"{path}:{i}:{show(exc.args[0])}: the key appears twice in this object") from None
         except json.JSONDecodeError as exc:
-            raise InputError(f"{path}:{i}: not valid JSON: {exc.msg}") from None
+            raise InputError(f"{path}:{i}: not valid JSON: {exc.msg} (column {exc.colno})") from None
+        except RecursionError:
+            raise InputError(f"{path}:{i}: not readable: JSON nested too deeply") from None
         if not isinstance(obj, dict):
             raise InputError(f"{path}:{i}: each line must be a JSON object")
-        records.append({str(k): _json_cell(v) for k, v in obj.items()})
+        rec = {}
+        for k, v in obj.items():
+            rec[str(k)] = _json_cell(v, path, i, str(k), nested)
+            if len(rec[str(k)]) > cap:
+                raise InputError(f"{path}:{i}:{show(k)}: longer than {cap:,} characters ([limits] max_cell_chars)")
+        records.append(rec)
         numbers.append(i)
     if not records:
         raise InputError(f"{path}:1: file is empty (no records)")
     frame = pd.DataFrame.from_records(records).fillna("").astype(object)
-    return frame, pd.Series(numbers, dtype="int64"), encoding
+    if len(frame.columns) > int(limits["max_columns"]):
+        raise InputError(f"{path}: {len(frame.columns):,} distinct keys; more than [limits] max_columns "
+                         f"({limits['max_columns']:,})")
+    return frame, pd.Series(numbers, dtype="int64"), encoding, [], []
 
 
-def _json_cell(v) -> str:
+def _json_cell(v, path: Path, line: int, key: str, nested: bool) -> str:
     if v is None:
         return ""
     if isinstance(v, bool):
         return "true" if v else "false"
+    if isinstance(v, dict):
+        if nested:
+            return json.dumps(v, ensure_ascii=False, sort_keys=True)
+        raise InputError(f"{path}:{line}:{show(key)}: a nested object; records must be flat (one value per key) "
+                         f"unless a profile declares the nested field")
     if isinstance(v, list):
-        return ";".join(_json_cell(x) for x in v)
-    if isinstance(v, float) and v.is_integer():
+        if any(isinstance(x, (dict, list)) for x in v):
+            if nested:
+                return json.dumps(v, ensure_ascii=False, sort_keys=True)
+            raise InputError(f"{path}:{line}:{show(key)}: a list of objects or lists; records must be flat "
+                             f"unless a profile declares the nested field")
+        return ";".join(_json_cell(x, path, line, key, nested) for x in v)
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e16:
         return str(int(v))
     return str(v)
 
 
-def read_table(path: Path, kind: str | None = None, rename: dict[str, str] | None = None) -> Table:
-    """Read ``path`` as ``kind`` (default: from the file name), columns trimmed and lower-cased, renamed."""
+# ------------------------------------------------------------------ all formats
+
+def _cell_problems(frame: pd.DataFrame, kind: str) -> tuple[list[tuple[int, str, str]], int]:
+    """Control characters in any cell; ids NFKC-normalised, invisible characters in ids. Returns problems, ids changed."""
+    problems: list[tuple[int, str, str]] = []
+    for col in frame.columns:
+        values = frame[col].to_numpy(dtype=object)
+        for pos, v in enumerate(values):
+            if isinstance(v, str) and _CONTROL.search(v):
+                ch = _CONTROL.search(v).group()
+                what = "a NUL byte" if ch == "\x00" else f"the control character U+{ord(ch):04X}"
+                problems.append((pos, str(col), f"contains {what}: '{show(v)}'"))
+    k = schema.KINDS[kind]
+    id_cols = [c for c in frame.columns if c == k.id_column or (c in k.column_names and k.column(c).refs)]
+    changed = 0
+    for col in id_cols:
+        values = frame[col].to_numpy(dtype=object)
+        new = []
+        for pos, v in enumerate(values):
+            s = v if isinstance(v, str) else ("" if v is None else str(v))
+            if s.isascii():
+                new.append(s)
+                continue
+            n = nfkc(s)
+            if n != s:
+                changed += 1
+            msg = id_problem(n)
+            if msg:
+                problems.append((pos, col, msg))
+            new.append(n)
+        frame[col] = pd.Series(new, index=frame.index, dtype=object)
+    return problems, changed
+
+
+def read_table(path: Path, kind: str | None = None, rename: dict[str, str] | None = None,
+               settings: dict | None = None, nested: bool = False) -> Table:
+    """Read ``path`` as ``kind`` (default: from the file name), columns trimmed and lower-cased, renamed.
+
+    ``settings`` supplies the ``[limits]``; ``nested`` lets JSON Lines carry
+    nested objects (kept as JSON text) for a profile that declares them.
+    """
     path = Path(path)
     fmt = SUFFIXES.get(path.suffix.lower())
     if fmt is None:
-        raise InputError(f"{path}: unsupported file type '{path.suffix}' (use .csv, .xlsx or .jsonl)")
+        raise InputError(f"{path}: unsupported file type '{show(path.suffix)}' (use .csv, .xlsx or .jsonl)")
     kind = kind or kind_from_name(path)
     if kind is None:
         raise InputError(f"{path}: cannot tell the kind from the file name; name it after a kind "
                          f"({', '.join(schema.KINDS)}) or pass --kind")
     if kind not in schema.KINDS:
-        raise InputError(f"{path}: unknown kind '{kind}' (one of {', '.join(schema.KINDS)})")
+        raise InputError(f"{path}: unknown kind '{show(kind)}' (one of {', '.join(schema.KINDS)})")
     if not path.exists():
         raise InputError(f"{path}: no such file")
-    reader = {"csv": _read_csv, "xlsx": _read_xlsx, "jsonl": _read_jsonl}[fmt]
-    frame, rows, encoding = reader(path)
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder, not a file")
+    limits = limits_of(settings)
+    try:
+        if fmt == "csv":
+            frame, rows, encoding, notes, problems = _read_csv(path, limits)
+        elif fmt == "xlsx":
+            frame, rows, encoding, notes, problems = _read_xlsx(path, limits)
+        else:
+            frame, rows, encoding, notes, problems = _read_jsonl(path, limits, nested)
+    except PermissionError:
+        raise InputError(f"{path}: permission denied: cannot read the file") from None
+    except MemoryError:
+        raise InputError(f"{path}: too large to read in the memory available") from None
     rename = {k.strip().lower(): v.strip().lower() for k, v in (rename or {}).items()}
     columns = []
     for c in frame.columns:
         name = str(c).strip().lstrip("\ufeff").strip().lower()
+        if _CONTROL.search(name):
+            raise InputError(f"{path}:1: a column name contains a control character: '{show(name)}'")
         columns.append(rename.get(name, name))
     seen = set()
     for c in columns:
         if c in seen and c:
-            raise InputError(f"{path}:1:{c}: column appears twice in the header")
+            raise InputError(f"{path}:1:{show(c)}: column appears twice in the header")
         seen.add(c)
     frame.columns = columns
     frame = frame.reset_index(drop=True)
     rows = rows.reset_index(drop=True)
-    return Table(path=path, kind=kind, frame=frame, rows=rows, encoding=encoding)
+    cell_problems, changed = _cell_problems(frame, kind)
+    if changed:
+        notes.append(f"{changed} id(s) written in full-width or compatibility forms were normalised (NFKC)")
+    return Table(path=path, kind=kind, frame=frame, rows=rows, encoding=encoding, notes=notes,
+                 problems=problems + cell_problems)

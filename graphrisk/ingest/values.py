@@ -7,6 +7,7 @@ column of a million dates has a few hundred distinct values.
 """
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from datetime import date
@@ -93,6 +94,10 @@ _CURRENCY_SIGNS = {"¥": "CNY", "元": "CNY", "RMB": "CNY", "CNY": "CNY", "人�
                    "EUR": "EUR", "HK$": "HKD", "HKD": "HKD"}
 _MULTIPLIERS = {"万": 10_000, "亿": 100_000_000}
 _AMOUNT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+# With commas: 1,234 / 12,345,678.50 (groups of three); 1,2,3,4 is not an amount.
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?[万亿]?$")
+# Beyond any register's amount, and where float arithmetic stops being exact to the cent.
+MAX_AMOUNT = 1e18
 
 
 def parse_amount(text: str) -> tuple[float, str | None]:
@@ -110,6 +115,8 @@ def parse_amount(text: str) -> tuple[float, str | None]:
     negative = False
     if s.startswith("(") and s.endswith(")"):
         negative, s = True, s[1:-1]
+    if "," in s and not _GROUPED.match(s.replace(" ", "")):
+        raise ValueError(f"not an amount: '{raw}' (commas must separate groups of three digits, as in 12,000.50)")
     s = s.replace(",", "").replace(" ", "").replace("_", "")
     mult = 1
     if s and s[-1] in _MULTIPLIERS:
@@ -117,6 +124,9 @@ def parse_amount(text: str) -> tuple[float, str | None]:
     if not _AMOUNT.match(s):
         raise ValueError(f"not an amount: '{raw}' (expected e.g. 12000, 12,000.00, ¥12,000, 1.2万)")
     value = float(s) * mult
+    if not math.isfinite(value) or value > MAX_AMOUNT:
+        shown = raw if len(raw) <= 40 else raw[:40] + "…"
+        raise ValueError(f"amount too large: '{shown}' ({len(raw)} characters; above {MAX_AMOUNT:,.0f})")
     if negative or value < 0:
         raise ValueError(f"negative amount: '{raw}'")
     return round(value, 2), currency
@@ -177,3 +187,65 @@ def parse_series(series: pd.Series, parser) -> tuple[pd.Series, dict[int, str]]:
             if v in errors:
                 bad[pos] = errors[v]
     return out, bad
+
+
+# ------------------------------------------------------------------ ids and ranges (issue 14)
+
+_ID_INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
+                           "\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb]")
+
+
+def id_problem(text: str) -> str | None:
+    """Why ``text`` (already NFKC) cannot be an id: an invisible, format or control character; else None."""
+    for ch in text:
+        if _ID_INVISIBLE.match(ch) or unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cn", "Zl", "Zp"):
+            name = unicodedata.name(ch, "unnamed character").lower()
+            return (f"id contains an invisible character U+{ord(ch):04X} ({name}): "
+                    f"'{text.encode('unicode_escape').decode('ascii')}'")
+    return None
+
+
+def normalize_id(text: str) -> str:
+    """An id as stored: NFKC (full-width Ｏ０１ → O01), trimmed; raises ValueError for invisible characters."""
+    s = nfkc(str(text)).strip()
+    msg = id_problem(s)
+    if msg:
+        raise ValueError(msg)
+    return s
+
+
+# Letters of other scripts drawn like Latin ones (Unicode confusables, the common part).
+_CONFUSABLE = str.maketrans({
+    "А": "a", "В": "b", "Е": "e", "К": "k", "М": "m", "Н": "h", "О": "o", "Р": "p", "С": "c", "Т": "t",
+    "У": "y", "Х": "x", "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "і": "i",
+    "І": "i", "ј": "j", "Ј": "j", "ѕ": "s", "Ѕ": "s", "ԁ": "d", "ԛ": "q", "ԝ": "w", "Ԝ": "w",
+    "Α": "a", "Β": "b", "Ε": "e", "Ζ": "z", "Η": "h", "Ι": "i", "Κ": "k", "Μ": "m", "Ν": "n", "Ο": "o",
+    "Ρ": "p", "Τ": "t", "Υ": "y", "Χ": "x", "ο": "o", "ν": "v", "ι": "i", "κ": "k", "ρ": "p",
+})
+
+
+def id_skeleton(text: str) -> str:
+    """What an id looks like: NFKC, case-folded, Cyrillic and Greek look-alikes mapped to Latin.
+
+    Two different ids with one skeleton (``O0001`` / Cyrillic ``О0001`` / ``o0001``) display
+    alike, so ingest warns about them.
+    """
+    return nfkc(str(text)).casefold().translate(_CONFUSABLE)
+
+
+def check_date_range(iso: str, lo: str, hi: str) -> str | None:
+    """A message when the ISO date ``iso`` is outside [lo, hi] (settings [limits] min_date / max_date)."""
+    if iso and (iso[:10] < lo or iso[:10] > hi):
+        return f"date {iso[:10]} is outside the plausible range {lo} to {hi} ([limits] min_date / max_date)"
+    return None
+
+
+def check_amount_range(value: float | None, hi: float) -> str | None:
+    """A message when an amount is not finite or above ``hi`` (settings [limits] max_amount)."""
+    if value is None:
+        return None
+    if not math.isfinite(value):
+        return "amount is not a finite number"
+    if value > hi:
+        return f"amount {value:,.2f} is above the plausible maximum {hi:,.0f} ([limits] max_amount)"
+    return None

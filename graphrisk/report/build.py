@@ -192,7 +192,8 @@ def received(db, period: Period) -> dict:
 def lookup_records(db, ids, G: "Names | None" = None) -> dict[str, dict]:
     """Record id -> {kind, date, amount, currency, from, to, names, source_file, file_name, row, batch}."""
     want = sorted({str(i) for i in ids if i})
-    files = {r["id"]: (r["path"], r["file_name"]) for r in db.query("select id, path, file_name from batches")}
+    files = {r["id"]: (store.display_path(db, r["path"]), r["file_name"])  # no absolute paths in outputs
+             for r in db.query("select id, path, file_name from batches")}
     out: dict[str, dict] = {}
     for kind, (idc, dcol, acol, fcol, tcol) in RECORD_TABLES.items():
         left = [i for i in want if i not in out]

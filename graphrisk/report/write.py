@@ -7,6 +7,7 @@ import json
 from datetime import datetime, timezone
 from pathlib import Path
 
+from .. import safeio
 from .build import Report
 
 FORMATS = ("html", "json", "md", "csv")
@@ -19,13 +20,11 @@ def report_json(data: dict) -> str:
 
 
 def _cell(v):
-    if isinstance(v, str) and v.startswith(_FORMULA_START):
-        return "'" + v  # a spreadsheet must not run a name as a formula
     if isinstance(v, (list, tuple)):
-        return ";".join(str(x) for x in v)
-    if isinstance(v, dict):
-        return "; ".join(f"{k} {val}" for k, val in sorted(v.items()))
-    return v
+        v = ";".join(str(x) for x in v)
+    elif isinstance(v, dict):
+        v = "; ".join(f"{k} {val}" for k, val in sorted(v.items()))
+    return safeio.csv_cell(v)  # a spreadsheet must not run a name as a formula
 
 
 def _csv(head: list[str], rows: list[list]) -> str:
@@ -141,15 +140,13 @@ def write_report(report: Report, out_dir, formats=FORMATS, lang: str = "en", map
     from .render_html import render_html
     from .render_md import render_md
 
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    out = safeio.make_dirs(out_dir)
     top_units = int(report.settings.get("report", {}).get("top_units", 15))
     written: list[Path] = []
 
     def put(name: str, text: str, encoding: str = "utf-8") -> None:
         p = out / name
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(text, encoding=encoding, newline="\n")
+        safeio.write_text(p, text, encoding=encoding, newline="\n")
         written.append(p)
 
     data = report.data
