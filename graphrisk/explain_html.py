@@ -69,7 +69,7 @@ def path_svg(nodes: list[dict], edges: list[dict], lang: str | None = None) -> M
     bw, bh, gap, top = 150, 46, 80, 70
     n = max(len(nodes), 1)
     W = 20 + n * bw + (n - 1) * gap + 20
-    H = top + bh + 60
+    H = top + bh + 34
     xs = [20 + i * (bw + gap) for i in range(n)]
     pos = {nd["id"]: i for i, nd in enumerate(nodes)}
     out = [f'<svg viewBox="0 0 {W} {H}" width="100%" style="max-width:{W}px" role="img" class="pathfig" '
@@ -141,11 +141,15 @@ def _ordinal(d: str) -> int:
     return date.fromisoformat(d[:10]).toordinal()
 
 
-def timeline_svg(case: CaseFile, lang: str | None = None) -> Markup:
+def timeline_svg(case: CaseFile, lang: str | None = None, records: list[CaseRecord] | None = None,
+                 links: list[dict] | None = None, title: str | None = None) -> Markup:
     """The official's dated records on one axis, a lane per record kind; an arc joins each benefit to a
-    later decision in favour of someone on the same path, with the days between."""
+    later decision in favour of someone on the same path, with the days between.
+
+    ``records``/``links``: a part of the timeline (the records around one decision)."""
     lang = lang or current_lang()
-    recs = [r for r in case.timeline if r.date]
+    recs = [r for r in (case.timeline if records is None else records) if r.date]
+    links = case.links if links is None else links
     if not recs:
         return Markup("")
     roles = {"benefit": 0, "other": 1, "tie": 2, "membership": 3, "decision": 4}
@@ -164,7 +168,7 @@ def timeline_svg(case: CaseFile, lang: str | None = None) -> Markup:
     cited = {rid for r in case.reasons for rid in r["records"]} | \
         {e["record_id"] for p in case.paths for e in p["edges"]}
     out = [f'<svg viewBox="0 0 {W} {H}" width="100%" role="img" class="timeline" '
-           f'aria-label="{_x(t("explain.h.timeline", lang))}">']
+           f'aria-label="{_x(title or t("explain.h.timeline", lang))}">']
     for k in kinds:
         y = lane_y[k]
         out.append(f'<line x1="{left}" y1="{y}" x2="{W - right}" y2="{y}" stroke="#e3e3e3"/>'
@@ -181,15 +185,16 @@ def timeline_svg(case: CaseFile, lang: str | None = None) -> Markup:
                    f'<text x="{xx:.1f}" y="{axis_y + 18}" text-anchor="middle" font-size="10" fill="#555">'
                    f'{_x(fmt_date(d, lang))}</text>')
     by_id = {r.record_id: r for r in recs}
-    for link in case.links:
+    for link in links:
         b, d = by_id.get(link["benefit"]), by_id.get(link["decision"])
         if not b or not d:
             continue
         x1, y1, x2, y2 = x(b.date), lane_y[b.kind], x(d.date), lane_y[d.kind]
-        mx, my = (x1 + x2) / 2, min(y1, y2) - 18
+        mx, my = (x1 + x2) / 2, min(y1, y2) - 30
+        apex = 0.25 * y1 + 0.5 * my + 0.25 * y2
         out.append(f'<path d="M{x1:.1f},{y1:.1f} Q{mx:.1f},{my:.1f} {x2:.1f},{y2:.1f}" fill="none" stroke="#c0392b" '
                    f'stroke-width="1.6" stroke-dasharray="4 2"/>'
-                   f'<text x="{mx:.1f}" y="{(y1 + y2) / 2 - 4:.1f}" font-size="10" fill="#c0392b" text-anchor="middle">'
+                   f'<text x="{mx:.1f}" y="{apex - 4:.1f}" font-size="10" fill="#c0392b" text-anchor="middle">'
                    f'{_x(t("explain.benefit_before_short", lang, days=link["days"]))}</text>')
     for r in recs:
         xx, y = x(r.date), lane_y[r.kind]
@@ -210,6 +215,33 @@ def timeline_svg(case: CaseFile, lang: str | None = None) -> Markup:
                        f'{_x(r.record_id if len(r.record_id) <= 14 else _short(r.record_id, 14))}</text>')
     out.append("</svg>")
     return Markup("".join(out))
+
+
+def decision_strips(case: CaseFile, lang: str | None = None) -> list[dict]:
+    """For each decision preceded by linked benefits: the records from the first such benefit to the
+    decision (plus a margin), drawn on their own axis, so the order shows at a glance."""
+    lang = lang or current_lang()
+    by_decision: dict[str, list[dict]] = {}
+    for link in case.links:
+        by_decision.setdefault(link["decision"], []).append(link)
+    by_id = {r.record_id: r for r in case.timeline}
+    out = []
+    for did, links in sorted(by_decision.items(), key=lambda kv: (by_id[kv[0]].date or "", kv[0])
+                             if kv[0] in by_id else ("", kv[0])):
+        dec = by_id.get(did)
+        if dec is None or not dec.date:
+            continue
+        start = min(_ordinal(by_id[x["benefit"]].date) for x in links if x["benefit"] in by_id)
+        end = _ordinal(dec.date)
+        margin = max(3, (end - start) // 6)
+        lo, hi = start - margin, end + margin
+        keep = {did} | {x["benefit"] for x in links}
+        recs = [r for r in case.timeline if r.date and (r.record_id in keep or (
+            lo <= _ordinal(r.date) <= hi and r.role in ("benefit", "decision") and
+            any(p["id"] in {q["id"] for q in by_id[did].parties} for p in r.parties)))]
+        title = t("explain.strip_title", lang, record_id=did, date=fmt_date(dec.date, lang))
+        out.append({"title": title, "figure": timeline_svg(case, lang, records=recs, links=links, title=title)})
+    return out
 
 
 # ------------------------------------------------------------------ the document
@@ -291,7 +323,7 @@ def render_html(case: CaseFile, lang: str | None = None) -> str:
                      uncapped=level_label(case.scoring["uncapped_level"], lang),
                      rule=rule_title(case.scoring["capped_by"], lang)) if case.scoring.get("capped_by") else ""),
         "reasons": reasons, "paths": paths, "timeline": timeline,
-        "timeline_svg": timeline_svg(case, lang), "window": window,
+        "timeline_svg": timeline_svg(case, lang), "strips": decision_strips(case, lang), "window": window,
         "run": t("explain.label.run", lang, run_id=case.run_id) if case.run_id else "",
     }
     return _env().get_template("case.html").render(**ctx)
