@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from graphrisk import schema
-from graphrisk.adapters import ADAPTERS, cn_vaccine, get, uk_commons
+from graphrisk.adapters import ADAPTERS, cn_vaccine, get, known_formats, uk_commons
 from graphrisk.resolve.match import Record, candidate_pairs, clean_name, cluster, pair_metrics
 from graphrisk.resolve.normalize import normalize_identifier
 
@@ -27,7 +27,8 @@ def _rows(path: Path) -> list[dict]:
 
 
 def test_registry():
-    assert set(ADAPTERS) == {"uk-commons-register", "cn-vaccine-procurement"}
+    assert set(ADAPTERS) == {"uk-commons-register", "cn-vaccine-procurement", "ocds"}
+    assert set(known_formats()) >= {"uk-commons-register", "cn-vaccine-procurement", "ocds", "uk-ministers-gifts"}
     assert get("uk-commons-register") is uk_commons.convert
     with pytest.raises(KeyError, match="known"):
         get("nope")

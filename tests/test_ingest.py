@@ -80,10 +80,10 @@ def test_missing_required_column(loaded_db, tmp_path):
 
 def test_bad_date_and_negative_amount_listed_together(loaded_db, tmp_path):
     p = write_files(tmp_path, {"gifts_bad.csv": """\
-        gift_id,giver_id,recipient_id,date,value
-        G10,P1,O1,2026-02-30,100
-        G11,P1,O1,2026-03-01,-500
-        G12,P1,O1,next week,abc
+        gift_id,giver_id,recipient_id,date,value,currency
+        G10,P1,O1,2026-02-30,100,CNY
+        G11,P1,O1,2026-03-01,-500,CNY
+        G12,P1,O1,next week,abc,CNY
         """})
     err = _expect_rejected(loaded_db, p / "gifts_bad.csv",
                            "gifts_bad.csv:2:date: not a calendar date", "gifts_bad.csv:3:value: negative amount",
@@ -93,18 +93,18 @@ def test_bad_date_and_negative_amount_listed_together(loaded_db, tmp_path):
 
 def test_duplicate_id_with_other_content_in_file(loaded_db, tmp_path):
     p = write_files(tmp_path, {"gifts_dup.csv": """\
-        gift_id,giver_id,recipient_id,date,value
-        G20,P1,O1,2026-03-01,100
-        G20,P1,O1,2026-03-01,900
+        gift_id,giver_id,recipient_id,date,value,currency
+        G20,P1,O1,2026-03-01,100,CNY
+        G20,P1,O1,2026-03-01,900,CNY
         """})
     _expect_rejected(loaded_db, p / "gifts_dup.csv", "gifts_dup.csv:3:gift_id: duplicate id 'G20' (also on row 2)")
 
 
 def test_exact_duplicate_rows_are_stored_once_and_reported(loaded_db, tmp_path):
     p = write_files(tmp_path, {"gifts_dup.csv": """\
-        gift_id,giver_id,recipient_id,date,value
-        G21,P1,O1,2026-03-01,100
-        G21,P1,O1,2026-03-01,100
+        gift_id,giver_id,recipient_id,date,value,currency
+        G21,P1,O1,2026-03-01,100,CNY
+        G21,P1,O1,2026-03-01,100,CNY
         """})
     rep = ingest_file(loaded_db, p / "gifts_dup.csv")
     assert (rep.inserted, rep.duplicates) == (1, 1)
@@ -125,8 +125,8 @@ def test_changed_record_is_an_error_unless_update(loaded_db, tmp_path):
 
 def test_dangling_reference_names_the_id(loaded_db, tmp_path):
     p = write_files(tmp_path, {"gifts_ref.csv": """\
-        gift_id,giver_id,recipient_id,date,value
-        G30,P404,O1,2026-03-01,100
+        gift_id,giver_id,recipient_id,date,value,currency
+        G30,P404,O1,2026-03-01,100,CNY
         """})
     _expect_rejected(loaded_db, p / "gifts_ref.csv", "gifts_ref.csv:2:giver_id: unknown id 'P404'")
 
@@ -217,10 +217,10 @@ def test_extra_columns_are_kept(db, tmp_path):
 
 def test_skip_bad_rows_writes_rejects(loaded_db, tmp_path):
     p = write_files(tmp_path, {"gifts_mixed.csv": """\
-        gift_id,giver_id,recipient_id,date,value
-        G40,P1,O1,2026-03-01,100
-        G41,P404,O1,2026-03-01,100
-        G42,P1,O1,2026-03-01,-3
+        gift_id,giver_id,recipient_id,date,value,currency
+        G40,P1,O1,2026-03-01,100,CNY
+        G41,P404,O1,2026-03-01,100,CNY
+        G42,P1,O1,2026-03-01,-3,CNY
         """})
     rep = ingest_file(loaded_db, p / "gifts_mixed.csv", skip_bad_rows=True, rejects_dir=tmp_path / "rej")
     assert (rep.inserted, rep.rejected, rep.status) == (1, 2, "partial")
@@ -230,10 +230,10 @@ def test_skip_bad_rows_writes_rejects(loaded_db, tmp_path):
 
 def test_name_references_link_or_create(loaded_db, tmp_path):
     p = write_files(tmp_path, {"gifts_names.csv": """\
-        gift_id,giver_name,recipient_id,date,value
-        G50,王强,O1,2026-03-01,100
-        G51,新面孔贸易有限公司,O1,2026-03-02,100
-        G52,刘芳,O1,2026-03-03,100
+        gift_id,giver_name,recipient_id,date,value,currency
+        G50,王强,O1,2026-03-01,100,CNY
+        G51,新面孔贸易有限公司,O1,2026-03-02,100,CNY
+        G52,刘芳,O1,2026-03-03,100,CNY
         """})
     rep = ingest_file(loaded_db, p / "gifts_names.csv")
     got = {r["gift_id"]: r for r in rows(loaded_db, "select gift_id, giver_id, giver_name from gifts "

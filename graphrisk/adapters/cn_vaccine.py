@@ -2,7 +2,7 @@
 
 Input: the folder with ``province_vaccine_awards.csv`` and
 ``ccgp_changsheng_award_notices.json``. Mapping:
-``data/mappings/cn-vaccine-procurement.toml``.
+``graphrisk/adapters/mappings/cn-vaccine-procurement.toml``.
 
 What it writes:
 

@@ -13,13 +13,13 @@ from ..resolve.normalize import normalize_identifier, normalize_name
 from ..resolve.references import new_id
 
 MAPPING_DIRS = [
-    Path(__file__).resolve().parents[2] / "data" / "mappings",  # the repository's data/mappings
-    Path(__file__).resolve().parent,  # installed copies next to the module (package data)
+    Path(__file__).resolve().parent / "mappings",  # package data: found by an installed wheel too
 ]
+PROFILE_DIR = Path(__file__).resolve().parent / "profiles"  # the profiles profile-made adapters use
 
 
 def load_mapping(name: str) -> dict:
-    """The adapter mapping ``<name>.toml`` from data/mappings."""
+    """The adapter mapping ``<name>.toml`` from graphrisk/adapters/mappings."""
     for d in MAPPING_DIRS:
         p = d / f"{name}.toml"
         if p.exists():

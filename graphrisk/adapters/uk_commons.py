@@ -1,7 +1,7 @@
 """UK House of Commons Register of Members' Financial Interests → canonical CSV files.
 
 Input: the folder of ``PublishedInterest-Category_*.csv`` files (UTF-8 with BOM).
-Mapping: ``data/mappings/uk-commons-register.toml``.
+Mapping: ``graphrisk/adapters/mappings/uk-commons-register.toml``.
 
 What it writes:
 

@@ -24,6 +24,11 @@ from ..i18n import catalogue, current_lang, fmt_date, kind_label, t
               help="Rename a column before reading, e.g. --map 送礼人=giver_id (repeatable).")
 @click.option("--format", "fmt", default=None, metavar="NAME",
               help="A real register's adapter, e.g. uk-commons-register, cn-vaccine-procurement.")
+@click.option("--profile", "profile_path", type=click.Path(dir_okay=False), default=None, metavar="P.toml",
+              help="A mapping profile: how to read a register as published (columns, dates, values, "
+                   "currency); see docs/profiles.md and `graphrisk profile draft`.")
+@click.option("--currency", default=None, metavar="CUR",
+              help="Currency of amounts that name none, e.g. GBP (else such an amount is an error).")
 @click.option("--update", is_flag=True, help="Replace records whose id exists with other content "
                                               "(old versions go to the history table).")
 @click.option("--skip-bad-rows", is_flag=True, help="Load good rows; write rejected ones with reasons "
@@ -36,8 +41,8 @@ from ..i18n import catalogue, current_lang, fmt_date, kind_label, t
 @db_option
 @config_option
 @handle_errors
-def ingest(paths, kind, mapping, fmt, update, skip_bad_rows, rejects_dir, out_format, quiet, db_path,
-           config_path):
+def ingest(paths, kind, mapping, fmt, profile_path, currency, update, skip_bad_rows, rejects_dir, out_format,
+           quiet, db_path, config_path):
     """Load files or folders of records into the store.
 
     CSV (UTF-8, UTF-8 with BOM, GB18030/GBK), XLSX and JSON Lines. A folder is
@@ -49,6 +54,8 @@ def ingest(paths, kind, mapping, fmt, update, skip_bad_rows, rejects_dir, out_fo
     Example:
       graphrisk ingest data/sample/
       graphrisk ingest 礼品登记.xlsx --kind gifts --map 送礼人=giver_id --map 收礼人=recipient_id
+      graphrisk ingest gifts_2025.csv --profile ministers-gifts.toml
+      graphrisk ingest --format uk-ministers-gifts ../shared/realdata/uk-ministers-gifts-hospitality
     """
     from ..ingest import ingest_paths
 
@@ -59,8 +66,32 @@ def ingest(paths, kind, mapping, fmt, update, skip_bad_rows, rejects_dir, out_fo
         old, new = m.split("=", 1)
         rename[old] = new
     cfg = settings_mod.load(config_path)
+    if currency is not None and not __import__("re").fullmatch(r"[A-Za-z]{3}", currency.strip()):
+        raise click.BadParameter(f"'{currency}' is not a three-letter currency code such as GBP", param_hint="--currency")
+    currency = currency.strip().upper() if currency else None
+    profile = None
+    if profile_path:
+        from ..ingest.profiles import load as load_profile
+
+        profile = load_profile(profile_path)
     db = store.connect(db_path)
     paths = list(paths)
+    if fmt and profile is None:
+        from ..adapters import profile_plan
+
+        plan = profile_plan(fmt, paths)
+        if plan is not None:  # an adapter made of profiles: each source file loads with its profile
+            progress_cb, progress = _progress(quiet or out_format == "json")
+            with progress:
+                reports, skipped = plan.ingest(db, update=update, skip_bad_rows=skip_bad_rows,
+                                               rejects_dir=rejects_dir, settings=cfg, progress=progress_cb,
+                                               currency=currency)
+            if out_format == "json":
+                click.echo(json.dumps({"files": [r.to_dict() for r in reports], "skipped": skipped},
+                                      ensure_ascii=False, indent=2))
+                return
+            _print_ingest_summary(reports)
+            return
     if fmt:
         from ..adapters import convert_sources
 
@@ -69,9 +100,12 @@ def ingest(paths, kind, mapping, fmt, update, skip_bad_rows, rejects_dir, out_fo
             console.print(t("cmd.ingest.converted", adapter=fmt, path=paths[0]), markup=False)
     progress_cb, progress = _progress(quiet or out_format == "json")
     with progress:
+        extra = {"currency": currency} if currency else {}
+        if profile is not None:
+            extra["profile"] = profile
         reports, skipped = ingest_paths(db, paths, kind=kind, rename=rename, update=update,
                                         skip_bad_rows=skip_bad_rows, rejects_dir=rejects_dir,
-                                        settings=cfg, progress=progress_cb)
+                                        settings=cfg, progress=progress_cb, **extra)
     if out_format == "json":
         click.echo(json.dumps({"files": [r.to_dict() for r in reports], "skipped": skipped},
                               ensure_ascii=False, indent=2))
@@ -123,6 +157,8 @@ def _print_ingest_summary(reports) -> None:
             console.print(t("cmd.ingest.extra_columns", file=name, columns=", ".join(r.extra_columns)), markup=False)
         if r.duplicates:
             console.print(t("cmd.ingest.duplicates", file=name, n=r.duplicates), markup=False)
+        for reason, n in (getattr(r, "skipped", None) or {}).items():
+            console.print(t("profiles.ingest.skipped", file=Path(r.path).name, n=n, reason=reason), markup=False)
     if reports and tot == 0:
         console.print(t("cmd.ingest.nothing_changed"), markup=False)
 

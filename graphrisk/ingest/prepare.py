@@ -38,6 +38,7 @@ class Prepared:
     bad: set[int] = field(default_factory=set)  # positions of rows with a problem
     extra_columns: list[str] = field(default_factory=list)
     name_columns: dict[str, str] = field(default_factory=dict)  # ref column -> name column used
+    ref_kinds: dict[str, tuple[str, ...]] = field(default_factory=dict)  # name column -> entity tables (profile)
 
     def add(self, pos: int | None, column: str, message: str, file: str) -> None:
         row = int(self.rows[pos]) if pos is not None else None
@@ -91,8 +92,15 @@ def guess_kind(columns: list[str]) -> str | None:
     return best if best_score >= 0.99 else None
 
 
-def prepare(table: Table, settings: dict) -> Prepared:
-    """Parse ``table`` into stored columns; structural problems (missing columns) come back alone."""
+def prepare(table: Table, settings: dict, currency: str | None = None) -> Prepared:
+    """Parse ``table`` into stored columns; structural problems (missing columns) come back alone.
+
+    ``currency`` is the currency of amounts that carry neither a currency
+    column value nor a sign (from ``--currency`` or a profile); without it
+    such an amount is an error naming its column. A column ``_unknown_<amount>``
+    (a profile's value map to unknown) holds the source text of amounts left
+    unknown: the amount is then not required, its text is kept in ``<amount>_text``.
+    """
     kind = schema.KINDS[table.kind]
     frame = table.frame
     file = str(table.path)
@@ -119,7 +127,7 @@ def prepare(table: Table, settings: dict) -> Prepared:
         return prep
 
     known = set(kind.column_names) | set(ref_names)
-    prep.extra_columns = [c for c in frame.columns if c and c not in known]
+    prep.extra_columns = [c for c in frame.columns if c and c not in known and not c.startswith("_unknown_")]
 
     def text(col: str) -> pd.Series:
         if col in frame.columns:
@@ -129,16 +137,18 @@ def prepare(table: Table, settings: dict) -> Prepared:
 
     for c in kind.columns:
         raw = text(c.name)
+        unknown = text("_unknown_" + c.name) if c.type == schema.AMOUNT else None
         if c.required and not (c.name.endswith("_id") and c.name[:-3] + "_name" in frame.columns
                                and c.name != kind.id_column):
-            for pos in np.flatnonzero((raw == "").to_numpy()):
+            empty = (raw == "") if unknown is None else ((raw == "") & (unknown == ""))
+            for pos in np.flatnonzero(empty.to_numpy()):
                 prep.add(int(pos), c.name, "required value is missing", file)
         if c.type == schema.DATE:
             parsed, bad = values.parse_series(raw, values.parse_date)
         elif c.type == schema.AMOUNT:
             both, bad = values.parse_series(raw, values.parse_amount)
             parsed = both.map(lambda t: None if t is None else t[0])
-            out[c.name + "_text"] = _none_if_empty(raw)
+            out[c.name + "_text"] = _none_if_empty(raw.where(raw != "", unknown))
             out["_cur_" + c.name] = both.map(lambda t: None if t is None else t[1])
         elif c.type == schema.PCT:
             parsed, bad = values.parse_series(raw, values.parse_pct)
@@ -179,7 +189,7 @@ def prepare(table: Table, settings: dict) -> Prepared:
             prep.add(int(pos), group[0], f"one of {', '.join(group)} is required", file)
     amount_cols = [c.name for c in kind.columns if c.type == schema.AMOUNT]
     if amount_cols:
-        default_cur = settings["ingest"]["default_currency"]
+        default_cur = (currency or settings["ingest"].get("default_currency") or "").strip().upper() or None
         given = out["currency"].map(lambda v: None if v is None else values.nfkc(v).strip().upper())
         signs = out["_cur_" + amount_cols[0]]
         for pos in np.flatnonzero((given.notna() & signs.notna() & (given != signs)).to_numpy()):
@@ -188,7 +198,15 @@ def prepare(table: Table, settings: dict) -> Prepared:
                      f"'{out[amount_cols[0] + '_text'].iloc[pos]}'", file)
         cur = given.where(given.notna(), signs)
         has_amount = out[amount_cols[0]].notna()
-        out["currency"] = cur.where(cur.notna() | ~has_amount, default_cur)
+        if default_cur:
+            cur = cur.where(cur.notna() | ~has_amount, default_cur)
+        else:  # never a silent default: an amount needs its currency
+            from ..i18n import t
+
+            for pos in np.flatnonzero((cur.isna() & has_amount).to_numpy()):
+                prep.add(int(pos), amount_cols[0],
+                         t("profiles.ingest.no_currency", amount=out[amount_cols[0] + "_text"].iloc[pos]), file)
+        out["currency"] = cur
         out = out.drop(columns=["_cur_" + a for a in amount_cols])
         prep.frame = out
 
