@@ -25,13 +25,11 @@ from ..i18n import t
 @click.option("--hops", type=click.IntRange(0, 6), default=None,
               help="Neighbourhood size (an official's map: their paths and direct private ties unless given; "
                    "a company: [map] hops, 2; a path: 1).")
-@click.option("--lang", default=None, type=click.Choice(["en", "zh"]),
-              help="Language of the map's labels (default: the lang setting or the locale).")
 @window_options
 @db_option
 @config_option
 @handle_errors
-def map_command(out_path, official, company, path_id, only_paths, overview, min_level, hops, lang, since, until,
+def map_command(out_path, official, company, path_id, only_paths, overview, min_level, hops, since, until,
                 db_path, config_path):
     """Write an interactive HTML map: one file that works offline, with search, filters and paths.
 
@@ -74,7 +72,7 @@ def map_command(out_path, official, company, path_id, only_paths, overview, min_
     notes: list[str] = []
     rendered = map_from_store(db, official=official, company=company, path_id=path_id, only_paths=only_paths,
                               overview=overview, min_level=min_level, hops=hops, since=since, until=until,
-                              settings=cfg, notes=notes, lang=lang)
+                              settings=cfg, notes=notes)
     for n in notes:
         err_console.print(t("cmd.note", message=n), markup=False)
     p = rendered.write(out_path)

@@ -22,7 +22,7 @@ def _fail(message: str) -> None:
 @cli.command("report")
 @click.option("--week", default=None, metavar="YYYY-Www|latest-data",
               help="ISO week to report on, e.g. 2026-W47; 'latest-data' = the last complete week of the data "
-                   "(default: the last complete ISO week before today).")
+                   "(default: the latest complete ISO week with data, which the report says).")
 @click.option("--since", default=None, metavar="DATE", help="Report on a date range instead (with --until).")
 @click.option("--until", default=None, metavar="DATE", help="Last day of the range (with --since).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
@@ -59,7 +59,7 @@ def report(week, since, until, out_dir, formats, lang, no_maps, no_store, quiet,
 
     \b
     Example:
-      graphrisk report                          # last complete ISO week, into outputs/reports/<week>/
+      graphrisk report                          # latest complete ISO week with data, into reports/<week>/
       graphrisk report --week latest-data       # the last complete week of the data
       graphrisk report --week 2026-W46 --lang zh --format html,md --out /srv/reports/W46
       graphrisk report --since 2026-10-01 --until 2026-10-31 --quiet
@@ -108,6 +108,9 @@ def _run(week, since, until, out_dir, formats, lang, no_maps, no_store, quiet, d
     console.print(t("cmd.report.wrote", main=main, n=len(files) - 1, maps=n_maps, label=period.label,
                     since=fmt_date(str(period.since)), until=fmt_date(str(period.until)),
                     seconds=f"{time.perf_counter() - t0:.1f}"), markup=False)
+    if getattr(period, "chosen", "") == "latest_data":
+        console.print(t("report_layout.period_default_cli", label=period.label, since=fmt_date(period.since),
+                        until=fmt_date(period.until), date=fmt_date(period.latest_record) or "?"), markup=False)
     if d["quiet"]:
         console.print(t("cmd.report.quiet"), markup=False)
         return

@@ -8,12 +8,13 @@ from datetime import date
 from typing import Sequence
 
 import networkx as nx
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from .. import schema
 from ..findings import ConflictPath
 from ..i18n import fmt_date, fmt_money, t
 from . import map_data as md
+from .html import text as escape  # escapes "/" too: no address from data appears as one
 
 __all__ = ["LANES", "timeline_events", "timeline_svg"]
 

@@ -65,7 +65,7 @@ class Report:
     current: Snapshot
     previous: Snapshot
     settings: dict
-    maps: list[dict] = field(default_factory=list)  # [{official_id, file}] to write beside the report
+    maps: list[dict] = field(default_factory=list)  # [{official_id, file}] to write beside the report (and case files)
 
 
 def report_settings(settings: dict) -> dict:
@@ -258,10 +258,60 @@ def attention(cur: Snapshot, prev: Snapshot, period: Period, level: str, top: in
             "unit": src.get("unit"), "level": la, "previous_level": lb,
             "score": (fa or {}).get("score", 0.0), "previous_score": (fb or {}).get("score", 0.0),
             "reasons": reasons, "reasons_total": len((fa or fb).get("reasons", [])),
-            "map": None})
+            "map": None, "case": None})
     for section in ("new", "escalated", "de_escalated", "new_evidence"):
         out[section].sort(key=lambda e: (-LEVEL_RANK[e["level"]], -e["score"], e["official_id"]))
     return out, records
+
+
+def case_file(official_id: str) -> str | None:
+    """Relative path of an official's case file beside the report, when graphrisk.explain is installed."""
+    import importlib.util
+
+    if importlib.util.find_spec("graphrisk.explain") is None:
+        return None
+    from ..explain import case_file_name
+
+    return f"cases/{case_file_name(official_id)}"
+
+
+def _triage_states(db, ids) -> dict | None:
+    """Official id -> triage state, once ``graphrisk.triage`` exists (None without it)."""
+    try:
+        from .. import triage
+    except ImportError:
+        return None
+    for name in ("states", "current_states", "latest_states"):
+        fn = getattr(triage, name, None)
+        if callable(fn):
+            try:
+                got = fn(db)
+            except TypeError:
+                got = fn(db, sorted(ids))
+            return {str(k): v for k, v in dict(got or {}).items() if str(k) in ids}
+    return None
+
+
+def flagged_table(cur: Snapshot, prev: Snapshot, levels=("red", "orange"), top: int = 3, db=None) -> list[dict]:
+    """Everyone at ``levels`` as of the period's end, changed or not, strongest first, with their top reasons."""
+    before = prev.by_official()
+    rows = []
+    for f in cur.flags:
+        if f["level"] not in levels:
+            continue
+        b = before.get(f["official_id"]) or {}
+        rows.append({"official_id": f["official_id"], "name": f.get("name") or f["official_id"],
+                     "unit_id": f.get("unit_id"), "unit": f.get("unit"), "level": f["level"],
+                     "previous_level": b.get("level", "green"), "score": f["score"],
+                     "previous_score": b.get("score", 0.0), "reasons": (f.get("reasons") or [])[:top],
+                     "reasons_total": len(f.get("reasons") or []), "map": None, "case": None, "triage": None})
+    rows.sort(key=lambda e: (-LEVEL_RANK[e["level"]], -e["score"], e["official_id"]))
+    states = _triage_states(db, {r["official_id"] for r in rows}) if db is not None and rows else None
+    if states is not None:
+        for r in rows:
+            st = states.get(r["official_id"])
+            r["triage"] = st if isinstance(st, (str, type(None))) else (st.get("status") if isinstance(st, dict) else str(st))
+    return rows
 
 
 # ------------------------------------------------------------------ units
@@ -353,6 +403,7 @@ def build_report(db, period: Period, settings: dict, *, store_runs: bool | None 
     att, records = attention(cur, prev, period, cfg.get("attention_level", "orange"), int(cfg.get("top_reasons", 3)),
                              db, G)
     paths = new_paths(cur, period, G)
+    flagged = flagged_table(cur, prev, ("red", "orange"), int(cfg.get("top_reasons", 3)), db)
     unit_rows = units(cur, prev, db, G)
     t = lap("attention_paths_units", t)
 
@@ -382,9 +433,10 @@ def build_report(db, period: Period, settings: dict, *, store_runs: bool | None 
                       **{lvl: c[lvl] for lvl in FLAGGED}, "flagged": sum(c[lvl] for lvl in FLAGGED)})
     t = lap("trend", t)
 
-    # maps: every official listed in the attention sections, then the red ones, up to max_maps
+    # maps: every official listed in the attention sections, then everyone at map_level or above, up to max_maps
     listed = [e for s in ("new", "escalated", "de_escalated", "new_evidence") for e in att[s]]
     want = [e["official_id"] for e in listed]
+    want += [e["official_id"] for e in flagged]
     want += [f["official_id"] for f in sorted(cur.flags, key=lambda f: (-f["score"], f["official_id"]))
              if LEVEL_RANK[f["level"]] >= LEVEL_RANK[cfg.get("map_level", "red")]]
     maps, seen, not_drawn = [], set(), []
@@ -397,11 +449,15 @@ def build_report(db, period: Period, settings: dict, *, store_runs: bool | None 
             continue
         maps.append({"official_id": oid, "file": map_file(oid)})
     files = {m["official_id"]: m["file"] for m in maps}
-    for e in listed:
+    for e in listed + flagged:  # the case file is written with the map, for the same officials
         e["map"] = files.get(e["official_id"])
+        e["case"] = case_file(e["official_id"]) if e["map"] else None
 
     cited = set()
     for e in listed:
+        for r in e["reasons"]:
+            cited.update(r.get("evidence") or [])
+    for e in flagged:
         for r in e["reasons"]:
             cited.update(r.get("evidence") or [])
     for p in paths:
@@ -424,6 +480,7 @@ def build_report(db, period: Period, settings: dict, *, store_runs: bool | None 
         "levels": {"officials": total_officials, "current": levels_now, "previous": levels_before,
                    "change": changes, "as_of": period.until, "previous_as_of": prev_period.until},
         "attention": att,
+        "flagged": flagged,
         "paths": {"new": paths, "total": len(cur.paths), "previous_total": len(prev.paths)},
         "units": unit_rows,
         "movers": mv,

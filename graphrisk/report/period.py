@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from ..errors import GraphRiskError
@@ -22,6 +22,10 @@ class Period:
     until: str
     label: str
     kind: str  # "week" or "range"
+    # how the period was chosen when not given: "latest_data" (the latest complete ISO week with data), with
+    # the latest record date; not part of the report's data (the same week gives the same report.json)
+    chosen: str = field(default="", compare=False)
+    latest_record: str | None = field(default=None, compare=False)
 
     @property
     def days(self) -> int:
@@ -93,6 +97,19 @@ def latest_data_week(db) -> Period:
     return week_period(iso_week_label(d - timedelta(days=7)))
 
 
+def default_period(db, today: date | None = None) -> Period:
+    """The latest complete ISO week with data: the last complete week of the data (:func:`latest_data_week`),
+    or the last complete ISO week before ``today`` if the data runs past it; marked as chosen so."""
+    from .. import store
+
+    p = latest_data_week(db)
+    done = last_complete_week(today)
+    if p.since > done.since:
+        p = done
+    latest = max((r["max"] for r in store.date_range(db).values() if r["max"]), default=None)
+    return replace(p, chosen="latest_data", latest_record=str(latest)[:10] if latest else None)
+
+
 def resolve_period(db, week: str | None, since: str | None, until: str | None,
                    today: date | None = None) -> Period:
     """The period asked for on the command line (see ``graphrisk report --help``)."""
@@ -103,7 +120,7 @@ def resolve_period(db, week: str | None, since: str | None, until: str | None,
             raise ReportError("--since and --until go together")
         return range_period(since, until)
     if week is None:
-        return last_complete_week(today)
+        return default_period(db, today)
     if week.strip().lower() in ("latest-data", "latest"):
         return latest_data_week(db)
     return week_period(week)

@@ -8,7 +8,7 @@ import jinja2
 
 from ..render import html as h
 from . import charts, fmt
-from .i18n import labels
+from .i18n import data_version_text, labels
 
 
 _URL_RE = re.compile(r"(?i)\b(https?):(//|\\/\\/)")
@@ -25,7 +25,19 @@ def _env() -> jinja2.Environment:
                               undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
 
 
-def render_html(data: dict, lang: str = "en", top_units: int = 15) -> str:
+def layout_text(key: str, lang: str, **params) -> str:
+    """A message of the report's own layout (``report_layout.*`` in the catalogue)."""
+    from ..i18n import t
+
+    return t(f"report_layout.{key}", lang, **params)
+
+
+def in_lang(item: dict, texts: str, text: str, lang: str) -> str:
+    """A finding's text in ``lang`` (``summaries``/``explanations``), else the stored one."""
+    return (item.get(texts) or {}).get(lang) or item.get(text) or ""
+
+
+def render_html(data: dict, lang: str = "en", top_units: int = 15, period_note: str | None = None) -> str:
     L = labels(lang)
     css = resources.files("graphrisk.render").joinpath("templates", "report.css").read_text(encoding="utf-8")
     css = css.replace("var(--font)", h.FONT_STACK)
@@ -38,7 +50,10 @@ def render_html(data: dict, lang: str = "en", top_units: int = 15) -> str:
                 "units": charts.units_chart(shown, L)},
         maps={m["official_id"]: m["file"] for m in data["maps"]},
         units_shown=shown, units_more=max(len([u for u in units if u["flagged"] > 0]) - len(shown), 0),
-        money=fmt.money, delta=fmt.delta, num=fmt.num)
+        money=fmt.money, delta=fmt.delta, num=fmt.num, period_note=period_note,
+        T=lambda key, **kw: layout_text(key, lang, **kw), tx=lambda item, texts, text: in_lang(item, texts, text, lang),
+        dv=data_version_text(data["data_version"], lang),
+        show_triage=any(e.get("triage") is not None for e in data.get("flagged", [])))
     html = defang(html)
     remote = h.find_remote_references(html)
     if remote:  # data cannot put one there (it is escaped); this guards the template

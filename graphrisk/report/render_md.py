@@ -23,14 +23,19 @@ def _table(head: list[str], rows: list[list[str]]) -> list[str]:
     return out + [""]
 
 
-def render_md(data: dict, lang: str = "en", top_units: int = 15) -> str:
+def render_md(data: dict, lang: str = "en", top_units: int = 15, period_note: str | None = None) -> str:
+    from .i18n import data_version_text
+    from .render_html import in_lang, layout_text
+
     L = labels(lang)
     r = data
     p = r["period"]
     lines = [f"# {L['title']} · {p['label']}", "",
              f"{L['period']}: {p['since']} – {p['until']} · {L['previous']}: {p['previous']['label']} "
-             f"({p['previous']['since']} – {p['previous']['until']}) · {L['generated_from']}: {esc(r['data_version'])}",
-             ""]
+             f"({p['previous']['since']} – {p['previous']['until']}) · {L['generated_from']}: "
+             f"{esc(data_version_text(r['data_version'], lang))}", ""]
+    if period_note:
+        lines += [f"_{esc(period_note)}_", ""]
     if r["quiet"]:
         lines += [f"**{L['quiet']}**", ""]
     lines += [f"## {L['headline']}", ""]
@@ -52,6 +57,20 @@ def render_md(data: dict, lang: str = "en", top_units: int = 15) -> str:
     else:
         lines += [L["no_batches"], ""]
 
+    flagged = r.get("flagged", [])
+    lines += [f"## {layout_text('flagged', lang)} ({len(flagged)})", "",
+              layout_text("flagged_note", lang, date=r["levels"]["as_of"]), ""]
+    if not flagged:
+        lines += [L["none"], ""]
+    for e in flagged:
+        links = [f"[{L['open_map']}]({e['map']})"] if e.get("map") else []
+        links += [f"[{layout_text('case', lang)}]({e['case']})"] if e.get("case") else []
+        top = in_lang(e["reasons"][0], "summaries", "summary", lang) if e["reasons"] else ""
+        lines.append(f"- **{esc(e['name'])}** ({esc(e['official_id'])}, {esc(e['unit'] or '')}): {L[e['level']]}, "
+                     f"{L['score'].lower()} {e['score']:.0f}" + (f" · {' · '.join(links)}" if links else "")
+                     + (f" — {esc(top)}" if top else ""))
+    lines.append("")
+
     att = r["attention"]
     lines += [f"## {L['attention']}", "", L["attention_note"].format(level=L[att["level"]]), ""]
     for section in ("new", "escalated", "de_escalated", "new_evidence"):
@@ -61,12 +80,13 @@ def render_md(data: dict, lang: str = "en", top_units: int = 15) -> str:
             continue
         for e in att[section]:
             link = f" · [{L['open_map']}]({e['map']})" if e["map"] else ""
+            link += f" · [{layout_text('case', lang)}]({e['case']})" if e.get("case") else ""
             lines.append(f"- **{esc(e['name'])}** ({esc(e['official_id'])}, {esc(e['unit'] or '')}): "
                          f"{L[e['previous_level']]} → {L[e['level']]}, {L['score'].lower()} "
                          f"{e['previous_score']:.0f} → {e['score']:.0f}{link}")
             for x in e["reasons"]:
                 tag = f" _({L['in_period']})_" if x["in_period"] else ""
-                lines.append(f"  - \\[{esc(x['rule'])} {x['score']:.0f}\\] {esc(x['summary'])}{tag}")
+                lines.append(f"  - \\[{x['score']:.0f}\\] {esc(in_lang(x, 'summaries', 'summary', lang))}{tag}")
         lines.append("")
 
     lines += [f"## {L['paths']} ({len(r['paths']['new'])})", "", L["paths_note"].format(n=r["paths"]["total"]), ""]
@@ -75,7 +95,7 @@ def render_md(data: dict, lang: str = "en", top_units: int = 15) -> str:
     for x in r["paths"]["new"]:
         gap = "" if x["gap_days"] is None else f", {L['gap'].lower()} {x['gap_days']}"
         lines += [f"- **{x['score']:.0f}** {esc(x['official_name'])} → {esc(x['company_name'])} "
-                  f"({esc(x['path_id'])}{gap}): {esc(x['explanation'])}"]
+                  f"({esc(x['path_id'])}{gap}): {esc(in_lang(x, 'explanations', 'explanation', lang))}"]
     lines.append("")
 
     units = [u for u in r["units"] if u["flagged"] > 0]

@@ -1,15 +1,9 @@
-"""Risk levels and conflict paths as of a date, from a stored run when one fits, else evaluated (and stored).
+"""Risk levels and conflict paths as of a date, from the one engine (:func:`graphrisk.engine.evaluation`),
+which reuses an evaluation stored for the same data, settings and date and stores a new one, so the
+report, ``graphrisk flags --as-of`` and the maps share them.
 
-A stored ``flags`` run fits when it was made with the same ``as_of``, no
-``since``, the same settings (fingerprint) and the same data version (the
-store's batches), so it is what replaying the analysis would give now. A
-fresh evaluation is stored as an ordinary ``flags`` run (with its ``paths``
-run), so the next report, ``graphrisk flags --as-of`` and this module all
-share them.
-
-Evaluations of earlier dates reuse one graph: the graph as of the latest
-date, with the records dated after each earlier date left out, which is
-exactly what ``build_graph(db, as_of=earlier)`` would read.
+The graph for centrality (movers) is read once as of the latest date and filtered for earlier dates
+(:func:`graph_as_of`), which is exactly what ``build_graph(db, as_of=earlier)`` would read.
 """
 from __future__ import annotations
 
@@ -19,7 +13,6 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from .. import store
 
 
 @dataclass
@@ -35,6 +28,8 @@ class Snapshot:
     G: nx.MultiDiGraph | None = field(default=None, repr=False)
 
     graph_of: object = field(default=None, repr=False)  # callable as_of -> graph, for a lazy G
+    ev: object = field(default=None, repr=False)  # the engine's Evaluation (case files reuse it)
+    db: object = field(default=None, repr=False)
 
     def graph(self) -> nx.MultiDiGraph:
         """The graph as of this snapshot's date (built on first use)."""
@@ -64,32 +59,6 @@ def same_settings(stored_json: str | None, settings: dict, sections=ANALYSIS_SEC
     except ValueError:
         return False
     return all(stored.get(k) == _plain(settings.get(k)) for k in sections)
-
-
-def find_stored_run(db, as_of: str, settings: dict) -> tuple[int, int] | None:
-    """(flags run id, paths run id) of the latest stored evaluation that fits, or None."""
-    if "runs" not in db.table_names() or "flags" not in db.table_names() or "paths" not in db.table_names():
-        return None
-    dv = store.data_version(db)
-    for row in db.query("select id, settings from runs where kind = 'flags' and as_of = ? and since is null "
-                        "and until is null and data_version = ? and seconds is not null order by id desc",
-                        [as_of, dv]):
-        if not same_settings(row["settings"], settings):
-            continue
-        params = json.dumps({"flags_run": row["id"]}, sort_keys=True, ensure_ascii=False, default=str)
-        p = next(db.query("select id from runs where kind = 'paths' and params = ? order by id desc limit 1",
-                          [params]), None)
-        if p is not None:
-            return row["id"], p["id"]
-    return None
-
-
-def load_snapshot(db, as_of: str, flags_run: int, paths_run: int) -> Snapshot:
-    from ..analysis.paths import load_paths
-    from ..rules.engine import load_flags
-
-    flags = [f.to_dict() for f in load_flags(db, run_id=flags_run)]
-    return Snapshot(as_of, _plain(flags), _plain(load_paths(db, paths_run)), flags_run, True)
 
 
 def graph_as_of(G: nx.MultiDiGraph, as_of: str) -> nx.MultiDiGraph:
@@ -130,12 +99,15 @@ class Snapshots:
     def get(self, as_of: str, need_graph: bool = False) -> Snapshot:
         snap = self._cache.get(as_of)
         if snap is None:
+            from ..engine import evaluation
+
             t0 = time.perf_counter()
-            found = find_stored_run(self.db, as_of, self.settings)
-            if found:
-                snap = load_snapshot(self.db, as_of, *found)
-            else:
-                snap = self._evaluate(as_of)
+            ev = evaluation(self.db, settings=self.settings, as_of=as_of, store=self.store_runs)
+            G = getattr(ev, "G", None)
+            snap = Snapshot(as_of, _plain([f.to_dict() for f in ev.flags]), _plain([p.to_dict() for p in ev.paths]),
+                            getattr(ev, "run_id", None), bool(getattr(ev, "reused", False)),
+                            G=G if isinstance(G, nx.MultiDiGraph) else None)
+            snap.ev, snap.db = ev, self.db
             snap.seconds = round(time.perf_counter() - t0, 3)
             self.log.append({"as_of": as_of, "cached": snap.cached, "seconds": snap.seconds,
                              "run_id": snap.run_id})
@@ -144,13 +116,3 @@ class Snapshots:
         if need_graph and snap.G is None:
             snap.G = self.graph(as_of)
         return snap
-
-    def _evaluate(self, as_of: str) -> Snapshot:
-        from ..rules.engine import evaluate, store_evaluation
-
-        ev = evaluate(G=self.graph(as_of), settings=self.settings, as_of=as_of)
-        run_id = None
-        if self.store_runs:
-            run_id = store_evaluation(self.db, ev, {"as_of": as_of, "by": self.label})
-        return Snapshot(as_of, _plain([f.to_dict() for f in ev.flags]), _plain([p.to_dict() for p in ev.paths]),
-                        run_id, False, G=ev.G)

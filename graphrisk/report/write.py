@@ -98,11 +98,10 @@ def _paths_of(report: Report) -> dict[str, list]:
     return by
 
 
-def _write_maps(report: Report, out: Path) -> tuple[list[Path], int]:
-    """Write the maps; a map already in the folder made from the same data, settings and date is kept.
-
-    ``maps/manifest.json`` records, per file, the key it was made from.
-    """
+def _write_maps(report: Report, out: Path, lang: str) -> tuple[list[Path], int]:
+    """Write the maps (and case files, when graphrisk.explain is installed); a file already in the folder
+    made from the same data, settings, date and language is kept. ``maps/manifest.json`` records, per
+    file, the key it was made from."""
     import hashlib
 
     from .. import settings as settings_mod
@@ -113,26 +112,61 @@ def _write_maps(report: Report, out: Path) -> tuple[list[Path], int]:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         manifest = {}
-    base = "|".join([report.data["data_version"], report.current.as_of,
+    base = "|".join([report.data["data_version"], report.current.as_of, lang, MAP_VERSION,
                      hashlib.sha1(settings_mod.fingerprint(report.settings).encode("utf-8")).hexdigest()])
     levels = report.current.levels()
     scores = {f["official_id"]: float(f["score"]) for f in report.current.flags}
     by = _paths_of(report)
+    cases = {e["official_id"]: e.get("case") for e in report.data.get("flagged", [])}
+    for s in ("new", "escalated", "de_escalated", "new_evidence"):
+        cases.update({e["official_id"]: e.get("case") for e in report.data["attention"][s]})
     written, reused = [], 0
     for m in report.maps:
-        p = out / m["file"]
-        key = f"{base}|{m['official_id']}"
-        if manifest.get(m["file"]) == key and p.is_file():
-            reused += 1
-            written.append(p)
-            continue
-        rendered = official_map(report.current.graph(), m["official_id"], paths=by.get(m["official_id"], []),
-                                levels=levels, scores=scores, settings=report.settings)
-        written.append(rendered.write(p))
-        manifest[m["file"]] = key
+        todo = [(m["file"], "map")]
+        if cases.get(m["official_id"]):
+            todo.append((cases[m["official_id"]], "case"))
+        for rel, what in todo:
+            p = out / rel
+            key = f"{base}|{what}|{m['official_id']}"
+            if manifest.get(rel) == key and p.is_file():
+                reused += 1
+                written.append(p)
+                continue
+            if what == "map":
+                rendered = official_map(report.current.graph(), m["official_id"], paths=by.get(m["official_id"], []),
+                                        levels=levels, scores=scores, settings=report.settings, lang=lang)
+                written.append(rendered.write(p))
+            else:
+                written.append(_write_case(report, m["official_id"], p, lang))
+            manifest[rel] = key
     manifest_path.parent.mkdir(parents=True, exist_ok=True)
     manifest_path.write_text(json.dumps(manifest, sort_keys=True, indent=1) + "\n", encoding="utf-8")
     return written, reused
+
+
+MAP_VERSION = "2"  # bump when the maps' drawing changes, so kept files are redrawn
+
+
+def _write_case(report: Report, official_id: str, p: Path, lang: str) -> Path:
+    """The official's case file (graphrisk.explain), from the same evaluation as the report."""
+    from ..explain import explain
+    from ..explain_html import render_html as case_html
+
+    case = explain(report.current.db, official_id, settings=report.settings, as_of=report.current.as_of,
+                   evaluation=report.current.ev)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_text(case_html(case, lang), encoding="utf-8", newline="\n")
+    return p
+
+
+def period_note(report: Report, lang: str) -> str | None:
+    """The sentence saying how the period was chosen, when the user did not choose it."""
+    if getattr(report.period, "chosen", "") != "latest_data":
+        return None
+    from ..i18n import fmt_date
+    from .render_html import layout_text
+
+    return layout_text("period_default", lang, date=fmt_date(report.period.latest_record, lang) or "?")
 
 
 def write_report(report: Report, out_dir, formats=FORMATS, lang: str = "en", maps: bool = True) -> list[Path]:
@@ -150,12 +184,13 @@ def write_report(report: Report, out_dir, formats=FORMATS, lang: str = "en", map
         written.append(p)
 
     data = report.data
+    note = period_note(report, lang)
     if "json" in formats:
         put("report.json", report_json(data))
     if "html" in formats:
-        put("index.html", render_html(data, lang, top_units))
+        put("index.html", render_html(data, lang, top_units, period_note=note))
     if "md" in formats:
-        put("report.md", render_md(data, lang, top_units))
+        put("report.md", render_md(data, lang, top_units, period_note=note))
     if "csv" in formats:
         for name, text in csv_tables(data).items():
             put(name, text, encoding="utf-8-sig")  # the BOM lets spreadsheet programs read Chinese right
@@ -164,7 +199,7 @@ def write_report(report: Report, out_dir, formats=FORMATS, lang: str = "en", map
         import time
 
         t0 = time.perf_counter()
-        written_maps, maps_reused = _write_maps(report, out)
+        written_maps, maps_reused = _write_maps(report, out, lang)
         written += written_maps
         map_seconds = round(time.perf_counter() - t0, 3)
     meta = {**report.meta, "generated_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
