@@ -63,7 +63,7 @@ def draft_cmd(file, kind, out_path, force, db_path):
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--rows", default=5, show_default=True, help="How many rows to show.")
 @click.option("--currency", default=None, metavar="CUR", help="As ingest --currency.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", help="Output as a table or JSON.")
 @db_option
 @config_option
 @handle_errors
