@@ -203,6 +203,48 @@ class _I18nMixin:
             _section(formatter, i18n.t("cli.commands", "zh"), rows)
 
 
+# ------------------------------------------------------------------ click's own messages
+
+def _click_messages() -> dict[str, str]:
+    """click's message ids (English) -> catalogue keys (``click.*`` in messages/cli.toml)."""
+    return {v["en"]: k for k, v in i18n.catalogue().items() if k.startswith("click.") and v.get("en")}
+
+
+def _gettext(message: str) -> str:
+    if i18n.current_lang() != "en":
+        key = _click_messages().get(message)
+        if key:
+            return i18n.t(key)
+    return message
+
+
+def _install_click_translations() -> None:
+    """Usage errors ("Missing option", "Try ... for help") in the current language.
+
+    click looks its messages up through ``gettext`` / ``ngettext`` imported into each of its modules;
+    ours answer from the catalogue in Chinese and give click's own text otherwise.
+    """
+    import gettext as _gt
+
+    import click.core
+    import click.exceptions
+    import click.formatting
+    import click.parser
+    import click.types
+
+    def ngettext(singular, plural, n):
+        return _gettext(_gt.ngettext(singular, plural, n))
+
+    for mod in (click.core, click.exceptions, click.formatting, click.parser, click.types):
+        if hasattr(mod, "_"):
+            mod._ = _gettext
+        if hasattr(mod, "ngettext"):
+            mod.ngettext = ngettext
+
+
+_install_click_translations()
+
+
 class Command(_I18nMixin, click.Command):
     """A graphrisk command: takes ``--lang`` and prints its help in the current language."""
 
