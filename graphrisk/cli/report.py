@@ -15,7 +15,9 @@ from ..errors import GraphRiskError
 
 
 def _fail(message: str) -> None:
-    err_console.print(f"error: {message}", markup=False, soft_wrap=True)
+    from ..i18n import t
+
+    err_console.print(t("cmd.error", message=message), markup=False, soft_wrap=True)
     sys.exit(1)
 
 
