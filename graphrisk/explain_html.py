@@ -18,7 +18,7 @@ from .explain import CaseFile, CaseRecord, describe_record, detail_text, level_l
 from .explain import source_text
 from .i18n import current_lang, fmt_date, fmt_money, t
 
-__all__ = ["path_svg", "render_html", "timeline_svg", "write_pdf"]
+__all__ = ["decision_strips", "path_svg", "render_html", "timeline_svg", "write_case_files", "write_pdf"]
 
 LEVEL_COLORS = {"red": "#c0392b", "orange": "#e67e22", "yellow": "#d4ac0d", "green": "#27ae60"}
 _NODE_COLORS = {n: d.color for n, d in schema.NODES.items()}
@@ -349,3 +349,26 @@ def write_pdf(html: str, out: str | Path) -> Path:
 
 def _no_fetch(url, *args, **kwargs):
     raise ValueError(f"case files load nothing ({url})")
+
+
+def write_case_files(db, official_ids, out_dir, *, lang: str | None = None, settings: dict | None = None,
+                     evaluation=None, as_of: str | None = None) -> dict[str, Path]:
+    """Write ``case-<id>.html`` for each official into ``out_dir`` (one evaluation for all of them).
+
+    For the weekly report and the demo, which link every flagged official to their case file.
+    """
+    from . import settings as settings_mod
+    from .engine import evaluation as evaluate_once
+    from .explain import case_file_name, explain
+
+    settings = settings or settings_mod.load()
+    ev = evaluation if evaluation is not None else evaluate_once(db, settings=settings, as_of=as_of)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = {}
+    for oid in official_ids:
+        case = explain(db, oid, settings=settings, as_of=as_of, evaluation=ev)
+        path = out_dir / case_file_name(oid)
+        path.write_text(render_html(case, lang), encoding="utf-8")
+        written[oid] = path
+    return written

@@ -177,3 +177,19 @@ def test_pdf_when_weasyprint_is_installed(store_path, tmp_path):
     r = CliRunner().invoke(cli, ["explain", "O1", "--db", store_path, "--lang", "zh", "--out", str(out)])
     assert r.exit_code == 0, r.output
     assert out.read_bytes()[:5] == b"%PDF-" and out.stat().st_size > 5000
+
+
+def test_write_case_files_for_a_report(loaded_db, tmp_path):
+    from graphrisk.engine import evaluation
+    from graphrisk.explain_html import write_case_files
+
+    cfg = settings_mod.load()
+    ev = evaluation(loaded_db, settings=cfg)
+    flagged = [f.official_id for f in ev.flags]
+    assert flagged
+    written = write_case_files(loaded_db, flagged, tmp_path / "cases", lang="zh", settings=cfg, evaluation=ev)
+    assert sorted(written) == sorted(flagged)
+    for oid, path in written.items():
+        assert path.name == f"case-{oid}.html"
+        html = path.read_text(encoding="utf-8")
+        assert f"（{oid}）" in html and "风险研判材料" in html
