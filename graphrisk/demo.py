@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from . import store
+from .i18n import current_lang, fmt_date, kind_label, level_label, t
 from .info import store_info
 
 
@@ -25,24 +26,24 @@ def run_demo(db_path: str, sample_dir: str, out_dir: str, scale: float, settings
     say = console.print
     if not (sample / "truth.json").exists():
         summary = generate(sample, scale=scale, seed=42)
-        say(f"[bold]1. sample world[/] written to {escape(str(sample))}: {summary['total_rows']:,} rows "
-            f"in {summary['seconds']:.1f} s")
+        say(t("demo.sample_written", path=escape(str(sample)), rows=f"{summary['total_rows']:,}",
+              seconds=f"{summary['seconds']:.1f}"))
     else:
-        say(f"[bold]1. sample world[/] found in {escape(str(sample))}")
+        say(t("demo.sample_found", path=escape(str(sample))))
 
     db = store.connect(db_path)
     reports, _ = ingest_paths(db, [sample], settings=settings)
     changed = sum(r.inserted + r.updated for r in reports)
-    say(f"[bold]2. ingest[/] into {escape(str(db_path))}: {changed:,} records written"
-        + (" (already loaded: nothing changed)" if changed == 0 else ""))
+    say(t("demo.ingest", path=escape(str(db_path)), n=f"{changed:,}") + (t("demo.ingest_nothing") if changed == 0 else ""))
     info = store_info(db)
-    say("   store: " + ", ".join(f"{k} {v:,}" for k, v in info["counts"].items())
-        + f"; {info['batches']} batches")
+    say(t("demo.store", counts=t("cmd.flags.level_sep").join(t("demo.count", kind=kind_label(k), n=f"{v:,}")
+                                                           for k, v in info["counts"].items()),
+          batches=info["batches"]))
 
     results: dict = {"db": str(db_path), "sample": str(sample)}
     for step in STEPS:
         step(db, settings, out, results, say)
-    say(f"\n[bold]done[/] in {time.perf_counter() - t_start:.1f} s. Results:")
+    say(t("demo.done", seconds=f"{time.perf_counter() - t_start:.1f}"))
     for label, path in results.get("written", []):
         say(f"  {label}: {escape(str(path))}")
     return results
@@ -55,20 +56,23 @@ def _analysis(db, settings, out: Path, results: dict, say) -> None:
     ev = evaluate(db, settings=settings)
     run_id = store_evaluation(db, ev, {"demo": True})
     results["evaluation"] = ev
-    say(f"[bold]4. conflict paths and flags[/] ({ev.seconds:.1f} s, run {run_id}): {len(ev.paths)} paths; "
-        + ", ".join(f"{lvl} {sum(1 for f in ev.flags if f.level == lvl)}" for lvl in ("red", "orange", "yellow")))
-    say("   strongest paths:")
+    levels = t("cmd.flags.level_sep").join(
+        t("cmd.flags.level_count", level=level_label(lvl), n=sum(1 for f in ev.flags if f.level == lvl))
+        for lvl in ("red", "orange", "yellow"))
+    say(t("demo.analysis", seconds=f"{ev.seconds:.1f}", run=run_id, paths=len(ev.paths), levels=levels))
+    say(t("demo.strongest"))
     for p in ev.paths[:5]:
-        say(f"   [{p.score:.0f}] {escape(p.explanation)}")
+        say(f"   [{p.score:.0f}] {escape(p.text(current_lang()))}")
     flags_path = out / "flags.json"
     flags_path.write_text(json.dumps([f.to_dict() for f in ev.flags if f.level != "green"], ensure_ascii=False,
                                      indent=2), encoding="utf-8")
     paths_path = out / "paths.json"
     paths_path.write_text(json.dumps([p.to_dict() for p in ev.paths], ensure_ascii=False, indent=2),
                           encoding="utf-8")
-    results.setdefault("written", []).extend([("flags (JSON)", flags_path), ("conflict paths (JSON)", paths_path)])
+    results.setdefault("written", []).extend([(t("demo.written.flags"), flags_path),
+                                              (t("demo.written.paths"), paths_path)])
     results["print_flags"] = lambda: print_table([f for f in ev.flags if f.level in ("red", "orange")],
-                                                 title="priority-attention officials (red and orange)")
+                                                 title=t("demo.flags_title"))
 
 
 def _resolution(db, settings, out: Path, results: dict, say) -> None:
@@ -79,10 +83,8 @@ def _resolution(db, settings, out: Path, results: dict, say) -> None:
     pairs = duplicates(db, "company", settings=settings)
     people = duplicates(db, "person", settings=settings)
     auto = sum(1 for p in pairs + people if p["auto"])
-    say(f"[bold]3. entity resolution[/] ({time.perf_counter() - t0:.1f} s): {len(pairs)} candidate company pair(s), "
-        f"{len(people)} candidate person pair(s) for review ({auto} above the link score), "
-        f"{len(canonical_map(db))} merge(s) in force, {len(unresolved(db))} unresolved name reference(s); "
-        f"review with `graphrisk entities duplicates`")
+    say(t("demo.resolution", seconds=f"{time.perf_counter() - t0:.1f}", companies=len(pairs), people=len(people),
+          auto=auto, merges=len(canonical_map(db)), unresolved=len(unresolved(db))))
 
 
 def _centrality(db, settings, out: Path, results: dict, say) -> None:
@@ -95,12 +97,12 @@ def _centrality(db, settings, out: Path, results: dict, say) -> None:
     parts = communities.detect(ev.G, settings)
     communities.store_run(db, parts, {"demo": True}, settings)
     mixed = communities.mixed_clusters(ev.G, parts)
-    say(f"[bold]5. centrality and communities[/] ({time.perf_counter() - t0:.1f} s, run {run_id}): "
-        f"{len(set(parts.membership.values()))} communities, {len(mixed)} mixing officials with suppliers of "
-        f"their own unit")
+    say(t("demo.centrality", seconds=f"{time.perf_counter() - t0:.1f}", run=run_id,
+          communities=len(set(parts.membership.values())), mixed=len(mixed)))
     for measure in ("brokerage", "pagerank"):
-        top = ", ".join(f"{escape(str(ev.G.nodes[n].get('name')))} ({n}) {v:.3g}" for n, v, _ in res.top(measure, 3))
-        say(f"   top {measure}: {top}")
+        top = t("cmd.flags.level_sep").join(f"{escape(str(ev.G.nodes[n].get('name')))} ({n}) {v:.3g}"
+                                            for n, v, _ in res.top(measure, 3))
+        say(t("demo.top", measure=t(f"cmd.centrality.measure.{measure}"), top=top))
     for note in res.notes.values():
         say(f"   {escape(note)}")
 
@@ -123,14 +125,14 @@ def _maps(db, settings, out: Path, results: dict, say) -> None:
         written.append(path)
     overview = maps_dir / "overview.html"
     overview_map(ev.G, levels, min_level="orange", paths=ev.paths, scores=scores, settings=settings).write(overview)
-    say(f"[bold]6. maps[/] ({time.perf_counter() - t0:.1f} s): {len(written)} red official(s) and an overview "
-        f"in {escape(str(maps_dir))}")
+    say(t("demo.maps", seconds=f"{time.perf_counter() - t0:.1f}", n=len(written), path=escape(str(maps_dir))))
     for f in red:
         mine = [p for p in ev.paths if p.official_id == f.official_id]
         if mine:
-            say(f"   {escape(f.name)} ({f.official_id}): " + " | ".join(escape(p.explanation) for p in mine[:2]))
-    results.setdefault("written", []).extend([("overview map", overview),
-                                              (f"maps of {len(written)} red officials", maps_dir)])
+            say(f"   {escape(f.name)} ({f.official_id}): "
+                + " | ".join(escape(p.text(current_lang())) for p in mine[:2]))
+    results.setdefault("written", []).extend([(t("demo.written.overview"), overview),
+                                              (t("demo.written.maps", n=len(written)), maps_dir)])
 
 
 def _report(db, settings, out: Path, results: dict, say) -> None:
@@ -138,14 +140,13 @@ def _report(db, settings, out: Path, results: dict, say) -> None:
 
     period = latest_data_week(db)
     t0 = time.perf_counter()
-    rep, files = make_report(db, period, settings, out / "reports" / period.label)
+    rep, files = make_report(db, period, settings, out / "reports" / period.label, lang=current_lang())
     index = next(p for p in files if p.name == "index.html")
     att = rep.data["attention"]
-    say(f"[bold]7. weekly report[/] for {period.label} ({period.since} to {period.until}, "
-        f"{time.perf_counter() - t0:.1f} s): {len(att['new'])} new, {len(att['escalated'])} escalated, "
-        f"{len(att['new_evidence'])} with new evidence; {len(rep.data['paths']['new'])} new conflict path(s); "
-        f"{len(rep.maps)} map(s)")
-    results.setdefault("written", []).append(("weekly report", index))
+    say(t("demo.report", label=period.label, since=fmt_date(str(period.since)), until=fmt_date(str(period.until)),
+          seconds=f"{time.perf_counter() - t0:.1f}", new=len(att["new"]), escalated=len(att["escalated"]),
+          evidence=len(att["new_evidence"]), paths=len(rep.data["paths"]["new"]), maps=len(rep.maps)))
+    results.setdefault("written", []).append((t("demo.written.report"), index))
 
 
 def _final_table(db, settings, out, results, say) -> None:
