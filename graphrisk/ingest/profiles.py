@@ -569,7 +569,7 @@ def _apply(p: Profile, src: readers.Table, db=None) -> Applied:
             out = out.iloc[idx].reset_index(drop=True)
             out[c] = [x for ps in pieces for x in ps]
             rows = rows[idx]
-            problems = [(int(np.flatnonzero(idx == pos)[0]), col, msg) for pos, col, msg in problems]
+            problems = [(int(q), col, msg) for pos, col, msg in problems for q in np.flatnonzero(idx == pos)]
             part_no = np.where(np.repeat(counts, counts) > 1, part_no, 0)
     # record ids: from the id column or template; else a stable id from the content
     pk = k.id_column
