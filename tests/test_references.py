@@ -27,10 +27,10 @@ def names_db(loaded_db, tmp_path):
     """The small world plus gifts and ties given by name: 刘芳 is two people (P2, P3)."""
     p = write_files(tmp_path / "n", {
         "gifts_names.csv": """\
-            gift_id,giver_name,recipient_id,date,value
-            G50,王强,O1,2026-03-01,100
-            G52,刘芳,O1,2026-03-03,100
-            G53,刘芳,O3,2026-03-04,200
+            gift_id,giver_name,recipient_id,date,value,currency
+            G50,王强,O1,2026-03-01,100,CNY
+            G52,刘芳,O1,2026-03-03,100,CNY
+            G53,刘芳,O3,2026-03-04,200,CNY
             """,
         "relations_names.csv": """\
             from_id,to_name,relation,share_pct
@@ -64,8 +64,8 @@ def test_ambiguous_name_becomes_an_unresolved_node_never_null(names_db):
 
 def test_unresolved_id_is_stable_across_batches(names_db, tmp_path):
     db, _, _ = names_db
-    p = write_files(tmp_path / "again", {"gifts_more.csv": "gift_id,giver_name,recipient_id,date,value\n"
-                                                           "G60,刘芳,O1,2026-04-01,50\n"})
+    p = write_files(tmp_path / "again", {"gifts_more.csv": "gift_id,giver_name,recipient_id,date,value,currency\n"
+                                                           "G60,刘芳,O1,2026-04-01,50,CNY\n"})
     ingest_file(db, p / "gifts_more.csv")
     ids = {r["giver_id"] for r in rows(db, "select giver_id from gifts where giver_name = '刘芳'")}
     assert len(ids) == 1 and rows(db, "select count(*) n from unresolved")[0]["n"] == 1

@@ -72,7 +72,13 @@ _STRAY_BRACKETS = re.compile(r"[()\[\]{}【】〔〕《》]")
 
 
 def strip_brackets(s: str) -> str:
-    """Remove bracketed notes (nested ones from the inside out) and a bracket left open at the end."""
+    """Remove bracketed notes (nested ones from the inside out) and a bracket left open at the end.
+
+    A note closed but never opened is one whose "(" was typed as "9", the key it shares on
+    English keyboards (``Lawn Tennis Association 9LTA)``): its last word goes too.
+    """
+    if ")" in s and "(" not in s:
+        s = re.sub(r"\s9?[^\s()]*\)\s*$", " ", s)
     prev = None
     while prev != s:
         prev = s

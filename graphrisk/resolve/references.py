@@ -32,6 +32,7 @@ from .. import schema
 from . import kinds as _kinds
 from . import unresolved as _unresolved
 from .identifiers import embedded, strip_embedded
+from .aliases import canonical_map
 from .index import Index, cluster
 from .normalize import normalize_name
 from .records import (
@@ -86,7 +87,11 @@ def _store_index(db: sqlite_utils.Database, kinds: tuple[str, ...], s: dict) -> 
     hit = _INDEX_CACHE.get(key)
     if hit is None:
         _INDEX_CACHE.clear()
-        recs = records_from_store(db, kinds)
+        # every spelling counts: a merged-away entity's name is matched too, as its canonical entity
+        canon = canonical_map(db)
+        recs = records_from_store(db, kinds, canonical_only=False)
+        for r in recs:
+            r.id = canon.get(r.id, r.id)
         hit = _INDEX_CACHE[key] = (Index(recs, s), recs)
     return hit[0]
 

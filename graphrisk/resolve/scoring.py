@@ -4,6 +4,7 @@ from __future__ import annotations
 from rapidfuzz import fuzz
 
 from .features import _CN_PLACES, Features, features
+from . import words as _words
 from .identifiers import record_ids
 from .normalize import has_cjk, normalize_name, person_key
 from .records import Decision, Record, family, resolve_settings
@@ -34,7 +35,28 @@ def _ratio(x: str, y: str) -> float:
 
 
 def name_score(fa: Features, fb: Features, s: dict) -> tuple[float, str]:
-    """Similarity of two names (0..1) and why, without identifiers or context."""
+    """Similarity of two names (0..1) and why, without identifiers or context.
+
+    An organisation's name is also compared through the other names it carries (a trading name,
+    the name before details: ``Financial Times: Robert Shrimsley, ...``), at a small discount.
+    """
+    best, why = _name_score(fa, fb, s)
+    if best >= 1.0 or fa.fam == "person" or fb.fam == "person":
+        return best, why
+    alts_a, alts_b = _words.other_names(fa.name), _words.other_names(fb.name)
+    for na in [fa.name] + alts_a:
+        for nb in [fb.name] + alts_b:
+            if na == fa.name and nb == fb.name:
+                continue
+            sc, w = _name_score(features(na, fa.fam), features(nb, fb.fam), s)
+            sc *= s["other_name_factor"]
+            if sc > best:
+                alt = na if na != fa.name else nb
+                best, why = sc, f"{w}, as '{alt}'"
+    return best, why
+
+
+def _name_score(fa: Features, fb: Features, s: dict) -> tuple[float, str]:
     if fa.norm and fa.norm == fb.norm:
         return 1.0, "same normalised name"
     if fa.fam == "person" or fb.fam == "person":
@@ -53,11 +75,22 @@ def name_score(fa: Features, fb: Features, s: dict) -> tuple[float, str]:
     latin_only = fa.latin and fb.latin and not fa.cjk and not fb.cjk
     if latin_only:
         r = max(r, fuzz.token_sort_ratio(fa.key, fb.key) / 100.0)
-    differ = distinct_words(fa.key, fb.key) if latin_only else ""
-    if differ:
-        # a shared template with different words (Embassy of France / of Finland, F Parkinson / Parkinson's)
+    verdict, words = _words.compare(fa.key, fb.key) if latin_only else (None, "")
+    if verdict in (_words.DIFFERENT, _words.INITIAL):
+        # one template, different words (Embassy of France / of Finland) or a person's initial
+        # (F Parkinson Ltd / Parkinson's UK): different organisations
         r = min(r, s["review_score"] - 0.01)
-        take(r, f"similar names ({r:.2f}) but {differ}")
+        what = "different words" if verdict == _words.DIFFERENT else "an initial on one side only"
+        take(r, f"similar names ({r:.2f}) but {what} ({words})")
+    elif verdict == _words.EXTRA:
+        # one name adds a distinctive word (Edinburgh International [Book] Festival): a branch, a
+        # programme or another body; a review at most, never an automatic link
+        r = min(r, s["link_score"] - 0.01)
+        take(r, f"similar names ({r:.2f}) but one adds '{words}'")
+    elif verdict in (_words.GENERIC_ONLY, _words.SAME_WORDS):
+        r = max(r, s["word_match_score"])
+        take(r, f"the same words but for generic ones ({words})" if words
+             else "the same words, allowing typos and acronyms")
     else:
         take(r, f"similar names ({r:.2f})")
     # mixed scripts: compare the Chinese and the Latin parts separately
@@ -89,43 +122,6 @@ def name_score(fa: Features, fb: Features, s: dict) -> tuple[float, str]:
             best = min(best, s["link_score"] - 0.01)
             why = f"one name extends the other ('{long_[len(short):]}'): possibly a branch, review"
     return best, why
-
-
-_STOP = {"the", "and", "of", "for", "in", "on", "at", "to", "a", "an", "&", "de", "du", "des", "la", "le", "der",
-         "die", "das", "und", "et", "y"}
-
-
-def _initials(words: list[str]) -> str:
-    return "".join(w[0] for w in words if w)
-
-
-def distinct_words(key_a: str, key_b: str) -> str:
-    """Why two Latin names are different entities despite a similar spelling, or '' when nothing says so.
-
-    Words found on one side only are paired with a near spelling on the other (a typo:
-    Propserity / Prosperity) or read as an acronym of the other side's words (FC / Football
-    Club). What is left decides: different words on both sides (Ireland / Netherlands, Leeds /
-    Leicester) or an initial on one side only (F Parkinson / Parkinsons) are different entities.
-    """
-    ta = [w for w in key_a.split() if w not in _STOP]
-    tb = [w for w in key_b.split() if w not in _STOP]
-    ua = [w for w in ta if w not in tb]
-    ub = [w for w in tb if w not in ta]
-    for w in list(ua):
-        best = max(ub, key=lambda x: fuzz.ratio(w, x), default=None)
-        if best is not None and min(len(w), len(best)) >= 4 and fuzz.ratio(w, best) >= 80:
-            ua.remove(w)
-            ub.remove(best)
-    if ua and ub and (_initials(ua) == "".join(ub) or _initials(ub) == "".join(ua)):
-        return ""
-    if ua and ub and ("".join(ua) == "".join(ub)):  # spacing: Bamford Excavators / BamfordExcavators
-        return ""
-    if ua and ub:
-        return f"different words ({' '.join(ua)} / {' '.join(ub)})"
-    one = ua or ub
-    if any(len(w) == 1 and w.isalpha() for w in one):
-        return f"an initial on one side only ({' '.join(one)})"
-    return ""
 
 
 def _person_score(fa: Features, fb: Features, s: dict) -> tuple[float, str]:
