@@ -30,7 +30,7 @@ from .findings import LEVEL_RANK, ConflictPath, OfficialFlag
 from .i18n import catalogue, current_lang, fmt_date, fmt_money, t
 
 __all__ = ["CaseFile", "CaseRecord", "Names", "case_file_name", "case_text", "explain", "reasons_text",
-           "record_kind_label", "rule_title", "score_breakdown"]
+           "points", "record_kind_label", "rule_title", "score_breakdown"]
 
 FORMAT_VERSION = 1
 # Columns shown as a record's "what" (data values, in this order), when present.
@@ -267,7 +267,7 @@ def score_breakdown(scores: list[float]) -> list[dict]:
         added = 100 * remaining * share
         remaining *= 1 - share
         total = 100 * (1 - remaining)
-        out.append({"score": s, "weight": 0.5 ** i, "adds": round(added, 2), "total": round(total, 2)})
+        out.append({"score": s, "weight": 0.5 ** i, "adds": round(added, 4), "total": round(total, 2)})
     return out
 
 
@@ -424,6 +424,13 @@ def explain(db, official_id: str, *, settings: dict | None = None, as_of: str | 
 
 # ------------------------------------------------------------------ text
 
+def points(x: float) -> str:
+    """Points to two decimals (``2.2``, ``90``); a share too small to show says so (``<0.01``)."""
+    if 0 < x < 0.005:
+        return "<0.01"
+    return f"{x:.2f}".rstrip("0").rstrip(".")
+
+
 def level_label(level: str, lang: str | None = None) -> str:
     return t(f"common.levels.{level}", lang or current_lang())
 
@@ -479,8 +486,8 @@ def reasons_text(case: CaseFile, lang: str | None = None) -> list[str]:
     if not case.reasons:
         return [t("explain.no_findings", lang)]
     for i, r in enumerate(case.reasons, 1):
-        lines.append(t("explain.reason_head", lang, n=i, rule=rule_title(r["rule"], lang), score=f"{r['score']:g}",
-                       adds=f"{r['adds']:g}"))
+        lines.append(t("explain.reason_head", lang, n=i, rule=rule_title(r["rule"], lang), score=points(r["score"]),
+                       adds=points(r["adds"])))
         lines.append("    " + (r.get("summaries", {}).get(lang) or r["summary"]))
         for rid in r["records"]:
             lines.append("    - " + describe_record(case.records[rid], case.official_id, lang))

@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 
 from . import schema
 from .explain import CaseFile, CaseRecord, describe_record, detail_text, level_label, record_kind_label, rule_title
-from .explain import source_text
+from .explain import points, source_text
 from .i18n import current_lang, fmt_date, fmt_money, t
 
 __all__ = ["decision_strips", "path_svg", "render_html", "timeline_svg", "write_case_files", "write_pdf"]
@@ -196,6 +196,15 @@ def timeline_svg(case: CaseFile, lang: str | None = None, records: list[CaseReco
                    f'stroke-width="1.6" stroke-dasharray="4 2"/>'
                    f'<text x="{mx:.1f}" y="{apex - 4:.1f}" font-size="10" fill="#c0392b" text-anchor="middle">'
                    f'{_x(t("explain.benefit_before_short", lang, days=link["days"]))}</text>')
+    labelled: dict[tuple, list[str]] = {}  # one id label per lane and day: "G1 +2" when records share it
+    for r in recs:
+        if r.record_id in cited:
+            labelled.setdefault((r.kind, r.date[:10]), []).append(r.record_id)
+    for (kind, day), ids in sorted(labelled.items()):
+        first = ids[0] if len(ids[0]) <= 16 else _short(ids[0], 9)
+        more = f" +{len(ids) - 1}" if len(ids) > 1 else ""
+        out.append(f'<text x="{x(day):.1f}" y="{lane_y[kind] + 18}" text-anchor="middle" font-size="9" fill="#111">'
+                   f'<title>{_x(", ".join(ids))}</title>{_x(first + more)}</text>')
     for r in recs:
         xx, y = x(r.date), lane_y[r.kind]
         color = _edge_color(r.edge_kinds)
@@ -210,9 +219,6 @@ def timeline_svg(case: CaseFile, lang: str | None = None, records: list[CaseReco
         else:
             out.append(f'<circle cx="{xx:.1f}" cy="{y}" r="{6 if strong else 4}" fill="{color}" opacity="{opacity}"'
                        f'{stroke}><title>{title}</title></circle>')
-        if strong:
-            out.append(f'<text x="{xx:.1f}" y="{y + 18}" text-anchor="middle" font-size="9" fill="#111">'
-                       f'{_x(r.record_id if len(r.record_id) <= 14 else _short(r.record_id, 14))}</text>')
     out.append("</svg>")
     return Markup("".join(out))
 
@@ -253,9 +259,16 @@ def _env() -> jinja2.Environment:
     return env
 
 
+def _weight(w: float) -> str:
+    """0.5**i as a fraction: 1, 1/2, 1/4, ..."""
+    if w >= 1:
+        return "1"
+    return f"1/{round(1 / w)}"
+
+
 def _record_row(rec: CaseRecord, case: CaseFile, lang: str) -> dict:
     sep = "、" if lang == "zh" else ", "
-    return {"id": rec.record_id, "date": fmt_date(rec.date, lang) or t("explain.no_date", lang),
+    return {"id": rec.record_id, "id_class": "id nowrap" if len(rec.record_id) <= 18 else "id", "date": fmt_date(rec.date, lang) or t("explain.no_date", lang),
             "kind": record_kind_label(rec.kind, lang),
             "amount": fmt_money(rec.amount, rec.currency, lang) if rec.amount is not None else "",
             "counterpart": sep.join(f"{p['name']} ({p['id']})" for p in rec.counterparts(case.official_id)),
@@ -290,7 +303,7 @@ def render_html(case: CaseFile, lang: str | None = None) -> str:
             private = [e for e, c in zip(edges, cited) if c.role != "decision"]
             path_fig = path_svg(r["path_nodes"], private + decision[-1:], lang) if decision else None
         reasons.append({"rule": rule_title(r["rule"], lang), "rule_id": r["rule"], "score": f"{r['score']:g}",
-                        "adds": f"{r['adds']:g}", "weight": f"{r['weight']:g}", "total": f"{r['total_after']:g}",
+                        "adds": points(r["adds"]), "weight": _weight(r["weight"]), "total": points(r["total_after"]),
                         "text": r.get("summaries", {}).get(lang) or r["summary"],
                         "records": [_record_row(case.records[e], case, lang) for e in r["records"]],
                         "missing": [t("explain.record_not_found", lang, record_id=e) for e in r["missing_records"]],
