@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import itertools
 from collections import Counter
 from pathlib import Path
@@ -226,3 +227,143 @@ def test_cn_supplier_names_resolve_at_ingest(cn_out, tmp_path):
     assert all(r.action == LINKED for r in res.values()), [r for r in res.values() if r.action != LINKED]
     ids = {res[n].entity_id for n in names if "长春长生生物科技" in n}
     assert len(ids) == 1
+
+
+# ---------------------------------------------------------------- UK ministers' gifts and hospitality (profiles only)
+
+MIN = REAL / "uk-ministers-gifts-hospitality"
+OCDS = REAL / "uk-contracts-finder-ocds"
+
+
+@pytest.fixture(scope="module")
+def ministers_db(tmp_path_factory):
+    if not MIN.exists():
+        pytest.skip("real ministers' register not present")
+    from graphrisk import store
+    from graphrisk.adapters import profile_plan
+
+    db = store.connect(tmp_path_factory.mktemp("min") / "min.db")
+    plan = profile_plan("uk-ministers-gifts", [MIN])
+    reports, _ = plan.ingest(db)
+    return db, reports
+
+
+def _q(db, sql, params=()):
+    return [dict(r) for r in db.query(sql, params)]
+
+
+def test_ministers_every_row_stored_or_counted_as_no_record(ministers_db):
+    db, reports = ministers_db
+    assert all(r.status == "ok" and r.rejected == 0 for r in reports)
+    by = {(Path(r.path).name, r.kind, r.inserted): r for r in reports}
+    gifts = [r for r in reports if r.kind == "gifts" and Path(r.path).name == "ministers_gifts.csv"]
+    received, given = sorted(gifts, key=lambda r: -r.inserted)
+    assert (received.inserted, given.inserted) == (182, 8)
+    nil = {k: v for k, v in received.skipped.items() if "filtered" not in k}
+    assert sum(nil.values()) == 201  # "Nil Return" / "Nil return" / "NIL Return" rows: counted, not stored
+    # each gifts row is stored by exactly one of the two profiles, or is a nil return
+    assert received.inserted + given.inserted + sum(nil.values()) == 391
+    hosp = [r for r in reports if Path(r.path).name == "ministers_hospitality.csv" and r.kind in ("gifts", "contacts")]
+    assert {r.kind: r.inserted for r in hosp} == {"gifts": 981, "contacts": 981}  # a benefit and a meeting
+    for r in hosp:
+        assert r.inserted + sum(r.skipped.values()) == 1178
+        assert all("no record" in k for k in r.skipped)  # nil returns and one footnote row, nothing else
+    assert by  # (kept for debugging output)
+
+
+def test_ministers_officials_and_shifted_rows(ministers_db):
+    db, _ = ministers_db
+    names = [r["name"] for r in _q(db, "select name from officials")]
+    assert not [n for n in names if "Office" in n or "Department" in n or "Seats" in n]  # shifted rows repaired
+    assert len([n for n in names if n.replace(" ", "").startswith("NickThomas-Symonds")]) == 1
+    # the shifted rows' records are stored with the right minister and date
+    rows = _q(db, "select c.date, o.name from contacts c join officials o on o.official_id = c.official_id "
+                  "where c.counterpart_name = 'British Irish Chamber of Commerce' and c.date like '2025-04%'")
+    assert rows == [{"date": "2025-04-01", "name": "Nick Thomas-Symonds"}]
+    # hospitality: the benefit and the meeting point at the same counterparty
+    pair = _q(db, "select g.giver_id, c.counterpart_id from gifts g join contacts c on c.official_id = g.recipient_id "
+                  "and c.date = g.date and c.counterpart_name = g.giver_name where g.gift_id like 'GB-MGH-HOSP-%'")
+    assert len(pair) >= 900 and sum(p["giver_id"] == p["counterpart_id"] for p in pair) >= 0.98 * len(pair)
+
+
+def test_ministers_money_and_dates(ministers_db):
+    db, _ = ministers_db
+    assert _q(db, "select count(*) n from gifts where value is not null and currency is null")[0]["n"] == 0
+    assert {r["currency"] for r in _q(db, "select distinct currency from gifts where currency is not null")} <= \
+        {"GBP", "USD", "EUR"}
+    unknown = {r["value_text"] for r in _q(db, "select value_text from gifts where value is null")}
+    assert {"Above limit", "Value Unknown"} <= unknown  # the words are kept, never a guessed amount
+    # DD/MM/YYYY beside ISO: 21/07/2025 is 21 July; 2/12/2024 (hospitality, day first) is 2 December
+    assert _q(db, "select count(*) n from contacts where date = '2024-12-02' and counterpart_name = 'Rio Tinto'")[0]["n"] == 1
+    dates = [r["date"] for r in _q(db, "select date from gifts union all select date from contacts")]
+    assert min(dates) >= "2023-01-01" and max(dates) <= "2025-12-31"
+
+
+# ---------------------------------------------------------------- OCDS
+
+
+def test_ocds_merges_releases_and_reads_parties(tmp_path):
+    from graphrisk.adapters import ocds
+
+    tender = {"ocid": "ocds-x-1", "id": "r1", "date": "2025-01-01T00:00:00Z", "tag": ["tender"],
+              "buyer": {"id": "B1", "name": "Ministry of Examples"},
+              "parties": [{"id": "B1", "name": "Ministry of Examples", "roles": ["buyer"],
+                           "identifier": {"scheme": "GB-GOR", "id": "PB123"}}],
+              "tender": {"title": "Bridges", "procurementMethod": "limited"}}
+    award = {"ocid": "ocds-x-1", "id": "r2", "date": "2025-02-01T10:00:00Z", "tag": ["award"],
+             "parties": [{"id": "S1", "name": "Acme Ltd", "roles": ["supplier"],
+                          "identifier": {"scheme": "GB-COH", "id": "975677"}},
+                         {"id": "S2", "name": "Jo Bloggs", "roles": ["supplier"]}],
+             "awards": [{"id": "A1", "status": "active", "date": "2025-01-30T00:00:00Z",
+                         "value": {"amount": 120000, "currency": "EUR"},
+                         "suppliers": [{"id": "S1", "name": "Acme Ltd"}, {"id": "S2", "name": "Jo Bloggs"}]},
+                        {"id": "A2", "status": "cancelled", "suppliers": [{"id": "S1"}]}]}
+    src = tmp_path / "package.json"
+    src.write_text(json.dumps({"uri": "x", "releases": [award, tender]}), encoding="utf-8")
+    paths, stats = ocds.convert_with_stats(src, tmp_path / "out")
+    contracts = _rows(tmp_path / "out" / "contracts.csv")
+    assert len(contracts) == 2 and stats["not_written"] == {"award status cancelled": 1}
+    acme = next(c for c in contracts if c["supplier_id"])
+    assert acme["supplier_id"] == "GB-COH-00975677"  # the Companies House number, padded as elsewhere
+    assert acme["unit_id"] == "GB-GOR-PB123" and acme["method"] == "competitive_negotiation"  # from the tender
+    assert (acme["amount"], acme["currency"], acme["date"]) == ("120000", "EUR", "2025-01-30T00:00:00Z")
+    jo = next(c for c in contracts if not c["supplier_id"])
+    assert jo["supplier_name"] == "Jo Bloggs"  # no identifier: resolved by name at ingest
+    units = _rows(tmp_path / "out" / "units.csv")
+    assert units == [{"unit_id": "GB-GOR-PB123", "name": "Ministry of Examples"}]
+
+
+def test_ocds_record_package_uses_the_compiled_release(tmp_path):
+    from graphrisk.adapters import ocds
+
+    compiled = {"ocid": "ocds-y-9", "date": "2025-03-01", "buyer": {"id": "b", "name": "Council"},
+                "parties": [{"id": "b", "name": "Council", "roles": ["buyer"]}],
+                "awards": [{"id": "a", "date": "2025-03-01", "value": {"amount": 5, "currency": "GBP"},
+                            "suppliers": [{"id": "s", "name": "Shop"}]}]}
+    src = tmp_path / "records.json"
+    src.write_text(json.dumps({"records": [{"ocid": "ocds-y-9", "releases": [{"url": "http://example/r"}],
+                                            "compiledRelease": compiled}]}), encoding="utf-8")
+    ocds.convert(src, tmp_path / "out")
+    c = _rows(tmp_path / "out" / "contracts.csv")
+    assert [(x["unit_name"], x["supplier_name"], x["amount"]) for x in c] == [("Council", "Shop", "5")]
+
+
+@pytest.mark.skipif(not OCDS.exists(), reason="real OCDS data not present")
+def test_ocds_real_releases_load_with_one_command(tmp_path):
+    from click.testing import CliRunner
+
+    from graphrisk import store
+    from graphrisk.cli import cli
+
+    dbp = tmp_path / "oc.db"
+    r = CliRunner().invoke(cli, ["ingest", "--format", "ocds", str(OCDS / "releases.jsonl"), "--db", str(dbp),
+                                 "--quiet", "--format-output", "json"])
+    assert r.exit_code == 0, r.output
+    db = store.connect(dbp)
+    n = _q(db, "select count(*) n, count(distinct currency) c, min(date) lo, max(date) hi, "
+               "sum(amount is null) na from contracts")[0]
+    assert n["n"] == 263 and n["c"] == 1 and n["na"] == 0  # every award x supplier of the active awards
+    assert "2019-01-01" <= n["lo"] and n["hi"] <= "2025-12-31"
+    coh = _q(db, "select count(*) n from companies where company_id like 'GB-COH-%' and length(company_id) = 15")
+    assert coh[0]["n"] >= 60  # suppliers with a Companies House number keep it as a strong id
+    assert _q(db, "select count(*) n from contracts where supplier_id is null or unit_id is null")[0]["n"] == 0

@@ -119,10 +119,13 @@ def _identifier(party: dict | None, schemes: dict) -> tuple[str | None, str | No
     scheme, num = str(ident.get("scheme") or "").strip(), str(ident.get("id") or "").strip()
     if not scheme or not num:
         return None, None, None
-    num = normalize_identifier(num) or num
     pad = schemes.get(scheme, {}).get("pad")
-    if pad and num.isdigit():
-        num = num.zfill(int(pad))
+    if pad:  # a registry number graphrisk normalises (Companies House): one id however it is written
+        num = normalize_identifier(num) or num
+        if num.isdigit():
+            num = num.zfill(int(pad))
+    else:
+        num = re.sub(r"\s+", "", num)
     return f"{scheme}-{num}", num, scheme
 
 
