@@ -578,3 +578,100 @@ def test_paths_inside_outputs_are_relative_to_the_store(tmp_path):
     for f in [out / "report.json", tmp_path / "m.html", *out.glob("*.csv")]:
         assert str(tmp_path) not in f.read_text(encoding="utf-8-sig"), f
     assert "registers/gifts.csv" in (out / "report.json").read_text(encoding="utf-8")
+
+
+# ------------------------------------------------------------------ every command against hostile stores and inputs
+
+def _commands():
+    import click
+
+    def walk(group, path=()):
+        for name, c in sorted(group.commands.items()):
+            if isinstance(c, click.Group):
+                yield from walk(c, path + (name,))
+            else:
+                yield path + (name,), c
+    # demo and sample build a whole synthetic world: covered by their own tests
+    return [(p, c) for p, c in walk(cli) if p[0] not in ("demo", "sample", "config")]
+
+
+def _args(path, command, tmp: Path, hostile_file: Path) -> list[str]:
+    import click
+
+    out = list(path)
+    for prm in command.params:
+        if isinstance(prm, click.Argument) and prm.required:
+            if prm.name in ("paths", "file"):
+                out.append(str(hostile_file))
+            elif prm.name == "profile_path":
+                out.append(str(tmp / "no-such-profile.toml"))
+            elif prm.name in ("official",):
+                out.append("O1")
+            else:
+                out.append("\u200bX\x1b[2J")
+        elif isinstance(prm, click.Option) and prm.required:
+            if isinstance(prm.type, click.Choice):
+                out += [prm.opts[0], prm.type.choices[0]]
+            elif prm.name.startswith("out"):
+                out += [prm.opts[0], str(tmp / "out" / "x.out")]
+            else:
+                out += [prm.opts[0], "=HYPERLINK(\"x\")"]
+    if path == ("map",):
+        out += ["--official", "O1", "--out", str(tmp / "out" / "m.html")]
+    return out
+
+
+HOSTILE_NAMES = {"王强": "=HYPERLINK(\"\"http://x\"\",\"\"a\"\")王\u200b强", "华鼎科技有限公司": "<img src=x onerror=alert(1)>有限公司"}
+
+
+@pytest.mark.parametrize("case", ["missing", "garbage", "folder", "readonly", "locked", "world"])
+def test_every_command_against_hostile_stores_gives_no_traceback(tmp_path, monkeypatch, case):
+    world = dict(SMALL_WORLD)
+    for k, v in HOSTILE_NAMES.items():
+        world["people.csv"] = world["people.csv"].replace(k, f'"{v}"') if k == "王强" else world["people.csv"]
+        world["companies.csv"] = world["companies.csv"].replace(k, v) if k != "王强" else world["companies.csv"]
+    folder = write_files(tmp_path / "world", world)
+    hostile = tmp_path / "gifts_hostile.csv"
+    hostile.write_bytes(GIFTS_HEAD.encode() + b'G1,P1,O1,0001-01-01,1' + b"0" * 400 + b',CNY,"open,yes\n'
+                        + "G2,P1,O1,2026-03-01,1,2,3,4,CNY,\u200b\n".encode() + b"G3,P1,O1,2026-03-01,\xff\x00,CNY,x,no\n")
+    db_path = tmp_path / "store" / "case.db"
+    holder = None
+    cfg = tmp_path / "settings.toml"
+    cfg.write_text("[limits]\nlock_timeout = 0.3\n", encoding="utf-8")
+    monkeypatch.setenv("GRAPHRISK_CONFIG", str(cfg))
+    if case == "garbage":
+        db_path.parent.mkdir(parents=True)
+        db_path.write_bytes(b"\x00\xffnot a database" * 100)
+    elif case == "folder":
+        db_path.mkdir(parents=True)
+    elif case in ("readonly", "locked", "world"):
+        ingest_paths(store.connect(db_path), [folder])
+    failures = []
+    try:
+        if case == "readonly":
+            real = os.access
+            monkeypatch.setattr(os, "access",
+                                lambda p, mode, *a, **k: False if mode & os.W_OK else real(p, mode, *a, **k))
+        if case == "locked":
+            holder = sqlite3.connect(str(db_path))
+            holder.execute("BEGIN IMMEDIATE")
+        for path, command in _commands():
+            args = _args(path, command, tmp_path, hostile) + ["--db", str(db_path)]
+            res = run(*args)
+            text = (res.output or "")
+            if "Traceback" in text or not (res.exception is None or isinstance(res.exception, SystemExit)):
+                failures.append(f"{' '.join(path)}: {res.exception!r} {text[-300:]}")
+            elif res.exit_code not in (0, 1, 2):
+                failures.append(f"{' '.join(path)}: exit {res.exit_code}")
+            elif "\x1b[2J" in text:
+                failures.append(f"{' '.join(path)}: terminal escape echoed raw")
+            if case == "missing" and path != ("ingest",):  # ingest is the one command that makes a store
+                assert not db_path.exists(), f"{' '.join(path)} created a store that was not there"
+            if case == "missing" and db_path.exists():
+                for f in db_path.parent.glob(db_path.name + "*"):
+                    f.unlink()
+    finally:
+        if holder is not None:
+            holder.rollback()
+            holder.close()
+    assert not failures, "\n".join(failures)

@@ -157,6 +157,10 @@ def _print_ingest_summary(reports) -> None:
             console.print(t("cmd.ingest.extra_columns", file=name, columns=", ".join(r.extra_columns)), markup=False)
         if r.duplicates:
             console.print(t("cmd.ingest.duplicates", file=name, n=r.duplicates), markup=False)
+        for w in getattr(r, "warnings", None) or []:  # other XLSX sheets, look-alike ids, normalised ids
+            from ..safeio import escape_text
+
+            console.print(t("errors.warning", file=name, message=escape_text(w)), markup=False)
         for reason, n in (getattr(r, "skipped", None) or {}).items():
             console.print(t("profiles.ingest.skipped", file=Path(r.path).name, n=n, reason=reason), markup=False)
     if reports and tot == 0:

@@ -608,7 +608,9 @@ def _read_jsonl(path: Path, limits: dict, nested: bool = False) -> tuple[pd.Data
         numbers.append(i)
     if not records:
         raise InputError(f"{path}:1: file is empty (no records)")
-    frame = pd.DataFrame.from_records(records).fillna("").astype(object)
+    cols = list(dict.fromkeys(k for r in records for k in r))  # keys in order of first appearance
+    frame = pd.DataFrame({c: [r.get(c, "") for r in records] for c in cols}, index=range(len(records)),
+                         dtype=object)
     if len(frame.columns) > int(limits["max_columns"]):
         raise InputError(f"{path}: {len(frame.columns):,} distinct keys; more than [limits] max_columns "
                          f"({limits['max_columns']:,})")
