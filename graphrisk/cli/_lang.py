@@ -13,6 +13,7 @@ catalogue key ``cli.<command path>.help`` and each option's from ``cli.<command 
 from __future__ import annotations
 
 import inspect
+import os
 import re
 
 import click
@@ -112,6 +113,11 @@ class _I18nMixin:
         """No --lang given: the ``[output] lang`` setting of the command's settings file, if it names one."""
         root = ctx.find_root()
         if root.meta.get(_EXPLICIT):
+            return
+        env = os.environ.get("GRAPHRISK_LANG")
+        if env in i18n.LANGS:  # counts as given for a command with its own --lang (report) too
+            i18n.set_lang(env)
+            root.meta[_EXPLICIT] = env
             return
         from .. import settings as settings_mod
         from ..errors import GraphRiskError
