@@ -49,9 +49,12 @@ class Background:
         day = rng.integers(0, self.ndays, n)
         method = np.array(_METHODS, dtype=object)[rng.choice(5, n, p=_METHOD_P)]
         amount = (np.clip(rng.lognormal(np.log(900_000), 0.9, n), 100_000, 8_000_000) * s).astype(np.int64)
-        # non-competitive awards spread below the limit, most of them far below it
-        small = np.clip(rng.lognormal(np.log(0.15 * self.limit), 0.8, n), 0.01 * self.limit,
-                        0.97 * self.limit).astype(np.int64)
+        # non-competitive awards spread below the limit, most of them far below it (a lognormal cut at the
+        # limit by redrawing, so that no value piles up at the cut)
+        small = rng.lognormal(np.log(0.15 * self.limit), 0.8, n)
+        out = (small >= 0.995 * self.limit) | (small < 0.005 * self.limit)
+        small[out] = self.limit * rng.uniform(0.005, 0.6, int(out.sum()))
+        small = small.astype(np.int64)
         noncomp = np.isin(method, list(_NONCOMP))
         # non-competitive awards: at most one per (unit, supplier), well below the threshold
         df = pd.DataFrame({"u": unit, "c": comp, "d": day, "nc": noncomp})
