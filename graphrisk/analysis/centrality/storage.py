@@ -1,0 +1,126 @@
+"""Centrality runs in the store: write, list, load, compare."""
+from __future__ import annotations
+
+import json
+
+
+from ... import store
+from ... import settings as settings_mod
+from ...errors import NotFound
+
+from ._base import MEASURES, TABLE
+from .result import CentralityResult, ranked
+
+# ---------------------------------------------------------------- store
+
+def _ensure_table(db) -> None:
+    if TABLE not in db.table_names():
+        db[TABLE].create({"run_id": int, "node_id": str, "measure": str, "value": float, "rank": int})
+        db[TABLE].create_index(["run_id", "measure"])
+        db[TABLE].create_index(["node_id"])
+
+
+def store_run(db, result: CentralityResult, params: dict | None = None, settings: dict | None = None,
+              seconds: float | None = None) -> int:
+    """Write ``result`` as one run (table ``centrality``: run_id, node_id, measure, value, rank); return its id.
+
+    The run's row in ``runs`` (kind "centrality") records ``result.params()``
+    merged with ``params``, the settings and the graph's window. Per-kind
+    counts and amounts of weighted degree are stored as measures
+    ``degree.<kind>`` and ``weighted_degree.<kind>`` (non-zero values only),
+    brokered pairs as ``brokerage_pairs``.
+    """
+    settings = settings or settings_mod.defaults()
+    _ensure_table(db)
+    g = result.graph
+    run_params = {**result.params(), **(params or {})}
+    run_id = store.start_run(db, "centrality", run_params, settings_mod.fingerprint(settings),
+                             as_of=g.get("as_of"), since=g.get("since"), until=g.get("until"))
+    extra: dict[str, dict] = {}
+    if "weighted_degree" in result.details:
+        for node, kinds in result.details["weighted_degree"].items():
+            if result.kind is not None and node not in result.values["weighted_degree"]:
+                continue
+            for k, s in kinds.items():
+                extra.setdefault(f"degree.{k}", {})[node] = float(s["count"])
+                if s["amount"]:
+                    extra.setdefault(f"weighted_degree.{k}", {})[node] = s["amount"]
+    if "brokerage" in result.details:
+        extra["brokerage_pairs"] = {o: float(d["pairs"]) for o, d in result.details["brokerage"].items()}
+    with db.conn:
+        for measure, vals in list(result.values.items()) + sorted(extra.items()):
+            db.conn.executemany(
+                f"insert into [{TABLE}] (run_id, node_id, measure, value, rank) values (?, ?, ?, ?, ?)",
+                ((run_id, str(node), measure, float(v), rank) for node, v, rank in ranked(vals)))
+    store.finish_run(db, run_id, seconds if seconds is not None else sum(result.seconds.values()))
+    return run_id
+
+
+def runs(db, measure: str | None = None) -> list[dict]:
+    """Stored centrality runs, newest first (optionally only those holding ``measure``)."""
+    rows = list(db.query("select * from runs where kind = 'centrality' order by id desc"))
+    if measure is None or TABLE not in db.table_names():
+        return rows
+    have = {r["run_id"] for r in db.query(f"select distinct run_id from [{TABLE}] where measure = ?", [measure])}
+    return [r for r in rows if r["id"] in have]
+
+
+def _reference_day(run: dict) -> str:
+    return (run.get("as_of") or run.get("until") or run["created_at"])[:10]
+
+
+def _load_ranked(db, run_id: int, measure: str) -> tuple[dict, dict]:
+    if TABLE not in db.table_names():
+        raise NotFound("no centrality runs stored yet (run `graphrisk centrality`)")
+    rows = db.conn.execute(f"select node_id, value, rank from [{TABLE}] where run_id = ? and measure = ? "
+                           "order by rank", [run_id, measure]).fetchall()
+    if not rows and not next(db.query("select 1 from runs where id = ? and kind = 'centrality'", [run_id]), None):
+        raise NotFound(f"no centrality run with id {run_id}")
+    return {n: v for n, v, _ in rows}, {n: r for n, _, r in rows}
+
+
+def load_run(db, run_id: int, measure: str) -> dict:
+    """``{node: value}`` of ``measure`` in stored run ``run_id``, highest first."""
+    return _load_ranked(db, run_id, measure)[0]
+
+
+def latest(db, measure: str, as_of: str | None = None) -> dict:
+    """``{node: value}`` of ``measure`` from the latest stored run (as of a day, if given).
+
+    A run's day is the end of its graph window (``as_of`` or ``until``) or,
+    without one, the day it was made; the latest run whose day is on or
+    before ``as_of`` wins (ties: the newest run). Empty when none matches.
+    """
+    cands = runs(db, measure) if TABLE in db.table_names() else []
+    if as_of:
+        cands = [r for r in cands if _reference_day(r) <= as_of[:10]]
+    if not cands:
+        return {}
+    best = max(cands, key=lambda r: (_reference_day(r), r["id"]))
+    return load_run(db, best["id"], measure)
+
+
+def compare(db, run_a: int, run_b: int, measure: str) -> list[dict]:
+    """Movers of ``measure`` from run ``run_a`` to run ``run_b``, biggest rise first.
+
+    Each item: ``node_id``, ``before``, ``after``, ``change`` (after - before;
+    a node absent from a run counts 0 there), ``rank_before``, ``rank_after``
+    (None when absent). Sorted by change descending, then node id.
+    """
+    a, ra = _load_ranked(db, run_a, measure)
+    b, rb = _load_ranked(db, run_b, measure)
+    out = []
+    for n in set(a) | set(b):
+        before, after = a.get(n, 0.0), b.get(n, 0.0)
+        out.append({"node_id": n, "before": before, "after": after, "change": after - before,
+                    "rank_before": ra.get(n), "rank_after": rb.get(n)})
+    out.sort(key=lambda r: (-r["change"], r["node_id"]))
+    return out
+
+
+def run_params(db, run_id: int) -> dict:
+    """The parameters stored with a centrality run."""
+    row = next(db.query("select params from runs where id = ? and kind = 'centrality'", [run_id]), None)
+    if row is None:
+        raise NotFound(f"no centrality run with id {run_id}")
+    return json.loads(row["params"])
