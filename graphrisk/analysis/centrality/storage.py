@@ -8,7 +8,7 @@ from ... import store
 from ... import settings as settings_mod
 from ...errors import NotFound
 
-from ._base import MEASURES, TABLE
+from ._base import TABLE
 from .result import CentralityResult, ranked
 
 # ---------------------------------------------------------------- store
