@@ -153,6 +153,16 @@ def _allowed_words(world: Path, tmp_path: Path) -> set[str]:
                     if col.endswith("_id") or col == "participants" or (c is not None and c.type == schema.NAME):
                         words.update(_TOKEN.findall(value))
     words.update(_TOKEN.findall(str(tmp_path)))
+    words.update(("cli", "OPTIONS", "COMMAND", "ARGS", "help"))  # a usage line: the program, commands, options
+    for path, cmd in COMMANDS:
+        words.update(path)
+        for p in cmd.params:
+            words.update(o.lstrip("-") for o in getattr(p, "opts", ()))
+            if isinstance(p, click.Argument):
+                words.add(p.name.upper())
+            words.update(str(c) for c in getattr(p.type, "choices", ()) or ())
+            if getattr(p, "metavar", None):
+                words.update(_TOKEN.findall(p.metavar))
     return words
 
 
@@ -188,14 +198,19 @@ def test_chinese_output_has_no_english_words(small_world, tmp_path, wide_console
         ["entities", "duplicates"],
         ["entities", "unresolved"],
         ["entities", "log"],
+        ["map", "--official", "O1"],
+        ["report", "--week", "latest-data", "--no-maps", "--format", "json"],
+        ["entities", "merge", "C1", "C2", "--reason", " "],  # refused, in Chinese
+        ["flags", "--level", "purple"],  # a usage error, in Chinese
     ]
     found = {}
     for args in runs:
         res = CliRunner().invoke(cli, [*args, "--db", db, "--lang", "zh"])
-        assert res.exit_code == 0, (args, res.output)
-        bad = _english_words(res.output, allowed, db)
+        assert res.exit_code == (2 if args[-1] in (" ", "purple") else 0), (args, res.output)
+        written = " ".join(str(f) for f in tmp_path.rglob("*"))  # files the command wrote, named in its output
+        bad = _english_words(res.output, allowed, " ".join([db, written, *args]))  # and what the user typed
         if bad:
-            found[" ".join(args[:2])] = (bad, res.output[-2000:])
+            found[" ".join(args)] = (bad, res.output[-2000:])
     assert not found, {k: v[0] for k, v in found.items()}
 
 
