@@ -26,6 +26,8 @@ import functools
 import re
 import unicodedata
 
+from .identifiers import strip_embedded
+
 PEOPLE, COMPANIES, ORGANISATIONS, PUBLIC_BODIES = "people", "companies", "organisations", "public_bodies"
 
 _LEGAL_EN = (
@@ -139,7 +141,7 @@ def _strip_person_marks(name: str) -> tuple[str, bool]:
 @functools.lru_cache(maxsize=200_000)
 def classify(name: str | None) -> tuple[str | None, str]:
     """(kind or None, the evidence): people, companies, organisations, public_bodies, or None for unknown."""
-    s = unicodedata.normalize("NFKC", str(name or "")).strip()
+    s = strip_embedded(unicodedata.normalize("NFKC", str(name or "")).strip())
     if not s:
         return None, "empty name"
     if "," in s:  # 'Beth Rigby, Political Editor, Sky News': a person, then their role
