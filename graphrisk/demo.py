@@ -103,8 +103,10 @@ def _centrality(db, settings, out: Path, results: dict, say) -> None:
         top = t("cmd.flags.level_sep").join(f"{escape(str(ev.G.nodes[n].get('name')))} ({n}) {v:.3g}"
                                             for n, v, _ in res.top(measure, 3))
         say(t("demo.top", measure=t(f"cmd.centrality.measure.{measure}"), top=top))
-    for note in res.notes.values():
-        say(f"   {escape(note)}")
+    from .narrate import sampling_note
+
+    for m, note in res.notes.items():
+        say(f"   {escape(sampling_note(m, res.info.get(m) or {}, note))}")
 
 
 def _maps(db, settings, out: Path, results: dict, say) -> None:

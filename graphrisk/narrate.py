@@ -57,6 +57,26 @@ def relation_name(relation: str | None, lang: str = "en") -> str:
     return _word("relation", relation, lang) or _word("role", relation, lang) or str(relation or "").replace("_", " ")
 
 
+def sampling_note(measure: str, info: dict, fallback: str = "", lang: str | None = None) -> str:
+    """A centrality sampling note in plain words: how many starting nodes, how close the estimate came to exact.
+
+    ``info`` is the measure's entry of ``CentralityResult.info``; ``fallback`` the library's own note.
+    """
+    if measure == "betweenness" and info.get("method") == "sampled":
+        text = t("cmd.centrality.betweenness_sampled", lang, pivots=f"{info['pivots']:,}",
+                 nodes=f"{info['nodes']:,}", threshold=f"{info['threshold']:,}")
+        e = info.get("error") or {}
+        if e:
+            text += t("cmd.centrality.betweenness_checked", lang, check=f"{e['check_nodes']:,}", top=e["top"],
+                      overlap=f"{e['overlap_top']:.0%}", median=f"{e['median_rel_error_top']:.0%}",
+                      max=f"{e['max_rel_error_top']:.0%}")
+        return text
+    if measure == "closeness" and info.get("method") == "sampled":
+        return t("cmd.centrality.closeness_sampled", lang, n=f"{info['estimated_nodes']:,}",
+                 pivots=f"{info['pivots']:,}")
+    return fallback
+
+
 def clause(G, e: PathEdge, lang: str = "en", names: dict | None = None) -> str:
     """One private record of a path in words (``names`` overrides how nodes are called)."""
     names = names or {}
@@ -148,4 +168,4 @@ def explain_all(G, official: str, nodes: list[str], edges: list[PathEdge], gap: 
     return {lang: explain(G, official, nodes, edges, gap, approved, lang) for lang in LANGS}
 
 
-__all__ = ["award", "channel_name", "clause", "explain", "explain_all", "relation_name"]
+__all__ = ["award", "channel_name", "clause", "explain", "explain_all", "relation_name", "sampling_note"]

@@ -36,18 +36,9 @@ def _measure(m: str) -> str:
 
 def _note(measure: str, info: dict, fallback: str) -> str:
     """A sampling note in plain words (how many starting nodes, how close the estimate came to exact)."""
-    if measure == "betweenness" and info.get("method") == "sampled":
-        text = t("cmd.centrality.betweenness_sampled", pivots=f"{info['pivots']:,}", nodes=f"{info['nodes']:,}",
-                 threshold=f"{info['threshold']:,}")
-        e = info.get("error") or {}
-        if e:
-            text += t("cmd.centrality.betweenness_checked", check=f"{e['check_nodes']:,}", top=e["top"],
-                      overlap=f"{e['overlap_top']:.0%}", median=f"{e['median_rel_error_top']:.0%}",
-                      max=f"{e['max_rel_error_top']:.0%}")
-        return text
-    if measure == "closeness" and info.get("method") == "sampled":
-        return t("cmd.centrality.closeness_sampled", n=f"{info['estimated_nodes']:,}", pivots=f"{info['pivots']:,}")
-    return fallback
+    from ..narrate import sampling_note
+
+    return sampling_note(measure, info, fallback)
 
 
 def _fmt(value: float, measure: str) -> str:
