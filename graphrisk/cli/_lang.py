@@ -251,17 +251,6 @@ def _install_click_translations() -> None:
 _install_click_translations()
 
 
-def _adopt(cmd, key: str) -> None:
-    """A command joining the tree: its catalogue key, and --lang even when made as a plain click command
-    (a plugin's ``cli.add_command(click.Command(...))``); a group's commands with it."""
-    cmd.i18n_key = key
-    if not isinstance(cmd, _I18nMixin):
-        _with_lang(cmd.params)
-    for sub_name, sub in getattr(cmd, "commands", {}).items():
-        if not getattr(sub, "i18n_key", ""):
-            _adopt(sub, f"{key}.{sub_name}")
-
-
 class Command(_I18nMixin, click.Command):
     """A graphrisk command: takes ``--lang`` and prints its help in the current language."""
 
@@ -282,7 +271,11 @@ class Group(_I18nMixin, click.Group):
 
     def add_command(self, cmd, name=None):
         super().add_command(cmd, name)
-        _adopt(cmd, f"{self.i18n_key}.{name or cmd.name}" if self.i18n_key else (name or cmd.name))
+        name = name or cmd.name
+        cmd.i18n_key = f"{self.i18n_key}.{name}" if self.i18n_key else name
+        for sub_name, sub in getattr(cmd, "commands", {}).items():  # a group added with its commands
+            if not getattr(sub, "i18n_key", ""):
+                cmd.add_command(sub, sub_name)
 
     def make_context(self, info_name, args, parent=None, **extra):
         if parent is None:  # a new run of the program (or of a test's CliRunner): back to the default

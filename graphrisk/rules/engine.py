@@ -98,8 +98,9 @@ def grade(G: nx.MultiDiGraph, findings: list[Finding], settings: dict) -> list[O
     The score combines the findings that count (a dismissed finding stays listed but counts only
     when new records arrived). The level is the score's band, capped by the strongest rule's
     ``max_level`` and by the findings themselves: findings lift an official at most one band above
-    their strongest, and only when a second one is at least yellow (several signals), so notes below
-    yellow never lift anyone. A capped score is lowered to the top of the level it reads as.
+    their strongest, and only when a second one, citing none of the strongest one's records, is at
+    least yellow (several independent signals), so notes below yellow, or two rules reading the same
+    gift, never lift anyone. A capped score is lowered to the top of the level it reads as.
     """
     rules = load_builtin()
     by_official: dict[str, list[Reason]] = defaultdict(list)
@@ -113,8 +114,13 @@ def grade(G: nx.MultiDiGraph, findings: list[Finding], settings: dict) -> list[O
         counting = [r for r in reasons if _counts(r)]
         score = combine([r.score for r in counting])
         level = level_of(score, cfg)
-        bands = sorted((LEVEL_RANK[level_of(r.score, cfg)] for r in counting), reverse=True)
-        allowed = (bands[0] + (1 if len(bands) > 1 and bands[1] >= LEVEL_RANK["yellow"] else 0)) if bands else 0
+        allowed = 0
+        if counting:  # reasons are sorted strongest first
+            top = counting[0]
+            allowed = LEVEL_RANK[level_of(top.score, cfg)]
+            if any(LEVEL_RANK[level_of(r.score, cfg)] >= LEVEL_RANK["yellow"]
+                   and not set(r.evidence) & set(top.evidence) for r in counting[1:]):
+                allowed += 1  # a second, independent signal (no record in common with the strongest)
         cap = max((rules[r.rule].max_level for r in counting if r.rule in rules), key=lambda lvl: LEVEL_RANK[lvl],
                   default="green")
         allowed = min(allowed, LEVEL_RANK[cap], LEVEL_RANK["red"])

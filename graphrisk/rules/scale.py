@@ -269,8 +269,10 @@ def level_ceiling(settings: dict, level: str) -> float:
 
 
 TIE_FACTORS = {"family": 1.0, "legal_representative": 1.0, "director": 0.95, "shareholder": 1.0,
-               "manager": 0.8, "employee": 0.4, "associate": 0.7, "trip_participant": 0.55}
-BENEFIT_FACTORS = {"gift": 1.0, "trip_sponsor": 1.0, "contact": 0.7}
+               "manager": 0.8, "employee": 0.4, "associate": 0.7}
+# Dated private records, judged against the decision's date. Travelling together on a trip (company
+# people on a delegation) weighs like a sponsored trip, a little less: nobody paid for the official.
+BENEFIT_FACTORS = {"gift": 1.0, "trip_sponsor": 1.0, "contact": 0.7, "trip_participant": 0.9}
 
 
 def _days(a: str | None, b: str | None) -> int | None:

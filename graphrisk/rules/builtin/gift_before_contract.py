@@ -1,4 +1,4 @@
-"""Gift before a decision: a gift from a supplier (or beneficiary), its owner or representative, or their
+"""Gift before (or soon after) a decision: a gift from a supplier (or beneficiary), its owner or representative, or their
 relative, to the official or to a specific related person of the official (特定关系人), then an award or
 decision in the supplier's favour.
 
@@ -33,14 +33,17 @@ def gift_fences(ctx, cfg: dict, currency: str | None):
 def check(ctx) -> list[Finding]:
     cfg = ctx.cfg("gift_before_contract")
     matches, meta = [], {}
+    done = claimed(ctx)
     for p in ctx.paths:
+        if p.path_id in done:  # explained by a more specific rule (approval_power)
+            continue
         hit = benefit_at(p, "gift")
         if hit is None:
             continue
         i, gift = hit
         if tuple(chain(p)[i + 1:]) not in GIVER_CHAINS:
             continue
-        if p.gap_days is None or not 0 <= p.gap_days <= cfg["window_days"]:
+        if p.gap_days is None or abs(p.gap_days) > cfg["window_days"]:
             continue
         value = gift.amount or 0.0
         declared = gift.detail.get("declared")
@@ -48,8 +51,8 @@ def check(ctx) -> list[Finding]:
         fence = declared_fence if declared == 1 else counting
         if fence.value is None or value <= fence.value:
             continue
-        # red only for a gift the official did not declare and a decision of their own
-        ceiling = "red" if p.approved_personally and declared != 1 else "orange"
+        # red only for an undeclared gift before a decision of the official's own
+        ceiling = "red" if p.approved_personally and declared != 1 and p.gap_days >= 0 else "orange"
         matches.append((p, ceiling))
         meta[p.path_id] = {"threshold": fence.meta(), "via_related_person": i == 1,
                            "declared": declared, "_words": fence.words()}

@@ -21,7 +21,10 @@ def check(ctx) -> list[Finding]:
     cfg = ctx.cfg("sponsored_trip")
     matches = []
     linked_trips = set()
+    done = claimed(ctx)
     for p in ctx.paths:
+        if p.path_id in done:  # explained by a more specific rule (approval_power)
+            continue
         hit = benefit_at(p, "trip_sponsor")
         if hit is None:
             continue

@@ -1,0 +1,86 @@
+"""Trips as the rules see them: each official's trips (from the sponsor and participant edges), who went
+along, and whether a trip went abroad (its country differs from the home country of the units)."""
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+
+def trips_of(ctx) -> dict[str, dict[str, dict]]:
+    """{official: {trip id: trip}} where a trip is its record's attributes plus ``participants`` (ids)
+    and ``paid_by_government`` (sponsored by a unit or public body, or by nobody named)."""
+    if "trips" in ctx.extra:
+        return ctx.extra["trips"]
+    out: dict[str, dict[str, dict]] = {}
+
+    def add(official, d):
+        rid = d.get("trip_id") or d["record_id"].split(":")[0]
+        t = out.setdefault(official, {}).setdefault(rid, {**d, "record_id": rid, "participants": set()})
+        return t
+
+    for u, v, k, d in ctx.edges("trip_sponsor"):
+        t = add(v, d)
+        t["sponsor"] = u
+    for u, v, k, d in ctx.edges("trip_participant"):
+        add(u, d)["participants"].add(v)
+    for trips in out.values():
+        for t in trips.values():
+            sponsor = t.get("sponsor") or t.get("sponsor_id")
+            t["paid_by_government"] = (not sponsor) or ctx.kind(sponsor) in ("unit", "public_body") \
+                or bool(t.get("government"))
+    ctx.extra["trips"] = out
+    return out
+
+
+def home_country(ctx) -> str | None:
+    """The most common country of the units (None when units carry no country)."""
+    if "home_country" not in ctx.extra:
+        c = Counter()
+        for o in ctx.officials():
+            for u in ctx.units_of(o)[:1]:
+                cc = ctx.node(u).get("country")
+                if cc:
+                    c[str(cc).upper()] += 1
+        ctx.extra["home_country"] = c.most_common(1)[0][0] if c else None
+    return ctx.extra["home_country"]
+
+
+def abroad(ctx, country) -> bool:
+    """A country other than home (any named country when home is unknown)."""
+    if not country:
+        return False
+    home = home_country(ctx)
+    return home is None or str(country).upper() != home
+
+
+def days(a: str | None, b: str | None) -> int | None:
+    if not a or not b:
+        return None
+    return (date.fromisoformat(b[:10]) - date.fromisoformat(a[:10])).days
+
+
+def duration(t: dict) -> int | None:
+    d = days(t.get("date") or t.get("start_date"), t.get("end_date"))
+    return None if d is None or d < 0 else d + 1
+
+
+def related_people(ctx, official: str) -> set[str]:
+    """The official's specific related persons: family and close associates, either direction."""
+    out = set()
+    for m in ctx.neighbours(official):
+        kinds = {d["kind"] for d in ctx.between(m, official)} | {d["kind"] for d in ctx.between(official, m)}
+        if kinds & {"family", "associate"}:
+            out.add(m)
+    return out
+
+
+def people_of(ctx, company: str, roles=("shareholder", "legal_representative", "director", "manager",
+                                        "employee")) -> set[str]:
+    """People (or companies) holding a stake or role in ``company``."""
+    return {m for m in ctx.neighbours(company) if any(d["kind"] in roles for d in ctx.between(m, company))}
+
+
+def companies_of(ctx, person: str, roles=("shareholder", "legal_representative", "director", "manager",
+                                          "employee")) -> set[str]:
+    """Companies in which ``person`` holds a stake or role."""
+    return {m for m in ctx.neighbours(person) if any(d["kind"] in roles for d in ctx.between(person, m))}

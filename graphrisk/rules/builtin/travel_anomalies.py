@@ -1,0 +1,129 @@
+"""Travel anomalies: an official's trip that stands out against the register's own trips, or breaks the
+controls on official travel. Yellow signals with their evidence, never red alone:
+
+- duration or cost far above the norm of trips like it (same unit, abroad or at home, same currency;
+  all units when the unit has too few trips): robust z-score of the log value ≥ ``anomaly_z``;
+- a specific related person of the official (family, close associate) on a trip paid by government;
+- a trip marked outside the annual plan, or approved only after it started, or (for trips abroad,
+  when nearly all of the register's trips abroad carry an approval) with no approval on record.
+
+The norms come from the data; the finding states the norm, its basis and the trip's value.
+"""
+from __future__ import annotations
+
+import math
+import statistics
+from collections import defaultdict
+
+from ... import money
+from ...findings import Reason
+from ...i18n import LANGS, fmt_date, t
+from .. import Finding, rule
+from ..scale import band
+from ._trips import abroad, days, duration, related_people, trips_of
+
+
+def _robust(values: list[float]):
+    logs = [math.log(v) for v in values if v and v > 0]
+    if not logs:
+        return None
+    med = statistics.median(logs)
+    spread = max(1.4826 * statistics.median(abs(x - med) for x in logs), 0.1)
+    return med, spread, len(logs)
+
+
+@rule("travel_anomalies", "Travel anomalies", max_level="orange", order=35)
+def check(ctx) -> list[Finding]:
+    cfg = ctx.cfg("travel_anomalies")
+    s = ctx.settings
+    trips = trips_of(ctx)
+    every = [(o, tr) for o, ts in sorted(trips.items()) if ctx.kind(o) == "official" for _, tr in sorted(ts.items())]
+    groups: dict[tuple, dict[str, list[float]]] = defaultdict(lambda: {"duration": [], "cost": []})
+    for o, tr in every:
+        units = ctx.units_of(o, tr.get("date"))
+        where = abroad(ctx, tr.get("country"))
+        cur = money.currency_of(tr.get("currency"), s)
+        for scope in ((units[0] if units else None, where), (None, where)):
+            dur = duration(tr)
+            if dur:
+                groups[scope]["duration"].append(dur)
+            cost = tr.get("cost") if tr.get("cost") is not None else tr.get("amount")
+            if cost:
+                groups[(*scope, cur)]["cost"].append(cost)
+    norms: dict = {}
+
+    def norm(key, what):
+        if (key, what) not in norms:
+            vals = groups.get(key, {}).get(what, [])
+            norms[(key, what)] = _robust(vals) if len(vals) >= s["scoring"]["min_sample"] else None
+        return norms[(key, what)]
+
+    abroad_trips = [tr for _, tr in every if abroad(ctx, tr.get("country"))]
+    approved_share = (sum(1 for tr in abroad_trips if tr.get("approval_date") or tr.get("approver_id")
+                          or tr.get("approver_unit_id")) / len(abroad_trips)) if abroad_trips else 0.0
+    out = []
+    for o, tr in every:
+        units = ctx.units_of(o, tr.get("date"))
+        where = abroad(ctx, tr.get("country"))
+        cur = money.currency_of(tr.get("currency"), s)
+        signals: list[tuple[str, dict]] = []
+        for what, value, keys in (("duration", duration(tr), [(units[0] if units else None, where), (None, where)]),
+                                  ("cost", tr.get("cost") if tr.get("cost") is not None else tr.get("amount"),
+                                   [(units[0] if units else None, where, cur), (None, where, cur)])):
+            if not value or value <= 0:
+                continue
+            for key in keys:
+                nm = norm(key, what)
+                if nm is None:
+                    continue
+                med, spread, n = nm
+                z = (math.log(value) - med) / spread
+                if z >= cfg["anomaly_z"]:
+                    signals.append((what, {"value": value, "norm": round(math.exp(med), 2), "z": round(z, 2),
+                                           "n": n, "scope": "unit" if key[0] else "all units",
+                                           "abroad": where}))
+                break  # the narrowest scope with enough trips decides
+        if tr.get("paid_by_government"):
+            rel = sorted(set(tr["participants"]) & related_people(ctx, o))
+            if rel:
+                signals.append(("relative", {"people": rel}))
+        if tr.get("in_plan") == 0:
+            signals.append(("outside_plan", {}))
+        late = days(tr.get("date"), tr.get("approval_date"))
+        if late is not None and late > 0:
+            signals.append(("approved_late", {"days_after_start": late}))
+        elif where and approved_share >= cfg["approval_expected_share"] and not (
+                tr.get("approval_date") or tr.get("approver_id") or tr.get("approver_unit_id")):
+            signals.append(("no_approval", {"share_with_approval": round(approved_share, 3)}))
+        if not signals:
+            continue
+        strength = min(1.0, 0.35 * len(signals))
+        parts = {lang: "; ".join(_words(ctx, kind, info, lang) for kind, info in signals) for lang in LANGS}
+        summaries = {lang: t("rules.travel_anomalies.summary", lang, official=ctx.name(o), trip=tr["record_id"],
+                             destination=tr.get("destination") or tr.get("country") or "?",
+                             date=fmt_date(tr.get("date"), lang), signals=parts[lang]) for lang in LANGS}
+        ties = {d["record_id"] for kind, info in signals for p in info.get("people", ())
+                for d in ctx.between(p, o) + ctx.between(o, p) if d["kind"] in ("family", "associate")}
+        evidence = sorted({tr["record_id"]} | ties)
+        out.append(Finding(o, Reason(
+            rule="travel_anomalies", score=band(s, "yellow", strength), summary=summaries["en"],
+            summaries=summaries, evidence=evidence, path=[o] + [p for k, i in signals for p in i.get("people", [])],
+            latest_date=tr.get("end_date") or tr.get("date"),
+            metadata={"trip_id": tr["record_id"], "signals": {k: i for k, i in signals}})))
+    return out
+
+
+def _words(ctx, kind: str, info: dict, lang: str) -> str:
+    if kind in ("duration", "cost"):
+        return t(f"rules.travel_anomalies.{kind}", lang, value=f"{info['value']:,.0f}", norm=f"{info['norm']:,.0f}",
+                 z=f"{info['z']:.1f}", n=info["n"],
+                 scope=t(f"rules.travel_anomalies.scope_{'unit' if info['scope'] == 'unit' else 'all'}", lang),
+                 where=t(f"rules.travel_anomalies.{'abroad' if info['abroad'] else 'home'}", lang))
+    if kind == "relative":
+        sep = "、" if lang == "zh" else ", "
+        return t("rules.travel_anomalies.relative", lang, people=sep.join(ctx.name(p) for p in info["people"]))
+    if kind == "approved_late":
+        return t("rules.travel_anomalies.approved_late", lang, days=info["days_after_start"])
+    if kind == "no_approval":
+        return t("rules.travel_anomalies.no_approval", lang, share=f"{info['share_with_approval']:.0%}")
+    return t("rules.travel_anomalies.outside_plan", lang)
