@@ -159,6 +159,10 @@ def test_cli_unresolved_link_unlink(names_db, tmp_path):
     ("中国红十字会", "organisations"), ("某市住房和城乡建设局", "public_bodies"), ("王强", "people"),
     ("华鼎科技有限公司", "companies"), ("中华慈善总会", "organisations"), ("Verband der Chemischen Industrie", "organisations"),
     ("Beth Rigby, Political Editor, Sky News", "people"), ("President Abbas of Palestine", "public_bodies"),
+    ("Asociación Española de Banca", "organisations"), ("Chambre de commerce de Paris", "organisations"),
+    ("Gemeinde Zürich", "public_bodies"), ("Ministère de l'Europe et des Affaires étrangères", "public_bodies"),
+    ("Deutsche Bank AG", "companies"), ("J. Smith", "people"), ("Hans Müller", "people"),
+    ("北京市海淀区人民法院", "public_bodies"), ("浙江大学", "organisations"), ("Tencent Holdings", "companies"),
 ])
 def test_classify_names(name, kind):
     assert classify(name)[0] == kind

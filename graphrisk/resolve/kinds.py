@@ -47,7 +47,10 @@ _PUBLIC_EN = re.compile(
     r"city of|state of|republic of|kingdom of|borough|county|county council|prefecture|province of|"
     r"court|tribunal|ombudsman|regulator|inspectorate|treasury|exchequer|central bank|"
     r"european union|united nations|secretariat|directorate|bureau of|"
-    r"ministère|ministerium|bundes\w*|regierung|gobierno|ministerio|gouvernement|comune|ayuntamiento)\b",
+    r"ministère|ministerium|bundes\w*|regierung|gobierno|ministerio|ministério|ministero|gouvernement|governo|"
+    r"comune|ayuntamiento|municipalidad|prefeitura|mairie|ville de|préfecture|conseil régional|"
+    r"conseil départemental|consejo|consiglio|stadt|gemeinde|landkreis|regione|región|provincia|"
+    r"ambassade|embajada|embaixada|botschaft|ambasciata)\b",
     re.IGNORECASE)
 _PUBLIC_CN = re.compile(
     r"(政府|人民政府|委员会|管委会|局$|局\b|厅$|部$|署$|办公室$|办公厅|人民法院|法院|检察院|大使馆|领事馆|"
@@ -60,7 +63,9 @@ _ORG_EN = re.compile(
     r"festival|campaign|movement|initiative|centre for|center for|think tank|trust|trustees|fund|"
     r"committee|guild|appg|all[- ]party|parliamentary group|ngo|non[- ]profit|not[- ]for[- ]profit|"
     r"council for|council of|board of|friends of|royal society|order of|brotherhood|sisterhood|"
-    r"verein|verband|stiftung|fondation|fundación|associazione|vereniging|stichting)\b",
+    r"verein|verband|stiftung|fondation|fundación|fundação|fondazione|associazione|asociación|associação|"
+    r"vereniging|stichting|federación|federação|federazione|confederación|confederação|confederazione|"
+    r"sindicato|syndicat|gewerkschaft|cámara|câmara|chambre|kammer|camera di commercio)\b",
     re.IGNORECASE)
 _ORG_CN = re.compile(r"(协会|学会|基金会|商会|工会|联合会|促进会|研究会|俱乐部|联盟|社团|慈善|红十字会|大学|学院|学校|医院|"
                      r"研究院|研究所|博物馆|论坛|总会|理事会)")
@@ -188,6 +193,8 @@ def _person_shape(s: str) -> tuple[str | None, str]:
     words = core.replace("\u00a0", " ").split()
     if marked and 1 <= len(words) <= 5:
         return PEOPLE, "a title or post-nominal"
+    if 2 <= len(words) <= 3 and re.fullmatch(r"[A-Z]\.?", words[0]) and all(_WORD.match(w) for w in words[1:]):
+        return PEOPLE, "an initial and a surname"
     if "," in s and len(words) == 1 and re.fullmatch(r"[A-Z][A-Za-z'’\-]+,\s*[A-Z][a-z]+(?:\s+[A-Z]\.?)*", s):
         return PEOPLE, "'Surname, Given name'"
     if 2 <= len(words) <= 4 and all(_WORD.match(w) for w in words) and not core.isupper():
