@@ -62,7 +62,7 @@ def ingest(paths, kind, mapping, fmt, profile_path, currency, update, skip_bad_r
     rename = {}
     for m in mapping:
         if "=" not in m:
-            raise click.BadParameter(f"'{m}' is not OLD=NEW", param_hint="--map")
+            raise click.BadParameter(t("cmd.ingest.bad_map", value=m), param_hint="--map")
         old, new = m.split("=", 1)
         rename[old] = new
     cfg = settings_mod.load(config_path)
