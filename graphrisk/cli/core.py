@@ -98,6 +98,11 @@ def ingest(paths, kind, mapping, fmt, profile_path, currency, update, skip_bad_r
         paths = convert_sources(fmt, paths, Path(db_path).parent / "converted")
         if not quiet and out_format != "json":
             console.print(t("cmd.ingest.converted", adapter=fmt, path=paths[0]), markup=False)
+        for folder in paths:  # what the adapter read but did not write (e.g. cancelled awards), counted
+            summary = Path(folder) / "_summary.json"
+            if summary.exists() and out_format != "json":
+                for reason, n in (json.loads(summary.read_text(encoding="utf-8")).get("not_written") or {}).items():
+                    console.print(t("profiles.ingest.not_converted", n=n, reason=reason), markup=False)
     progress_cb, progress = _progress(quiet or out_format == "json")
     with progress:
         extra = {"currency": currency} if currency else {}

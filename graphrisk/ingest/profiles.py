@@ -787,6 +787,10 @@ def _looks_id_like(vals: list[str]) -> bool:
     return idish >= 0.8 * len(vals)
 
 
+def _toml_key(s: str) -> str:
+    return s if re.fullmatch(r"[A-Za-z0-9_-]+", s) else _toml_str(s)
+
+
 def _toml_str(s: str) -> str:
     return '"' + str(s).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -809,6 +813,7 @@ def draft(path: str | Path, kind: str | None = None, sample_rows: int = 2000) ->
     path = Path(path)
     src = readers.read_table(path, kind or next(iter(schema.KINDS)))
     frame = src.frame.head(sample_rows)
+    as_written = {_norm_header(c): str(c).strip() for c in frame.columns}  # the draft names columns as the file does
     frame.columns = [_norm_header(c) for c in frame.columns]
     headers = list(frame.columns)
     kind = kind or guess_kind(headers)
@@ -849,7 +854,7 @@ def draft(path: str | Path, kind: str | None = None, sample_rows: int = 2000) ->
             continue
         columns[target] = h
     for c, h in columns.items():
-        lines.append(f"{c} = {_toml_str(h)}")
+        lines.append(f"{c} = {_toml_str(as_written.get(h, h))}")
     required = [c for c in k.required if c != k.id_column or True]
     for c in required:
         if c in columns or (c.endswith("_id") and c[:-3] + "_name" in columns):
@@ -860,7 +865,7 @@ def draft(path: str | Path, kind: str | None = None, sample_rows: int = 2000) ->
             lines.append(t("profiles.draft.required_missing", col=c))
     unmapped = [h for h in headers if h not in columns.values()]
     if unmapped:
-        lines.append(t("profiles.draft.unmapped", columns=", ".join(unmapped)))
+        lines.append(t("profiles.draft.unmapped", columns=", ".join(as_written.get(h, h) for h in unmapped)))
     lines.append("")
 
     # dates
@@ -922,7 +927,7 @@ def draft(path: str | Path, kind: str | None = None, sample_rows: int = 2000) ->
         if bad:
             value_lines.append(t("profiles.draft.unknown_values", col=c.name))
             entries = ", ".join(f"{_toml_str(v)} = \"\"" for v, _ in bad.most_common(12))
-            value_lines.append(f"{c.name} = {{ {entries} }}")
+            value_lines.append(f"{_toml_key(as_written.get(columns[c.name], c.name))} = {{ {entries} }}")
     if value_lines:
         lines += ["[values]"] + value_lines + [""]
     has_amount = any(c.type == schema.AMOUNT and c.name in columns for c in k.columns)
@@ -934,13 +939,14 @@ def draft(path: str | Path, kind: str | None = None, sample_rows: int = 2000) ->
             top += [t("profiles.draft.currency_missing"), '# currency = "GBP"']
     if mojibake:
         lines += ["[replace]", t("profiles.draft.mojibake", sign=mojibake_sign(currency))]
-        lines += [f'{c} = {{ "\\ufffd" = {_toml_str(mojibake_sign(currency))} }}' for c in mojibake] + [""]
+        lines += [f'{_toml_key(as_written.get(c, c))} = {{ "\\ufffd" = {_toml_str(mojibake_sign(currency))} }}'
+                  for c in mojibake] + [""]
     if top:
         at = lines.index(f"kind = {_toml_str(kind)}") + 1
         lines[at:at] = top
     if skip_vals and skip_col:
         lines += ["[skip]", t("profiles.draft.skip", n=skip_vals.most_common(1)[0][1]),
-                  f"{skip_col} = [{', '.join(_toml_str(v) for v in variants)}]", ""]
+                  f"{_toml_key(as_written.get(skip_col, skip_col))} = [{', '.join(_toml_str(v) for v in variants)}]", ""]
     ek = [c for c in columns if c.endswith("_name")]
     if ek:
         lines += ["[entity_kinds]", t("profiles.draft.entity_kinds")]
