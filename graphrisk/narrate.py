@@ -125,14 +125,16 @@ def award(G, c: PathEdge, official: str, gap: int | None, approved: bool, lang: 
     """The decision at the end of a path: the contract won or the decision granted, who took it, when."""
     off = _name(G, official)
     unit = c.detail.get("unit_id")
-    from_unit = t("paths.award.from_unit", lang, unit=_name(G, unit)) if unit and unit in G else ""
     decision = c.kind not in ("contract", "approved")
+    prefix = "paths.decision." if decision else "paths.award."
+    from_unit = t(prefix + "from_unit", lang, unit=_name(G, unit)) if unit and unit in G else \
+        (t("paths.decision.no_unit", lang) if decision else "")
     role = c.detail.get("role")
     if approved and decision and role and role != "approver":
         approval = t("paths.award.took_part", lang, official=off,
                      role=_word("official_role", role, lang) or str(role).replace("_", " "))
     else:
-        approval = t("paths.award.approved_by" if approved else "paths.award.by_unit", lang, official=off)
+        approval = t(prefix + ("approved_by" if approved else "by_unit"), lang, official=off)
     if gap is None:
         when = ""
     elif gap >= 0:
@@ -146,7 +148,8 @@ def award(G, c: PathEdge, official: str, gap: int | None, approved: bool, lang: 
     dtype = c.detail.get("decision_type")
     what = _word("decision_type", dtype, lang) or (str(dtype).replace("_", " ") if dtype
                                                     else t("paths.award.a_decision", lang))
-    amount = t("paths.award.amount", lang, amount=_money(c.amount, c.currency, lang)) if c.amount is not None else ""
+    amount = t("paths.decision.amount", lang, amount=_money(c.amount, c.currency, lang)) if c.amount is not None \
+        else ""
     return t("paths.award.decision", lang, what=what, amount=amount, **p)
 
 

@@ -308,5 +308,26 @@ def test_decision_at_the_end_of_a_path(tiny_graph):
     zh = explain(tiny_graph, "O", ["O", "S", "C"], [gift, role, dec], 30, True, "zh")
     assert en.endswith("Acme Ltd was granted licence D7 from Town Council, Jane Roe taking part as rapporteur "
                        "on 2026-02-01, 30 days later")
-    assert zh.endswith("2026年2月1日，Acme Ltd获得Town Council授予的许可D7，Jane Roe以报告人身份参与，距此前的利益往来30天。")
+    assert zh.endswith("2026年2月1日，Town Council为Acme Ltd办理许可（决定D7），Jane Roe以报告人身份参与，距此前的利益往来30天。")
+    card = _edge("decided", "O", "C", rid="D8", date="2026-02-01", amount=None,
+                 detail={"decision_type": "business_card", "role": "approver"})
+    assert explain(tiny_graph, "O", ["O", "S", "C"], [gift, role, card], 30, True, "zh").endswith(
+        "2026年2月1日，有关单位为Acme Ltd办理商务旅行卡审批（决定D8），Jane Roe为审批人，距此前的利益往来30天。")
     assert "Jane Roe (Town Council) received a gift of 500 GBP" in en and "Jane Roe（Town Council）收受" in zh
+
+
+def test_a_plugin_command_gets_lang(monkeypatch):
+    """A command made elsewhere (a plugin's plain click command) and added to graphrisk takes --lang too."""
+    from graphrisk.i18n import t
+
+    @click.command("hello-i18n-test")
+    def hello():
+        click.echo(t("common.priority_attention"))
+
+    cli.add_command(hello)
+    try:
+        assert CliRunner().invoke(cli, ["hello-i18n-test", "--lang", "zh"]).output.strip() == "重点关注对象"
+        assert CliRunner().invoke(cli, ["hello-i18n-test", "--lang", "en"]).output.strip() == \
+            "priority-attention officials"
+    finally:
+        cli.commands.pop("hello-i18n-test")
