@@ -189,3 +189,20 @@ def test_i2_chart_when_anxwritter_is_installed(world_db, tmp_path):
             links += 1
     assert ends == G.number_of_nodes() and links == G.number_of_edges()
     assert {"李明", "华鼎科技有限公司", FORMULA, "G1", "HT1"} <= labels
+
+
+def test_xml_exports_are_deterministic_and_survive_control_characters(world_db, tmp_path):
+    from graphrisk.export import graphml, gexf
+
+    db, _ = world_db
+    G = build_graph(db)
+    G.nodes["P1"]["name"] = "王\x01强 <b>&\"'"
+    for mod, reader, suffix in ((graphml, lambda p: nx.read_graphml(p, force_multigraph=True), "graphml"),
+                                (gexf, nx.read_gexf, "gexf")):
+        a, b = tmp_path / f"a.{suffix}", tmp_path / f"b.{suffix}"
+        mod.write(G, a)
+        mod.write(G, b)
+        assert a.read_bytes() == b.read_bytes()
+        H = reader(a)
+        assert H.nodes["P1"]["name"] == "王\ufffd强 <b>&\"'"
+        assert H.number_of_edges() == G.number_of_edges()

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
+from xml.sax.saxutils import escape as xml_escape
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,6 +68,50 @@ def plain_attrs(d: dict, edge: bool = False) -> dict:
     return out
 
 
+_CORE = {"kind", "record_id", "date", "end_date", "amount", "currency", "source_file", "row", "batch"}
+
+
+def _record_kinds() -> dict[str, "object"]:
+    """Edge kind -> the record or tie kind whose rows make it (from the model)."""
+    from .. import schema
+
+    out = {}
+    for k in schema.KINDS.values():
+        for spec in k.edges:
+            if spec.kind:
+                out.setdefault(spec.kind, k)
+            else:  # kind from a column (relations): every tie edge kind
+                for ek, e in schema.EDGE_KINDS.items():
+                    if e.role == "tie" and ek not in out:
+                        out.setdefault(ek, k)
+    return out
+
+
+def lean_edge(u, v, a: dict, kinds: dict) -> dict:
+    """Drop the record's own columns that repeat what the edge already says: its id (``gift_id`` =
+    ``record_id``), its endpoints (``giver_id``), its amount and date under their column names
+    (``value``, ``start_date``), and the provenance file under another name."""
+    k = kinds.get(a.get("kind"))
+    same = {str(a.get("record_id")), str(u), str(v)}
+    out = {}
+    for name, val in a.items():
+        if name in _CORE or name in ("label", "role"):
+            out[name] = val
+            continue
+        if isinstance(val, str) and val in same and name.endswith("_id"):
+            continue
+        if k is not None and ((name == k.amount_column and val == a.get("amount")) or
+                              (name == k.date_column and val == a.get("date")) or
+                              (name == k.end_column and val == a.get("end_date"))):
+            continue
+        if name == "evidence_source" and val == a.get("source_file"):
+            continue
+        if name == "relation_raw" and val == a.get("relation"):
+            continue
+        out[name] = val
+    return out
+
+
 def uniform_types(items: list[dict]) -> None:
     """Give each attribute one type across ``items`` (GraphML/GEXF declare a type per attribute):
     int and float mix to float; anything mixed with text becomes text. In place."""
@@ -98,8 +144,9 @@ def plain_graph(G: nx.MultiDiGraph, lang: str | None = None) -> nx.MultiDiGraph:
             a["kind_label"] = schema.NODES[kind].label.get(lang) or schema.NODES[kind].label["en"]
         nodes.append((n, a))
     edges = []
+    kinds = _record_kinds()
     for u, v, k, d in G.edges(keys=True, data=True):
-        a = plain_attrs(d, edge=True)
+        a = lean_edge(u, v, plain_attrs(d, edge=True), kinds)
         ek = schema.EDGE_KINDS.get(d.get("kind"))
         if ek is not None:
             a["label"] = (ek.label_zh or ek.label) if lang == "zh" else ek.label
@@ -128,3 +175,24 @@ def export(db, to: str, out, *, since: str | None = None, until: str | None = No
     mod = importlib.import_module(f".{FORMATS[to]}", __package__)
     files, extra = mod.write(G, Path(out), lang=lang)
     return ExportResult(to, files, G.number_of_nodes(), G.number_of_edges(), extra)
+
+
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_text(value) -> str:
+    """``value`` escaped for XML text and double-quoted attributes. Characters XML 1.0 cannot hold
+    at all (control characters) are written as U+FFFD, so the file always parses."""
+    text = str(value)
+    if _XML_BAD.search(text):
+        text = _XML_BAD.sub("\ufffd", text)
+    return xml_escape(text, {'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
+
+
+def attr_types(items) -> dict[str, type]:
+    """Attribute name -> its one Python type over ``items`` (after :func:`uniform_types`), sorted by name."""
+    types: dict[str, type] = {}
+    for d in items:
+        for k, v in d.items():
+            types.setdefault(k, type(v))
+    return dict(sorted(types.items()))
