@@ -441,3 +441,57 @@ def test_mappings_and_profiles_are_package_data():
         assert any(fnmatch.fnmatch(f, g) for g in globs), f
     for f in (ROOT / "graphrisk" / "adapters" / "profiles").glob("*.toml"):
         load(f)  # every shipped profile is valid
+
+
+# ------------------------------------------------------------------ the README walk-through and the docs
+
+
+def _blocks(text: str, lang: str) -> list[str]:
+    import re
+
+    return re.findall(rf"```{lang}\n(.*?)```", text, flags=re.S)
+
+
+def test_readme_walkthrough_runs_as_written(tmp_path):
+    """The README's profile section, run as a user would: its CSV, its two profiles, its commands."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Writing a profile for a register you just received", 1)[1].split("\n## ", 1)[0]
+    csv_text = _blocks(section, "")[0]
+    councillors, gifts = _blocks(section, "toml")
+    (tmp_path / "council_gifts.csv").write_text(csv_text, encoding="utf-8")
+    (tmp_path / "councillors.toml").write_text(councillors, encoding="utf-8")
+    (tmp_path / "council-gifts.toml").write_text(gifts, encoding="utf-8")
+    (tmp_path / "units.csv").write_text("unit_id,name\nGB-LDS,Leeds City Council\n", encoding="utf-8")
+    dbp = str(tmp_path / "council.db")
+    run = CliRunner()
+    r = run.invoke(cli, ["profile", "draft", str(tmp_path / "council_gifts.csv"), "--kind", "gifts"])
+    assert r.exit_code == 0 and tomllib.loads(r.output)["currency"] == "GBP"
+    r = run.invoke(cli, ["profile", "check", str(tmp_path / "council-gifts.toml"), str(tmp_path / "council_gifts.csv"),
+                         "--format", "json"])
+    assert r.exit_code == 0, r.output
+    for args in (["ingest", str(tmp_path / "units.csv")],
+                 ["ingest", str(tmp_path / "council_gifts.csv"), "--profile", str(tmp_path / "councillors.toml")],
+                 ["ingest", str(tmp_path / "council_gifts.csv"), "--profile", str(tmp_path / "council-gifts.toml")]):
+        r = run.invoke(cli, [*args, "--db", dbp, "--quiet", "--format-output", "json"])
+        assert r.exit_code == 0, (args, r.output)
+    rep = json.loads(r.output)["files"][0]
+    assert rep["inserted"] == 4 and sum(rep["skipped"].values()) == 1
+    db = store.connect(dbp)
+    got = _rows(db, "select g.date, g.value, g.currency, g.value_text, o.name from gifts g "
+                    "join officials o on o.official_id = g.recipient_id order by g.date, g.giver_name")
+    assert [g["date"] for g in got] == ["2025-02-03", "2025-02-14", "2025-02-14", "2025-03-21"]
+    assert got[0]["value"] == 120.0 and got[0]["currency"] == "GBP" and got[0]["name"] == "Cllr Jane Smith"
+    assert got[-1]["value"] is None and got[-1]["value_text"] == "Not known"
+    r = run.invoke(cli, ["ingest", str(tmp_path / "council_gifts.csv"), "--profile", str(tmp_path / "council-gifts.toml"),
+                         "--db", dbp, "--quiet", "--format-output", "json"])
+    assert json.loads(r.output)["files"][0]["status"] == "unchanged"
+
+
+def test_docs_show_the_issue_example():
+    doc = (ROOT / "docs" / "profiles.md").read_text(encoding="utf-8")
+    assert ISSUE_EXAMPLE.strip() in doc
+    keys = {line.split("`")[1].strip("[]").split(" ")[0] for line in doc.splitlines()
+            if line.startswith("| `") and "|" in line[3:]}
+    from graphrisk.ingest.profiles import _TOP_KEYS
+
+    assert _TOP_KEYS - {"name", "description"} <= keys | {"kind"}, _TOP_KEYS - keys

@@ -67,7 +67,7 @@ SKIP = object()  # a value map target: the row holds no record
 
 _TOP_KEYS = {"kind", "name", "description", "columns", "formats", "values", "constants", "filter", "skip",
              "skip_if_empty", "entity_kinds", "ids", "split", "replace", "shift", "dayfirst", "currency",
-             "distinct", "id_prefix", "encoding"}
+             "distinct", "id_prefix"}
 
 # Built-in header synonyms: canonical column -> headers (compared after _norm_header). A role such
 # as "@date" stands for the kind's own date / amount column (contracts.date, gifts.value, ...).
