@@ -551,3 +551,22 @@ def test_variants_can_be_chosen_and_are_checked(tmp_path):
         Params(variants={"gift_before_contract": ("by_pigeon",)})
     with pytest.raises(ValueError, match="Monday"):
         Params(start="2026-01-06")
+
+
+@pytest.mark.parametrize("params", [
+    Params(currency="JPY", amount_scale=150, direct_award_limit=90_000_000, noise=0.5, density=0.2, weeks=104,
+           start="2024-01-01"),
+    Params(currency="GBP", amount_scale=0.01, noise=0.3, density=3, weeks=26,
+           variants={"split_contracts": ("two_units",), "travel_anomaly": ("outside_plan",)}),
+], ids=["jpy-sparse-noisy", "gbp-dense-short"])
+def test_extreme_parameters_make_a_world_that_ingests_whole(tmp_path, params):
+    from graphrisk import store
+    from graphrisk.ingest import ingest_paths
+
+    summary = generate(tmp_path / "w", scale=0.05, seed=17, params=params)
+    db = store.connect(tmp_path / "s.db")
+    ingest_paths(db, [tmp_path / "w"])  # raises on any rejected row
+    for kind, n in summary["rows"].items():
+        assert db[kind].count == n, kind
+    cur = {r["currency"] for r in db.query("select distinct currency from contracts")}
+    assert cur == {params.currency}

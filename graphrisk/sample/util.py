@@ -65,12 +65,14 @@ class _Table:
         self.n = 0
 
     def add(self, **cols) -> np.ndarray:
-        n = max(len(np.atleast_1d(v)) for v in cols.values())
+        lengths = [len(v) for v in cols.values() if np.ndim(v) > 0]
+        n = max(lengths) if lengths else 1  # scalars alone make one row; with arrays they are repeated
         chunk = {}
         for c, default in self.defaults.items():
             v = cols.get(c, default)
+            scalar = np.ndim(v) == 0
             v = np.atleast_1d(np.asarray(v, dtype=object if isinstance(default, str) else None))
-            if len(v) == 1 and n > 1:
+            if scalar and n != 1:
                 v = np.repeat(v, n)
             chunk[c] = v
         self.chunks.append(chunk)
@@ -125,9 +127,11 @@ def _fmt_amounts(rng, values: np.ndarray, rate: float, currency: str = "CNY") ->
     wan = q.astype(str) + np.where(r > 0, "." + r.astype(str).str.zfill(4).str.rstrip("0"), "") + "万"
     if currency == "CNY":
         choices = [("¥" + comma), ("￥" + plain + "元"), wan, comma, comma + ".00"]
-    else:
-        sign = CURRENCY_SIGNS.get(currency, currency + " ")
+    elif currency in CURRENCY_SIGNS:
+        sign = CURRENCY_SIGNS[currency]
         choices = [(sign + comma), (plain + " " + currency), (sign + plain), comma, comma + ".00"]
+    else:  # a currency without a sign readers know: the currency column alone says it
+        choices = [comma, comma + ".00", comma, comma, comma + ".00"]
     res = np.empty(len(sel), dtype=object)
     for k, ch in enumerate(choices):
         mk = form == k
