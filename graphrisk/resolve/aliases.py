@@ -8,9 +8,16 @@
 """
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import sqlite_utils
 
 MERGES, ALIASES = "entity_merges", "entity_aliases"
+
+
+def now() -> str:
+    """UTC time stamp of a log row (the store's format)."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def ensure_tables(db: sqlite_utils.Database) -> None:

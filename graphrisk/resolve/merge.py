@@ -20,8 +20,7 @@ import sqlite_utils
 
 from .. import schema
 from ..errors import GraphRiskError, NotFound
-from ..store import now
-from .aliases import ALIASES, MERGES, canonical_id, canonical_map, ensure_tables
+from .aliases import ALIASES, MERGES, canonical_id, canonical_map, ensure_tables, now
 from .index import _Clusters, candidate_pairs
 from .identifiers import record_ids
 from .records import Record, resolve_settings

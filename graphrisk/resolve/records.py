@@ -7,11 +7,14 @@ import gc
 import re
 from dataclasses import dataclass, field
 
-from ..settings import defaults as _settings_defaults
+import tomllib
+from importlib import resources
 from .normalize import fix_ocr
 
-# The shipped [resolve] settings (defaults.toml is the one place they are written down).
-DEFAULTS: dict = _settings_defaults()["resolve"]
+# The shipped [resolve] settings (defaults.toml is the one place they are written down), read
+# from the file itself: resolution sits below the settings, the store and the engine.
+DEFAULTS: dict = tomllib.loads(resources.files("graphrisk").joinpath("defaults.toml")
+                               .read_text(encoding="utf-8"))["resolve"]
 
 PERSON_KINDS = ("people", "officials")
 ID_FIELDS = ("id_number", "registration_no")

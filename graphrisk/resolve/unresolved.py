@@ -22,7 +22,7 @@ import sqlite_utils
 
 from .. import schema
 from ..errors import GraphRiskError, NotFound
-from .aliases import canonical_map
+from .aliases import canonical_map, now
 from .normalize import normalize_name
 
 TABLE = "unresolved"
@@ -56,8 +56,6 @@ def new_row(name: str, kinds, candidates: list[dict], reason: str) -> dict:
 
 def write_row(conn, row: dict, batch_id: int) -> None:
     """Store an unresolved node inside the caller's transaction; a name already stored keeps its first row."""
-    from ..store import now
-
     full = {**row, "first_batch": batch_id, "created_at": now()}
     cols = list(full)
     conn.execute(f"insert or ignore into [{TABLE}] ({', '.join(f'[{c}]' for c in cols)}) "
@@ -197,8 +195,6 @@ def link(db: sqlite_utils.Database, name: str, entity_id: str, reason: str = "")
     named like an official) are left alone and counted as ``skipped``. Refused
     when no record uses the name.
     """
-    from ..store import now
-
     ensure_links(db)
     canon = canonical_map(db)
     target = canon.get(entity_id, entity_id)
@@ -250,8 +246,6 @@ def link(db: sqlite_utils.Database, name: str, entity_id: str, reason: str = "")
 
 def unlink(db: sqlite_utils.Database, which: str, reason: str = "") -> dict:
     """Undo the newest link in force of a name (or of link id ``which``): every record gets its old id back."""
-    from ..store import now
-
     ensure_links(db)
     if str(which).isdigit():
         row = next(db.query(f"select * from [{LINKS}] where id = ? and undone_at is null", [int(which)]), None)
