@@ -291,6 +291,15 @@ def _official(db, official_id: str, names: Names) -> dict:
             "rank": row.get("rank"), "units": units}
 
 
+def _canonical(db) -> dict[str, str]:
+    """Merged id -> the id it was merged into (entity resolution); {} for a store without merges."""
+    try:
+        from .engine.build import canonical
+    except ImportError:
+        return {}
+    return canonical(db)
+
+
 def _path_dict(p: ConflictPath, names: Names) -> dict:
     d = p.to_dict()
     d["node_info"] = [names.entity(n) for n in p.nodes]
@@ -316,7 +325,15 @@ def explain(db, official_id: str, *, settings: dict | None = None, as_of: str | 
 
     settings = settings or settings_mod.load()
     names = Names(db)
+    _official(db, official_id, names)  # an unknown id is an error before anything is computed
+    canon = _canonical(db)
+    asked = official_id
+    official_id = canon.get(official_id, official_id)  # merged by entity resolution: the one it became
+    aliases = sorted({official_id} | {k for k, v in canon.items() if v == official_id})
     official = _official(db, official_id, names)
+    if asked != official_id:
+        official["merged_from"] = asked
+    official["aliases"] = [a for a in aliases if a != official_id]
     ev = evaluation if evaluation is not None else evaluate_once(db, settings=settings, as_of=as_of, since=since)
     flag: OfficialFlag | None = next((f for f in ev.flags if f.official_id == official_id), None)
     paths = [p for p in ev.paths if p.official_id == official_id]
@@ -366,12 +383,13 @@ def explain(db, official_id: str, *, settings: dict | None = None, as_of: str | 
                 c = k.column(col) if col in k.column_names else None
                 if c is None or "officials" not in c.refs:
                     continue
-                if c.type == schema.LIST:
-                    clause, params = f"(';' || coalesce([{col}], '') || ';') like ?", [f"%;{official_id};%"]
-                else:
-                    clause, params = f"[{col}] = ?", [official_id]
-                for rec in records.where(kind, clause, params):
-                    timeline.setdefault(rec.record_id, rec)
+                for alias in aliases:
+                    if c.type == schema.LIST:
+                        clause, params = f"(';' || coalesce([{col}], '') || ';') like ?", [f"%;{alias};%"]
+                    else:
+                        clause, params = f"[{col}] = ?", [alias]
+                    for rec in records.where(kind, clause, params):
+                        timeline.setdefault(rec.record_id, rec)
             role = schema.EDGE_KINDS.get(spec.kind or "", None)
             if role is not None and role.role == "decision_unit" and unit_ids and targets:
                 tl = sorted(targets)
@@ -514,6 +532,10 @@ def summary_lines(case: CaseFile, lang: str | None = None) -> list[str]:
     lang = lang or current_lang()
     o = case.official
     lines = [t("explain.title", lang, name=o["name"], official_id=o["id"])]
+    if o.get("merged_from"):
+        lines.append(t("explain.merged", lang, asked=o["merged_from"], official_id=o["id"]))
+    if o.get("aliases"):
+        lines.append(t("explain.aliases", lang, ids=", ".join(o["aliases"])))
     lines.append(t("explain.units", lang, units=_units_text(case, lang) or "—"))
     if o.get("position") or o.get("rank"):
         lines.append(t("explain.position", lang, position=" ".join(x for x in (o.get("position"), o.get("rank")) if x)))

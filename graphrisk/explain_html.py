@@ -326,6 +326,8 @@ def render_html(case: CaseFile, lang: str | None = None) -> str:
         "doc_title": t("explain.doc_title", lang, name=o["name"]),
         "title": t("explain.title", lang, name=o["name"], official_id=o["id"]),
         "official": o, "units": sep.join(units) or "—",
+        "merged": t("explain.merged", lang, asked=o["merged_from"], official_id=o["id"]) if o.get("merged_from") else "",
+        "aliases": ", ".join(o.get("aliases") or []),
         "position": " ".join(x for x in (o.get("position"), o.get("rank")) if x),
         "level": case.level, "level_label": level_label(case.level, lang),
         "level_color": LEVEL_COLORS.get(case.level, "#555"),

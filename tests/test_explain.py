@@ -193,3 +193,16 @@ def test_write_case_files_for_a_report(loaded_db, tmp_path):
         assert path.name == f"case-{oid}.html"
         html = path.read_text(encoding="utf-8")
         assert f"（{oid}）" in html and "风险研判材料" in html
+
+
+def test_a_merged_official_id_explains_the_official_it_became(loaded_db):
+    from graphrisk.resolve.merge import merge
+
+    # O2 (張偉) merged into O1 (李明), whatever the merit: the case file of either id is O1's, and O2's
+    # records join O1's timeline
+    merge(loaded_db, "O1", "O2", reason="test: same person per personnel file", force=True)
+    c = explain(loaded_db, "O2", settings=settings_mod.load())
+    assert c.official_id == "O1" and c.official["merged_from"] == "O2" and c.official["aliases"] == ["O2"]
+    assert c.score > 0
+    assert "Id O2 was merged into O1" in case_text(c, "en")
+    assert "编号O2已归并至O1" in render_html(c, "zh")
