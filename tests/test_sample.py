@@ -222,7 +222,9 @@ def test_values_parse_and_are_sane(world):
     assert len(ab) and (ab.approver_unit_id != "").all() and (ab.in_plan != "").all()
     assert (ab.approval_date.map(parse_date) < ab._start_date).all()
     fc = f["contacts"][f["contacts"].country != ""]
-    assert len(fc) and set(fc.reported) == {"yes", "no"}
+    assert len(fc) and set(fc.reported.map(parse_bool)) == {True, False}
+    forms = pd.concat([f["gifts"].declared, f["contacts"].reported, f["trips"].in_plan])
+    assert forms.nunique() > 5 and set(forms[forms != ""].map(parse_bool)) == {True, False}
     r = f["relations"]
     for col in ("start_date", "end_date"):
         r[r[col] != ""][col].map(parse_date)
@@ -394,9 +396,9 @@ def test_planted_records_exist_and_have_their_shape(world):
                 assert parse_bool(tr.in_plan) == 0
         elif name in ("unreported_foreign_contact", "decoy_reported_foreign_contact"):
             assert len(cts) >= 1 and (cts.country != "").all() and (cts.official_id == o).all()
-            assert set(cts.reported) == {"no" if name.startswith("unreported") else "yes"}
+            assert set(cts.reported.map(parse_bool)) == {not name.startswith("unreported")}
         elif name in ("decoy_trade_delegation", "decoy_approved_trip"):
-            assert len(trips) >= 1 and (trips.country != "").all() and (trips.in_plan == "yes").all()
+            assert len(trips) >= 1 and (trips.country != "").all() and trips.in_plan.map(parse_bool).all()
             assert not len(con) and not len(dec)
             if name == "decoy_trade_delegation":
                 assert c not in world.pool[u] and set(trips.iloc[0].participants.split(";")) & people_c

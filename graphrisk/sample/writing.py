@@ -58,6 +58,13 @@ class Writing:
                 out[mf] = self.dates[f][t[mf]]
         return out
 
+    def bools(self, values) -> np.ndarray:
+        """1 / 0 / -1 (unknown) -> yes / no / blank; a share (3 x noise) as y/n, true/false, 1/0 or 是/否."""
+        v = np.asarray(values).astype(int)
+        forms = np.array([["no", "yes"], ["n", "y"], ["false", "true"], ["0", "1"], ["否", "是"]], dtype=object)
+        f = np.where(self.rng.random(len(v)) < 1 - 3 * self.messy_rate, 0, self.rng.integers(1, 5, len(v)))
+        return np.where(v < 0, "", forms[f, np.clip(v, 0, 1)])
+
     def messy_names(self, names: np.ndarray, clean: np.ndarray) -> np.ndarray:
         import opencc
 
@@ -158,18 +165,15 @@ class Writing:
             by_row[kind] = np.empty(len(df), dtype=object)
             by_row[kind][order] = ids
         cur = self.cur
-        yes_no = np.array(["", "no", "yes"], dtype=object)
         ids, df = rec_ids["contacts"]
         files["contacts"] = pd.DataFrame({
             "contact_id": ids, "official_id": self.ids[K_OFF][df.off.to_numpy()],
             "counterpart_id": self.ref(df.ck.to_numpy(), df.ci.to_numpy()), "date": self.date_str(df.date),
             "channel": df.channel.to_numpy(dtype=object), "location": df.location.to_numpy(dtype=object),
             "note": df.note.to_numpy(dtype=object), "country": df.country.to_numpy(dtype=object),
-            "reported": yes_no[df.reported.to_numpy().astype(int) + 1]})
+            "reported": self.bools(df.reported.to_numpy())})
         ids, df = rec_ids["gifts"]
         dec = df.declared.to_numpy().astype(int)
-        bool_forms = np.array([["no", "yes"], ["n", "y"], ["false", "true"], ["0", "1"], ["否", "是"]], dtype=object)
-        bf = np.where(rng.random(len(df)) < 0.85, 0, rng.integers(1, 5, len(df)))
         trip = df.trip.to_numpy().astype(np.int64)
         trip_id = np.where(trip >= 0, by_row["trips"][np.maximum(trip, 0)] if len(by_row["trips"]) else "", "")
         files["gifts"] = pd.DataFrame({
@@ -177,7 +181,7 @@ class Writing:
             "recipient_id": self.ref(df.rk.to_numpy(), df.ri.to_numpy()), "date": self.date_str(df.date),
             "value": _fmt_amounts(rng, df.value.to_numpy(), self.messy_rate, cur),
             "currency": df.currency.to_numpy(dtype=object),
-            "description": df.description.to_numpy(dtype=object), "declared": bool_forms[bf, dec],
+            "description": df.description.to_numpy(dtype=object), "declared": self.bools(dec),
             "country": df.country.to_numpy(dtype=object), "trip_id": trip_id})
         ids, df = rec_ids["trips"]
         parts = [self.ref(df[f"p{k}k"].to_numpy(), df[f"p{k}"].to_numpy()) for k in (1, 2, 3)]
@@ -196,7 +200,7 @@ class Writing:
             "approver_unit_id": self.ref(np.full(len(df), K_UNIT), df.apu.to_numpy()),
             "approver_id": self.ref(np.full(len(df), K_OFF), df.apo.to_numpy()),
             "approval_date": np.where(apd > -99999, self.date_str(np.where(apd > -99999, apd, 0)), ""),
-            "in_plan": yes_no[df.in_plan.to_numpy().astype(int) + 1]})
+            "in_plan": self.bools(df.in_plan.to_numpy())})
         ids, df = rec_ids["contracts"]
         files["contracts"] = pd.DataFrame({
             "contract_id": ids, "unit_id": self.ids[K_UNIT][df.unit.to_numpy()],
