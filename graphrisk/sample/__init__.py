@@ -1,8 +1,18 @@
-"""A deterministic synthetic "sample world": a Chinese prefecture-level city, Jan-Nov 2026.
+"""Deterministic synthetic "sample worlds": a Chinese prefecture-level city (by default Jan-Nov 2026, CNY).
 
-``generate(out_dir, scale, seed)`` writes one CSV per input kind (the columns of
+``generate(out_dir, scale, seed, params)`` writes one CSV per input kind (the columns of
 ``shared/spec/input-format.md``) plus ``truth.json``, which lists the planted
-conflict-of-interest patterns and the decoys that must not be flagged.
+conflict-of-interest patterns (with their variant and expected level) and the decoys that must not be
+flagged. ``Params`` changes currency, amount scale, direct-award limit, density, period, noise and the
+variants planted, so that detection can be measured on worlds it was not tuned on (docs/sample.md,
+bench/bench_quality.py).
+
+Modules: ``params`` (parameters, patterns), ``vocab`` (names and words), ``util`` (vectorised helpers),
+``names`` (names and codes), ``world`` (units, officials, relatives, companies, people),
+``background`` (records that form no conflict), ``planting`` (helpers and the planting loop),
+``patterns`` (one function per conflict pattern and decoy), ``foreign`` (foreign-affairs office, trips
+abroad, foreign counterparts and their patterns), ``writing`` (ids, messy values, files, truth),
+``quality`` (flags scored against the truth).
 
 How the background is kept free of chance patterns
 --------------------------------------------------
@@ -17,7 +27,10 @@ own unit except through office contacts (meeting/call/visit). Relatives hold
 shares in, or work for, only non-supplier companies. Officials used by planted
 patterns and decoys get no background private ties at all (only their family,
 government trips without companions, and office contacts with other officials),
-so the paths around them are exactly the planted ones.
+so the paths around them are exactly the planted ones. Decisions go to the
+unit's own pool (or to people whose private ties are with another unit); trade
+delegations take people of companies of the official's own island, which never
+supply the official's unit.
 
 Everything is vectorised with numpy; loops run only over the planted patterns.
 """
