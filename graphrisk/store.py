@@ -162,12 +162,20 @@ def _m003_audit(db: sqlite_utils.Database) -> None:
     audit.migrate(db)
 
 
+def _m004_triage(db: sqlite_utils.Database) -> None:
+    """Investigators' triage steps on findings (see graphrisk.triage)."""
+    from . import triage
+
+    triage.migrate(db)
+
+
 # Append only: (name, function). A function runs once per database, in order.
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_core", _m001_core),
     ("005_results", _m005_results),
     ("002_unresolved", _m002_unresolved),
     ("003_audit", _m003_audit),
+    ("004_triage", _m004_triage),
 ]
 
 

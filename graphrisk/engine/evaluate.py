@@ -61,12 +61,14 @@ def evaluation(db, *, settings: dict | None = None, as_of: str | None = None, si
     if reuse:
         run_id = store_mod.find_run(db, "flags", version=version, settings_json=fingerprint, as_of=end, since=since)
         if run_id is not None:
-            return load_evaluation(db, run_id, settings)
+            ev = load_evaluation(db, run_id, settings)
+            ev.flags = _triaged(db, ev.flags, settings)
+            return ev
     t0 = time.perf_counter()
     G = load(db, since=since, as_of=end)
     version = G.graph["data_version"]  # read before the data
     paths = paths_for_rules(G, settings)
-    flags = grade(G, run_rules(G, paths, settings, as_of=end), settings)
+    flags = _triaged(db, grade(G, run_rules(G, paths, settings, as_of=end), settings), settings)
     cited = {r.path_id for f in flags for r in f.reasons if r.path_id}
     floor = settings["paths"]["min_score"]
     kept = [p for p in paths if p.score >= floor or p.path_id in cited]
@@ -75,6 +77,14 @@ def evaluation(db, *, settings: dict | None = None, as_of: str | None = None, si
     if store:
         store_evaluation(db, ev)
     return ev
+
+
+def _triaged(db, flags, settings):
+    """Flags with the investigators' current triage applied (graphrisk.triage): a stored run is reused
+    for the same data, but triage decisions made since apply to it."""
+    from ..triage import apply
+
+    return apply(db, flags, settings)
 
 
 def store_evaluation(db, ev: Evaluation, params: dict | None = None) -> int:

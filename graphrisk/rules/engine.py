@@ -92,6 +92,30 @@ def run_rules(G: nx.MultiDiGraph, paths: list[ConflictPath], settings: dict, as_
     return findings
 
 
+def level_for(reasons: list[Reason], settings: dict) -> tuple[float, str]:
+    """An official's (score, level) from their findings (sorted here, strongest first); see grade()."""
+    rules = load_builtin()
+    cfg = settings["scoring"]
+    reasons.sort(key=lambda r: (-r.score, r.rule, r.summary))
+    counting = [r for r in reasons if _counts(r)]
+    score = combine([r.score for r in counting])
+    level = level_of(score, cfg)
+    allowed = 0
+    if counting:  # strongest first
+        top = counting[0]
+        allowed = LEVEL_RANK[level_of(top.score, cfg)]
+        if any(LEVEL_RANK[level_of(r.score, cfg)] >= LEVEL_RANK["yellow"]
+               and not set(r.evidence) & set(top.evidence) for r in counting[1:]):
+            allowed += 1  # a second, independent signal (no record in common with the strongest)
+    cap = max((rules[r.rule].max_level for r in counting if r.rule in rules), key=lambda lvl: LEVEL_RANK[lvl],
+              default="green")
+    allowed = min(allowed, LEVEL_RANK[cap], LEVEL_RANK["red"])
+    if LEVEL_RANK[level] > allowed:
+        level = LEVELS[allowed]
+        score = min(score, round(_level_top(level, cfg), 2))
+    return score, level
+
+
 def grade(G: nx.MultiDiGraph, findings: list[Finding], settings: dict) -> list[OfficialFlag]:
     """Officials' scores and levels from their findings, on the one scale (docs/scoring.md).
 
@@ -102,31 +126,13 @@ def grade(G: nx.MultiDiGraph, findings: list[Finding], settings: dict) -> list[O
     least yellow (several independent signals), so notes below yellow, or two rules reading the same
     gift, never lift anyone. A capped score is lowered to the top of the level it reads as.
     """
-    rules = load_builtin()
     by_official: dict[str, list[Reason]] = defaultdict(list)
     for f in findings:
         f.reason.metadata.setdefault("finding_id", finding_id(f.official_id, f.reason))
         by_official[f.official_id].append(f.reason)
-    cfg = settings["scoring"]
     flags = []
     for oid, reasons in by_official.items():
-        reasons.sort(key=lambda r: (-r.score, r.rule, r.summary))
-        counting = [r for r in reasons if _counts(r)]
-        score = combine([r.score for r in counting])
-        level = level_of(score, cfg)
-        allowed = 0
-        if counting:  # reasons are sorted strongest first
-            top = counting[0]
-            allowed = LEVEL_RANK[level_of(top.score, cfg)]
-            if any(LEVEL_RANK[level_of(r.score, cfg)] >= LEVEL_RANK["yellow"]
-                   and not set(r.evidence) & set(top.evidence) for r in counting[1:]):
-                allowed += 1  # a second, independent signal (no record in common with the strongest)
-        cap = max((rules[r.rule].max_level for r in counting if r.rule in rules), key=lambda lvl: LEVEL_RANK[lvl],
-                  default="green")
-        allowed = min(allowed, LEVEL_RANK[cap], LEVEL_RANK["red"])
-        if LEVEL_RANK[level] > allowed:
-            level = LEVELS[allowed]
-            score = min(score, round(_level_top(level, cfg), 2))
+        score, level = level_for(reasons, settings)
         node = G.nodes[oid] if oid in G else {}
         unit = node.get("unit_id")
         flags.append(OfficialFlag(official_id=oid, name=str(node.get("name") or oid), unit_id=unit,
@@ -160,6 +166,10 @@ def evaluate(db=None, *, G: nx.MultiDiGraph | None = None, settings: dict | None
         paths = paths_for_rules(G, settings)
     findings = run_rules(G, paths, settings, as_of=as_of, only=only)
     flags = grade(G, findings, settings)
+    if db is not None:  # the investigators' triage decisions (graphrisk.triage)
+        from ..triage import apply as apply_triage
+
+        flags = apply_triage(db, flags, settings)
     shown = [p for p in paths if p.score >= settings["paths"]["min_score"]]
     return Evaluation(flags, shown, G, settings, as_of, round(time.perf_counter() - t0, 3))
 
@@ -238,5 +248,6 @@ def level_changes(before: list[OfficialFlag], after: list[OfficialFlag]) -> dict
     return out
 
 
-__all__ = ["Evaluation", "LEVELS", "combine", "evaluate", "grade", "level_changes", "level_of", "load_flags",
+__all__ = ["Evaluation", "LEVELS", "combine", "evaluate", "finding_id", "grade", "level_changes", "level_for",
+           "level_of", "load_flags",
            "run_rules", "store_evaluation"]
