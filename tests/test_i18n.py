@@ -107,6 +107,20 @@ def test_help_stays_english_by_default_and_lang_works_before_or_after_the_comman
     assert "标记重点关注对象" in res.output
     res = CliRunner().invoke(cli, ["flags", "--help"], env={"GRAPHRISK_LANG": "zh"})
     assert "标记重点关注对象" in res.output
+    res = CliRunner().invoke(cli, ["flags", "--help", "--lang", "zh"])  # --lang after --help counts too
+    assert "标记重点关注对象" in res.output
+    res = CliRunner().invoke(cli, ["report", "--help", "--lang=zh"])  # the report's own --lang
+    assert "生成每周风险暴露报告" in res.output
+
+
+def test_chinese_help_wraps_by_display_width():
+    from graphrisk.cli._lang import wrap_cjk
+
+    lines = wrap_cjk("设置文件（TOML，也可用 $GRAPHRISK_CONFIG 指定）；不指定时使用内置默认设置。", 24)
+    assert "".join(lines).replace(" ", "") == "设置文件（TOML，也可用$GRAPHRISK_CONFIG指定）；不指定时使用内置默认设置。"
+    assert all(sum(2 if ord(c) > 0x2e80 else 1 for c in line) <= 26 for line in lines)  # 24, or 26 with a closing mark
+    assert "$GRAPHRISK_CONFIG" in " ".join(lines)  # a Latin word is never split
+    assert not any(line.startswith(("，", "。", "）", "；")) for line in lines)
 
 
 def test_lang_setting_and_precedence(loaded_db, tmp_path):

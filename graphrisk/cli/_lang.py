@@ -95,6 +95,40 @@ def _zh_record(record: tuple[str, str]) -> tuple[str, str]:
     return opt, _BRACKET.sub(repl, text)
 
 
+_NO_LINE_START = set("，。、；：？！）》」』”’…%")
+
+
+def _cell(ch: str) -> int:
+    import unicodedata
+
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+def wrap_cjk(text: str, width: int) -> list[str]:
+    """Lines of at most ``width`` terminal cells (a Chinese character is two): Chinese may break between any
+    two characters (never before closing punctuation), Latin words and numbers only at spaces."""
+    lines: list[str] = []
+    for para in text.split("\n"):
+        tokens = re.findall(r"[A-Za-z0-9_\-./$\[\]{}<>'\"=,:@%*+|]+|\s+|.", para)
+        line, used = "", 0
+        for tok in tokens:
+            w = sum(_cell(c) for c in tok)
+            if tok.isspace():
+                if line:
+                    line, used = line + " ", used + 1
+                continue
+            if used + w > width and line.strip() and tok[0] not in _NO_LINE_START:
+                lines.append(line.rstrip())
+                line, used = "", 0
+            line, used = line + tok, used + w
+        lines.append(line.rstrip())
+    return lines
+
+
+def _cjk(text: str) -> bool:
+    return any(_cell(c) == 2 for c in text)
+
+
 def _section(formatter, heading: str, rows) -> None:
     """Like click's ``formatter.section`` with a Chinese heading (full-width colon)."""
     formatter.write_paragraph()
@@ -134,6 +168,16 @@ class _I18nMixin:
             i18n.set_lang(lang)
             root.meta[_EXPLICIT] = lang
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """``--lang`` anywhere among this command's own arguments counts before ``--help`` is printed."""
+        for i, a in enumerate(args):
+            if a == "--":
+                break
+            value = args[i + 1] if a == "--lang" and i + 1 < len(args) else a[7:] if a.startswith("--lang=") else None
+            if value in i18n.LANGS:
+                _set_lang(ctx, None, value)
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: click.Context):
         if not isinstance(self, click.Group):  # the command's own --config is known only here
             self._resolve_lang(ctx)
@@ -169,7 +213,12 @@ class _I18nMixin:
         example = _example_block(self.help)
         formatter.write_paragraph()
         with formatter.indentation():
-            formatter.write_text(text.strip())
+            width = max(formatter.width - formatter.current_indent, 20)
+            for i, para in enumerate(text.strip().split("\n\n")):
+                if i:
+                    formatter.write("\n")
+                for line in wrap_cjk(para.replace("\n", " ") if not _cjk(para) else para.replace("\n", ""), width):
+                    formatter.write(f"{'':>{formatter.current_indent}}{line}\n")
             if example:
                 formatter.write_paragraph()
                 formatter.write_text(example)
@@ -193,6 +242,9 @@ class _I18nMixin:
             if rv is not None:
                 opts.append(_zh_record(rv))
         if opts:
+            first = min(max(len(o) for o, _ in opts), 30) + 2
+            width = max(formatter.width - formatter.current_indent - 2 - first - 2, 16)
+            opts = [(o, "\b\n" + "\n".join(wrap_cjk(h, width)) if h else h) for o, h in opts]
             _section(formatter, i18n.t("cli.options", "zh"), opts)
         if isinstance(self, click.Group):
             self.format_commands(ctx, formatter)
@@ -251,6 +303,17 @@ def _install_click_translations() -> None:
 _install_click_translations()
 
 
+def _adopt(cmd, key: str) -> None:
+    """A command joining the tree: its catalogue key, and --lang even when made as a plain click command
+    (a plugin's ``cli.add_command(click.Command(...))``); a group's commands with it."""
+    cmd.i18n_key = key
+    if not isinstance(cmd, _I18nMixin):
+        _with_lang(cmd.params)
+    for sub_name, sub in getattr(cmd, "commands", {}).items():
+        if not getattr(sub, "i18n_key", ""):
+            _adopt(sub, f"{key}.{sub_name}")
+
+
 class Command(_I18nMixin, click.Command):
     """A graphrisk command: takes ``--lang`` and prints its help in the current language."""
 
@@ -271,11 +334,7 @@ class Group(_I18nMixin, click.Group):
 
     def add_command(self, cmd, name=None):
         super().add_command(cmd, name)
-        name = name or cmd.name
-        cmd.i18n_key = f"{self.i18n_key}.{name}" if self.i18n_key else name
-        for sub_name, sub in getattr(cmd, "commands", {}).items():  # a group added with its commands
-            if not getattr(sub, "i18n_key", ""):
-                cmd.add_command(sub, sub_name)
+        _adopt(cmd, f"{self.i18n_key}.{name or cmd.name}" if self.i18n_key else (name or cmd.name))
 
     def make_context(self, info_name, args, parent=None, **extra):
         if parent is None:  # a new run of the program (or of a test's CliRunner): back to the default
