@@ -206,3 +206,77 @@ def test_xml_exports_are_deterministic_and_survive_control_characters(world_db, 
         H = reader(a)
         assert H.nodes["P1"]["name"] == "王\ufffd强 <b>&\"'"
         assert H.number_of_edges() == G.number_of_edges()
+
+
+MORE_KINDS = {
+    "organisations.csv": """\
+        organisation_id,name,registration_no,type,region,country
+        G1,市建筑业协会,51110000MJ0000001X,行业协会,市本级,CN
+        """,
+    "memberships.csv": """\
+        official_id,unit_id,role,start_date,end_date,source
+        O1,U3,兼任副主任,2026-01-01,2026-12-31,任职文件
+        """,
+    "decisions.csv": """\
+        decision_id,unit_id,official_id,beneficiary_id,date,decision_type,title,amount,currency,role
+        D1,U1,O1,C1,2026-05-20,subsidy,技术改造补贴,300000,CNY,approver
+        D2,U3,,G1,2026-06-01,licence,资质核准,,,
+        """,
+}
+
+
+@pytest.fixture
+def more_db(tmp_path):
+    """The small world with an organisation, a second membership and decisions (kinds the sample lacks)."""
+    from graphrisk import store
+    from graphrisk.ingest import ingest_paths
+
+    path = tmp_path / "more.db"
+    db = store.connect(path)
+    ingest_paths(db, [write_files(tmp_path / "more", {**SMALL_WORLD, **MORE_KINDS})])
+    return db, str(path)
+
+
+def test_decisions_memberships_and_organisations_export(more_db, tmp_path):
+    from followthemoney import model
+
+    db, path = more_db
+    G = build_graph(db)
+    kinds = {d["kind"] for *_, d in G.edges(keys=True, data=True)}
+    assert {"decision", "decided", "member_of"} <= kinds
+    out = tmp_path / "m.ftm.json"
+    run(["--to", "ftm", "--db", path, "--out", str(out)])
+    entities = {}
+    for line in out.read_text(encoding="utf-8").splitlines():
+        data = json.loads(line)
+        p = model.get_proxy(data, cleaned=False)
+        assert p.schema.validate(data) is None
+        entities[p.id] = p
+    org = next(p for p in entities.values() if p.schema.name == "Organization")
+    assert org.get("name") == ["市建筑业协会"]
+    members = [p for p in entities.values() if p.schema.name == "Membership"
+               and entities[p.get("member")[0]].get("name") == ["李明"]]
+    assert {entities[m.get("organization")[0]].get("name")[0] for m in members} == {"市财政局", "市交通运输局"}
+    links = [p for p in entities.values() if p.schema.name == "UnknownLink" and p.get("role") == ["subsidy"]]
+    assert {entities[p.get("subject")[0]].get("name")[0] for p in links} == {"市财政局", "李明"}
+    out = tmp_path / "m.graphml"
+    run(["--to", "graphml", "--db", path, "--out", str(out)])
+    H = nx.read_graphml(out, force_multigraph=True)
+    d1 = [d for _, _, d in H.edges(data=True) if d.get("record_id") == "D1"]
+    assert {d["kind"] for d in d1} == {"decision", "decided"} and all(d["amount"] == 300000.0 for d in d1)
+
+
+def test_case_file_with_decisions_and_memberships(more_db):
+    from graphrisk import settings as settings_mod
+    from graphrisk.explain import case_text, explain
+
+    db, _ = more_db
+    c = explain(db, "O1", settings=settings_mod.load())
+    assert [u["unit_id"] for u in c.official["units"]] == ["U1", "U3"]
+    ids = [r.record_id for r in c.timeline]
+    assert "D1" in ids and c.records["D1"].role == "decision"
+    assert ids.index("G1") < ids.index("D1")
+    links = {(x["benefit"], x["decision"]): x["days"] for x in c.links}
+    assert links[("G1", "D1")] == 79  # the subsidy to the same supplier, 79 days after the gift
+    zh = case_text(c, "zh")
+    assert "兼任副主任" in zh and "2026年1月1日至2026年12月31日" in zh and "30万元" in zh

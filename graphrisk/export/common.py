@@ -171,6 +171,11 @@ def export(db, to: str, out, *, since: str | None = None, until: str | None = No
         from ..i18n import t
 
         raise GraphRiskError(t("export.error.both"))
+    from ..engine.build import canonical
+
+    canon = canonical(db)  # an id merged by entity resolution stands for the entity it became
+    official = canon.get(official, official) if official else official
+    company = canon.get(company, company) if company else company
     G = select(build_graph(db, since=since, until=until), official=official, company=company, hops=hops)
     mod = importlib.import_module(f".{FORMATS[to]}", __package__)
     files, extra = mod.write(G, Path(out), lang=lang)
