@@ -1,6 +1,7 @@
 """``graphrisk entities``: review candidate duplicates, merge and unmerge entities, unresolved names."""
 from __future__ import annotations
 
+import contextlib
 import json
 
 import click
@@ -9,7 +10,7 @@ from rich.table import Table
 
 from .. import settings as settings_mod
 from .. import store
-from ..i18n import t
+from ..i18n import current_lang, kind_label, t
 from .base import cli, config_option, console, db_option, handle_errors
 
 
@@ -174,12 +175,28 @@ def unresolved_cmd(fmt, db_path):
     for i in items:
         cands = "\n".join(f"{c['id']} {c['name']} ({c['score']:.2f})" for c in i["candidates"][:5]) \
             or t("entities.no_candidates")
-        recs = "\n".join(f"{r['kind']} {r['record_id']} ({r['source_file']}:{r['row']})" for r in i["references"][:5])
+        recs = "\n".join(f"{kind_label(r['kind'])} {r['record_id']} ({r['source_file']}:{r['row']})"
+                         for r in i["references"][:5])
         if len(i["references"]) > 5:
             recs += f"\n… +{len(i['references']) - 5}"
-        tab.add_row(escape(i["name"]), ", ".join(i["kinds"]), escape(cands), escape(recs))
+        tab.add_row(escape(i["name"]), "、".join(kind_label(k) for k in i["kinds"]) if current_lang() == "zh"
+                    else ", ".join(kind_label(k) for k in i["kinds"]), escape(cands), escape(recs))
     console.print(tab)
     console.print(t("entities.link_hint"), markup=False)
+
+
+@contextlib.contextmanager
+def _translated():
+    """A link error in the current language."""
+    from ..errors import GraphRiskError
+    from ..resolve.unresolved import LinkError
+
+    try:
+        yield
+    except LinkError as exc:
+        if not exc.key:
+            raise
+        raise GraphRiskError(t(f"entities.error.{exc.key}", **exc.params)) from None
 
 
 @entities.command("link")
@@ -202,7 +219,8 @@ def link_cmd(name, entity_id, reason, db_path):
     """
     from ..resolve.unresolved import link
 
-    res = link(store.connect(db_path, create=False), name, entity_id, reason)
+    with _translated():
+        res = link(store.connect(db_path, create=False), name, entity_id, reason)
     console.print(t("entities.linked", name=res["name"], entity=res["entity_id"], kind=res["entity_kind"],
                     n=res["records"], id=res["id"]), markup=False)
     if res["skipped"]:
@@ -223,7 +241,8 @@ def unlink_cmd(name_or_link_id, reason, db_path):
     """
     from ..resolve.unresolved import unlink
 
-    res = unlink(store.connect(db_path, create=False), name_or_link_id, reason)
+    with _translated():
+        res = unlink(store.connect(db_path, create=False), name_or_link_id, reason)
     console.print(t("entities.unlinked", id=res["id"], name=res["name"], n=res["records"]), markup=False)
 
 

@@ -21,7 +21,7 @@ import json
 import sqlite_utils
 
 from .. import schema
-from ..errors import GraphRiskError, NotFound
+from ..errors import GraphRiskError
 from .aliases import canonical_map, now
 from .normalize import normalize_name
 
@@ -31,7 +31,14 @@ PREFIX = "UNR-"
 
 
 class LinkError(GraphRiskError):
-    """Raised when a name cannot be linked (no record uses it, the entity's kind is not allowed) or unlinked."""
+    """Raised when a name cannot be linked (no record uses it, the entity's kind is not allowed) or unlinked.
+
+    ``key`` and ``params`` name the message in the catalogue (``entities.error.<key>``) for the CLI.
+    """
+
+    def __init__(self, message: str, key: str = "", **params):
+        super().__init__(message)
+        self.key, self.params = key, params
 
 
 def unresolved_id(name: str, kinds) -> str:
@@ -155,7 +162,7 @@ def _entity_kind(db, entity_id: str) -> str:
         pk = schema.KINDS[table].id_column
         if db.execute(f"select 1 from [{table}] where [{pk}] = ?", [entity_id]).fetchone():
             return table
-    raise NotFound(f"no entity with id '{entity_id}' in the store")
+    raise LinkError(f"no entity with id '{entity_id}' in the store", "no_entity", entity=entity_id)
 
 
 def active_links(db: sqlite_utils.Database) -> dict[str, tuple[str, str, int]]:
@@ -201,7 +208,7 @@ def link(db: sqlite_utils.Database, name: str, entity_id: str, reason: str = "")
     kind = _entity_kind(db, target)
     norm = normalize_name(name)
     if not norm:
-        raise LinkError("an empty name cannot be linked")
+        raise LinkError("an empty name cannot be linked", "empty_name")
     changes, skipped = [], 0
     for table, id_col, name_col, refs in reference_columns():
         if not _has(db, table, id_col, name_col):
@@ -224,9 +231,10 @@ def link(db: sqlite_utils.Database, name: str, entity_id: str, reason: str = "")
                    for (given,) in db.execute(f"select distinct [{name_col}] from [{table}] "
                                               f"where [{name_col}] is not null").fetchall())
         if not used:
-            raise LinkError(f"no record gives the name '{name}'")
+            raise LinkError(f"no record gives the name '{name}'", "no_record", name=name)
     if not changes and skipped:
-        raise LinkError(f"'{name}' is only used in columns that cannot hold a {kind} entity ('{target}')")
+        raise LinkError(f"'{name}' is only used in columns that cannot hold a {kind} entity ('{target}')",
+                        "wrong_kind", name=name, kind=kind, entity=target)
     with db.conn:
         lid = db[LINKS].insert({
             "name": name, "name_norm": norm, "entity_id": target, "entity_kind": kind, "reason": reason or None,
@@ -253,7 +261,7 @@ def unlink(db: sqlite_utils.Database, which: str, reason: str = "") -> dict:
         row = next(db.query(f"select * from [{LINKS}] where name_norm = ? and undone_at is null "
                             f"order by id desc limit 1", [normalize_name(which)]), None)
     if row is None:
-        raise LinkError(f"no link in force for '{which}'")
+        raise LinkError(f"no link in force for '{which}'", "no_link", name=which)
     changes = json.loads(row["changes"] or "[]")
     restored = 0
     with db.conn:
