@@ -78,12 +78,12 @@ class Case:
 
     def __init__(self, path: str | os.PathLike | None = None, *, config: str | os.PathLike | None = None,
                  settings: dict | None = None, create: bool = True):
-        self.path = Path(path) if path else store_mod.default_path()
-        self.db = store_mod.connect(self.path, create=create)
+        self.db_path = Path(path) if path else store_mod.default_path()
+        self.db = store_mod.connect(self.db_path, create=create)
         self.settings = settings or settings_mod.load(config)
 
     def __repr__(self) -> str:
-        return f"Case({str(self.path)!r})"
+        return f"Case({str(self.db_path)!r})"
 
     # ------------------------------------------------------------ input
     def ingest(self, paths: str | os.PathLike | Iterable[str | os.PathLike], **options):
@@ -102,9 +102,10 @@ class Case:
         return evaluation(self.db, settings=settings or self.settings, as_of=as_of, since=since, until=until,
                           store=store)
 
-    def flags(self, *, level: str = "green", unit: str | None = None, official: str | None = None,
+    def flags(self, *, level: str = "yellow", unit: str | None = None, official: str | None = None,
               as_of: str | None = None, since: str | None = None, store: bool = True) -> FlagsResult:
-        """Graded officials at ``level`` or above (all with a finding by default)."""
+        """Graded officials at ``level`` or above (yellow by default, as ``graphrisk flags``; "green" gives
+        every official with a finding)."""
         if level not in LEVEL_RANK:
             raise ValueError(f"unknown level '{level}' (one of {', '.join(LEVEL_RANK)})")
         if official is not None:

@@ -87,3 +87,17 @@ def loaded_db(db, small_world):
 
     ingest_paths(db, [small_world])
     return db
+
+
+@pytest.fixture(scope="session")
+def sample_db_path(tmp_path_factory) -> Path:
+    """A small sample world (scale 0.2), ingested once per session: a store path tests may read and evaluate."""
+    from graphrisk import store as store_mod
+    from graphrisk.ingest import ingest_paths
+    from graphrisk.sample import generate
+
+    root = tmp_path_factory.mktemp("sample-world")
+    generate(root / "world", scale=0.2, seed=5)
+    path = root / "sample.db"
+    ingest_paths(store_mod.connect(path), [root / "world"])
+    return path

@@ -39,7 +39,7 @@ from datetime import date
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from .. import store
+from .. import schema, store
 from ..findings import LEVEL_RANK, LEVELS
 from .period import Period, utc_date, week_ends, iso_week_label
 from .snapshots import Snapshot, Snapshots
@@ -47,14 +47,16 @@ from .snapshots import Snapshot, Snapshots
 FORMAT_VERSION = 1
 FLAGGED = ("red", "orange", "yellow")
 
-# kind -> (id column, date column, amount column, from column, to column)
-RECORD_TABLES = {
-    "contracts": ("contract_id", "date", "amount", "unit_id", "supplier_id"),
-    "gifts": ("gift_id", "date", "value", "giver_id", "recipient_id"),
-    "trips": ("trip_id", "start_date", "cost", "sponsor_id", "official_id"),
-    "contacts": ("contact_id", "date", None, "official_id", "counterpart_id"),
-    "relations": ("relation_id", "start_date", None, "from_id", "to_id"),
-}
+def _record_tables() -> dict[str, tuple]:
+    """kind -> (id column, date column, amount column, from column, to column), from the model: every kind
+    whose rows are records or dated ties (its first edge gives from and to)."""
+    out = {}
+    for kind, k in sorted(schema.KINDS.items(), key=lambda kv: (-kv[1].order, kv[0])):
+        if k.node or not k.edges or not k.date_column:
+            continue
+        first = k.edges[0]
+        out[kind] = (k.id_column, k.date_column, k.amount_column, first.source, first.target)
+    return out
 
 
 @dataclass
@@ -96,8 +98,10 @@ def _level_counts(flags: list[dict], total: int) -> dict[str, int]:
 class Names:
     """Names (and officials' units) of entity ids, read from the store on demand, so the report needs no graph."""
 
-    TABLES = (("officials", "official_id", "unit_id"), ("units", "unit_id", None),
-              ("people", "person_id", None), ("companies", "company_id", None))
+    @staticmethod
+    def tables() -> list[tuple]:
+        """(table, id column, unit column) of every entity kind in the model."""
+        return [(t, schema.KINDS[t].id_column, "unit_id" if t == "officials" else None) for t in schema.ENTITY_TABLES]
 
     def __init__(self, db):
         self.db = db
@@ -105,7 +109,7 @@ class Names:
 
     def load(self, ids) -> None:
         want = sorted({str(i) for i in ids if i is not None and str(i) not in self._info})
-        for table, pk, unit in self.TABLES:
+        for table, pk, unit in self.tables():
             left = [i for i in want if i not in self._info]
             if not left:
                 break
@@ -146,7 +150,7 @@ def _name(names: "Names | None", n) -> str | None:
 
 def received(db, period: Period) -> dict:
     by_date = {}
-    for kind, (_, dcol, acol, _, _) in sorted(RECORD_TABLES.items()):
+    for kind, (_, dcol, acol, _, _) in sorted(_record_tables().items()):
         row = next(db.query(f"select count(*) n from [{kind}] where [{dcol}] >= ? and [{dcol}] <= ?",
                             [period.since, period.until]))
         entry = {"records": row["n"]}
@@ -171,10 +175,11 @@ def received(db, period: Period) -> dict:
         e["batches"] += 1
         for k in ("rows", "inserted", "updated"):
             e[k] += b[k] or 0
+    tables = _record_tables()
     for kind, e in by_kind.items():
-        if kind in RECORD_TABLES:
+        if kind in tables:
             ids = [b["id"] for b in batches if b["kind"] == kind]
-            dcol = RECORD_TABLES[kind][1]
+            dcol = tables[kind][1]
             marks = ",".join("?" * len(ids))
             row = next(db.query(f"select count(*) n from [{kind}] where _batch in ({marks}) and [{dcol}] < ?",
                                 [*ids, period.since]))
@@ -195,7 +200,7 @@ def lookup_records(db, ids, G: "Names | None" = None) -> dict[str, dict]:
     files = {r["id"]: (store.display_path(db, r["path"]), r["file_name"])  # no absolute paths in outputs
              for r in db.query("select id, path, file_name from batches")}
     out: dict[str, dict] = {}
-    for kind, (idc, dcol, acol, fcol, tcol) in RECORD_TABLES.items():
+    for kind, (idc, dcol, acol, fcol, tcol) in _record_tables().items():
         left = [i for i in want if i not in out]
         if not left:
             break
