@@ -345,3 +345,23 @@ def test_a_plugin_command_gets_lang(monkeypatch):
             "priority-attention officials"
     finally:
         cli.commands.pop("hello-i18n-test")
+
+
+def test_chinese_help_follows_the_english():
+    """The catalogue's ``en`` of a help text is the docstring's first paragraph (an option's help) it
+    translates: when the English changes, this fails until the Chinese is brought up to date."""
+    import inspect
+
+    cat = i18n.catalogue()
+    stale = []
+    for path, cmd in COMMANDS:
+        key = ".".join(path)
+        first = inspect.cleandoc(cmd.help or "").split("\n\n")[0].replace("\n", " ").strip()
+        if cat.get(f"cli.{key}.help", {}).get("en") != first:
+            stale.append(f"cli.{key}.help")
+        for p in cmd.params:
+            if isinstance(p, click.Option) and p.help and "--lang" not in p.opts:
+                own = cat.get(f"cli.{key}.opt.{p.name}")
+                if own is not None and own.get("en") != p.help:
+                    stale.append(f"cli.{key}.opt.{p.name}")
+    assert stale == [], "English help changed; update graphrisk/i18n/messages/cli_help.toml: " + ", ".join(stale)
