@@ -36,6 +36,22 @@ def test_every_message_has_every_language():
     assert i18n.missing() == []
 
 
+def test_no_message_is_defined_twice():
+    """Two domain files defining one key: the later would silently win."""
+    import tomllib
+
+    seen: dict[str, str] = {}
+    twice = []
+    for f in sorted((Path(i18n.__file__).parent / "messages").glob("*.toml")):
+        out: dict = {}
+        i18n._flatten(tomllib.loads(f.read_text(encoding="utf-8")), "", out)
+        for key in out:
+            if key in seen:
+                twice.append(f"{key} ({seen[key]}, {f.name})")
+            seen[key] = f.name
+    assert twice == []
+
+
 def test_placeholders_agree_between_languages():
     """Both languages of a template take the same {placeholders} (English may add grammar: {article}).
 
@@ -348,16 +364,22 @@ def test_a_plugin_command_gets_lang(monkeypatch):
 
 
 def test_chinese_help_follows_the_english():
-    """The catalogue's ``en`` of a help text is the docstring's first paragraph (an option's help) it
+    """The catalogue's ``en`` of a help text is the docstring (without its example) or the option's help it
     translates: when the English changes, this fails until the Chinese is brought up to date."""
     import inspect
 
+    def english(cmd) -> str:
+        text = inspect.cleandoc(cmd.help or "").partition("\f")[0]
+        text = text.split("\b")[0] if "\b" in text else text.split("Example:")[0]
+        paras = [" ".join(line.strip() for line in p.splitlines()).strip() for p in text.strip().split("\n\n")]
+        return "\n\n".join(p for p in paras if p)
+
     cat = i18n.catalogue()
     stale = []
-    for path, cmd in COMMANDS:
-        key = ".".join(path)
-        first = inspect.cleandoc(cmd.help or "").split("\n\n")[0].replace("\n", " ").strip()
-        if cat.get(f"cli.{key}.help", {}).get("en") != first:
+    for path, cmd in [((), cli), *COMMANDS]:
+        key = ".".join(path) or "main"
+        en = english(cmd)
+        if cat.get(f"cli.{key}.help", {}).get("en") not in (en, en.split("\n\n")[0]):  # the whole, or its summary
             stale.append(f"cli.{key}.help")
         for p in cmd.params:
             if isinstance(p, click.Option) and p.help and "--lang" not in p.opts:
