@@ -302,11 +302,31 @@ def test_sign_in_the_amount_wins_over_the_file_currency(tmp_path, db):
 def test_currency_per_column(tmp_path, db):
     _write(tmp_path / "u", "units.csv", "unit_id,name\nU1,Ministerio\n")
     ingest_paths(db, [tmp_path / "u"])
-    p = _write(tmp_path, "c.csv", "id,buyer,supplier,fecha,importe,moneda\nC1,U1,Acme SL,2025-03-01,1.000,EUR\n")
-    prof = Profile.from_text('kind = "contracts"\n[columns]\ncontract_id = "id"\nunit_id = "buyer"\n'
+    p = _write(tmp_path, "c.csv", "id,buyer,supplier,fecha,importe,moneda\nC1,U1,Acme SL,2025-03-01,\"12.500,75\",EUR\n"
+                                  "C2,U1,Acme SL,3 de marzo de 2025,900,USD\n")
+    prof = Profile.from_text('kind = "contracts"\ndecimal = ","\n[columns]\ncontract_id = "id"\nunit_id = "buyer"\n'
                              'supplier_name = "supplier"\ndate = "fecha"\namount = "importe"\ncurrency = "moneda"\n')
     ingest_file(db, p, profile=prof)
-    assert _rows(db, "select currency from contracts")[0]["currency"] == "EUR"
+    got = _rows(db, "select contract_id, date, amount, amount_text, currency from contracts order by contract_id")
+    assert got == [{"contract_id": "C1", "date": "2025-03-01", "amount": 12500.75, "amount_text": "12.500,75",
+                    "currency": "EUR"},
+                   {"contract_id": "C2", "date": "2025-03-03", "amount": 900.0, "amount_text": "900", "currency": "USD"}]
+
+
+def test_draft_for_a_register_in_another_language(tmp_path):
+    """Spanish headers, Excel day numbers for dates, decimal commas and euro signs."""
+    p = _write(tmp_path, "regalos.csv", 'Fecha,Donante,Importe,Beneficiario\n45678,Construcciones Pérez SL,'
+                                        '"1.234,56 €",Juan García\n45679,Acme SA,"250,00",Ana López\n')
+    text = draft(p, "gifts")
+    prof = tomllib.loads(text)
+    assert prof["decimal"] == "," and prof["currency"] == "EUR" and prof["formats"]["date"][0] == "excel"
+    assert prof["columns"] == {"giver_name": "donante", "recipient_name": "beneficiario", "date": "fecha",
+                               "value": "importe"}
+    (tmp_path / "r.toml").write_text(text, encoding="utf-8")
+    res = check(load(tmp_path / "r.toml"), p)
+    assert res.problem_count == 0
+    assert [(r["date"], r["value"], r["value_text"]) for r in res.preview] == [
+        ("2025-01-21", 1234.56, "1.234,56 €"), ("2025-01-22", 250.0, "250,00")]
 
 
 # ------------------------------------------------------------------ entity kinds, synonyms

@@ -97,9 +97,10 @@ def prepare(table: Table, settings: dict, currency: str | None = None) -> Prepar
 
     ``currency`` is the currency of amounts that carry neither a currency
     column value nor a sign (from ``--currency`` or a profile); without it
-    such an amount is an error naming its column. A column ``_unknown_<amount>``
-    (a profile's value map to unknown) holds the source text of amounts left
-    unknown: the amount is then not required, its text is kept in ``<amount>_text``.
+    such an amount is an error naming its column. A column ``_source_<amount>``
+    (from a profile) holds the amount as published where the profile changed it
+    (a decimal comma, a value mapped to unknown): it is kept in ``<amount>_text``,
+    and an amount left empty with a source text is unknown, not missing.
     """
     kind = schema.KINDS[table.kind]
     frame = table.frame
@@ -127,7 +128,7 @@ def prepare(table: Table, settings: dict, currency: str | None = None) -> Prepar
         return prep
 
     known = set(kind.column_names) | set(ref_names)
-    prep.extra_columns = [c for c in frame.columns if c and c not in known and not c.startswith("_unknown_")]
+    prep.extra_columns = [c for c in frame.columns if c and c not in known and not c.startswith("_source_")]
 
     def text(col: str) -> pd.Series:
         if col in frame.columns:
@@ -137,7 +138,7 @@ def prepare(table: Table, settings: dict, currency: str | None = None) -> Prepar
 
     for c in kind.columns:
         raw = text(c.name)
-        unknown = text("_unknown_" + c.name) if c.type == schema.AMOUNT else None
+        unknown = text("_source_" + c.name) if c.type == schema.AMOUNT else None
         if c.required and not (c.name.endswith("_id") and c.name[:-3] + "_name" in frame.columns
                                and c.name != kind.id_column):
             empty = (raw == "") if unknown is None else ((raw == "") & (unknown == ""))
@@ -148,7 +149,7 @@ def prepare(table: Table, settings: dict, currency: str | None = None) -> Prepar
         elif c.type == schema.AMOUNT:
             both, bad = values.parse_series(raw, values.parse_amount)
             parsed = both.map(lambda t: None if t is None else t[0])
-            out[c.name + "_text"] = _none_if_empty(raw.where(raw != "", unknown))
+            out[c.name + "_text"] = _none_if_empty(unknown.where(unknown != "", raw))
             out["_cur_" + c.name] = both.map(lambda t: None if t is None else t[1])
         elif c.type == schema.PCT:
             parsed, bad = values.parse_series(raw, values.parse_pct)

@@ -67,35 +67,35 @@ SKIP = object()  # a value map target: the row holds no record
 
 _TOP_KEYS = {"kind", "name", "description", "columns", "formats", "values", "constants", "filter", "skip",
              "skip_if_empty", "entity_kinds", "ids", "split", "replace", "shift", "dayfirst", "currency",
-             "distinct", "id_prefix"}
+             "distinct", "id_prefix", "decimal"}
 
 # Built-in header synonyms: canonical column -> headers (compared after _norm_header). A role such
 # as "@date" stands for the kind's own date / amount column (contracts.date, gifts.value, ...).
 SYNONYMS: dict[str, list[str]] = {
-    "@date": ["date", "日期", "时间", "发生日期", "日期时间", "date received", "received date", "date of gift",
+    "@date": ["fecha", "fecha de recepción", "date de réception", "datum", "data", "data ricevimento", "fecha adjudicación", "date d'attribution", "zuschlagsdatum", "date", "日期", "时间", "发生日期", "日期时间", "date received", "received date", "date of gift",
               "award date", "decision date", "meeting date", "登记日期", "签订日期", "合同日期", "中标日期",
               "决定日期", "接触日期", "收受日期", "送礼日期"],
-    "@amount": ["amount", "value", "金额", "价值", "价值(元)", "金额(元)", "合同金额", "中标金额", "估值",
+    "@amount": ["importe", "importe total", "valor", "valor estimado", "monto", "montant", "valeur", "valeur estimée", "betrag", "wert", "importo", "valore", "bedrag", "waarde", "amount", "value", "金额", "价值", "价值(元)", "金额(元)", "合同金额", "中标金额", "估值",
                 "estimated value", "value (£)", "value(£)", "value £", "cost", "费用", "total", "sum"],
-    "currency": ["currency", "币种", "货币", "currency code"],
-    "description": ["description", "gift", "gift description", "hospitality type", "type of hospitality", "benefit", "礼品", "礼品名称", "物品", "说明", "描述", "details"],
-    "giver_name": ["giver", "donor", "donor name", "provider", "送礼人", "赠送人", "送礼单位", "赠送方", "donor_recipient"],
-    "recipient_name": ["recipient", "收礼人", "受礼人", "收受人", "minister", "official", "member", "councillor",
+    "currency": ["moneda", "divisa", "devise", "monnaie", "währung", "valuta", "moeda", "currency", "币种", "货币", "currency code"],
+    "description": ["descripción", "concepto", "regalo", "obsequio", "cadeau", "geschenk", "beschreibung", "descrizione", "omaggio", "descrição", "presente", "description", "gift", "gift description", "hospitality type", "type of hospitality", "benefit", "礼品", "礼品名称", "物品", "说明", "描述", "details"],
+    "giver_name": ["donante", "obsequiante", "donateur", "offert par", "schenker", "spender", "zuwendungsgeber", "donatore", "doador", "schenker", "giver", "donor", "donor name", "provider", "送礼人", "赠送人", "送礼单位", "赠送方", "donor_recipient"],
+    "recipient_name": ["beneficiario", "receptor", "destinataire", "bénéficiaire", "empfänger", "destinatario", "ricevente", "ontvanger", "recipient", "收礼人", "受礼人", "收受人", "minister", "official", "member", "councillor",
                        "mp", "mep", "干部", "官员", "干部姓名", "公职人员"],
-    "official_name": ["official", "minister", "member", "councillor", "mp", "mep", "干部", "官员", "姓名",
+    "official_name": ["cargo público", "alto cargo", "élu", "mandataire", "abgeordneter", "parlamentario", "eurodiputado", "député", "official", "minister", "member", "councillor", "mp", "mep", "干部", "官员", "姓名",
                       "干部姓名", "人员姓名", "公职人员", "当事人"],
-    "counterpart_name": ["counterpart", "organisation", "organization", "company", "lobbyist", "对方",
+    "counterpart_name": ["organización", "entidad", "organisation rencontrée", "interlocuteur", "gesprächspartner", "organizzazione", "counterpart", "organisation", "organization", "company", "lobbyist", "对方",
                          "接触对象", "对象", "来访人", "来访单位", "meeting with", "attendee", "interest representative"],
-    "unit_name": ["unit", "department", "buyer", "council", "body", "单位", "部门", "采购单位", "采购人",
+    "unit_name": ["órgano de contratación", "organismo", "comprador", "acheteur", "pouvoir adjudicateur", "auftraggeber", "behörde", "ente", "stazione appaltante", "órgão", "unit", "department", "buyer", "council", "body", "单位", "部门", "采购单位", "采购人",
                   "所在单位", "工作单位", "委托单位", "决定机关"],
-    "supplier_name": ["supplier", "contractor", "供应商", "中标人", "中标单位", "成交供应商", "承包商", "vendor"],
+    "supplier_name": ["adjudicatario", "proveedor", "contratista", "fournisseur", "titulaire", "attributaire", "lieferant", "auftragnehmer", "fornitore", "aggiudicatario", "fornecedor", "leverancier", "supplier", "contractor", "供应商", "中标人", "中标单位", "成交供应商", "承包商", "vendor"],
     "beneficiary_name": ["beneficiary", "受益人", "申请人", "申请单位", "licensee", "recipient organisation"],
     "sponsor_name": ["sponsor", "资助方", "出资方", "邀请方", "paid by", "funded by"],
     "destination": ["destination", "目的地", "地点", "出访地", "出行地点"],
     "start_date": ["start date", "start", "开始日期", "出发日期", "起始日期", "from"],
     "end_date": ["end date", "end", "结束日期", "返回日期", "截止日期", "to"],
     "purpose": ["purpose", "事由", "目的", "出行事由"],
-    "title": ["title", "名称", "项目名称", "合同名称", "标题", "subject"],
+    "title": ["título", "objeto", "objeto del contrato", "objet", "objet du marché", "titel", "gegenstand", "oggetto", "objecto", "title", "名称", "项目名称", "合同名称", "标题", "subject"],
     "method": ["method", "procurement method", "采购方式", "招标方式", "procedure"],
     "channel": ["channel", "方式", "接触方式", "type of meeting"],
     "location": ["location", "地点", "place", "venue"],
@@ -103,8 +103,8 @@ SYNONYMS: dict[str, list[str]] = {
     "declared": ["declared", "是否申报", "是否登记", "已申报", "申报"],
     "decision_type": ["decision type", "type of decision", "决定类型", "事项类型", "审批事项"],
     "role": ["role", "职务角色", "角色", "capacity"],
-    "name": ["name", "名称", "姓名", "full name"],
-    "position": ["position", "job title", "职务", "岗位"],
+    "name": ["nombre", "nom", "nome", "naam", "name", "名称", "姓名", "full name"],
+    "position": ["cargo", "puesto", "fonction", "funktion", "amt", "carica", "função", "position", "job title", "职务", "岗位"],
     "rank": ["rank", "职级", "级别"],
     "registration_no": ["registration no", "registration number", "company number", "统一社会信用代码",
                         "注册号", "信用代码", "companies house number"],
@@ -168,6 +168,7 @@ class Profile:
     currency: str | None = None
     distinct: bool = False
     id_prefix: str | None = None
+    decimal: str = "."  # "," for 1.234,56 (the dot or space groups thousands)
     name: str = ""
     path: str = ""
     sha256: str = ""
@@ -309,6 +310,10 @@ class Profile:
             except (KeyError, TypeError, ValueError, AttributeError):
                 raise err(f"shift[{i}]", t("profiles.err.shift")) from None
         p.distinct = bool(data.get("distinct", False))
+        if "decimal" in data:
+            if data["decimal"] not in (".", ","):
+                raise err("decimal", t("profiles.err.decimal"))
+            p.decimal = data["decimal"]
         p.id_prefix = data.get("id_prefix")
         return p
 
@@ -503,7 +508,15 @@ def _apply(p: Profile, src: readers.Table, db=None) -> Applied:
         if "@" + c.name in unknown_src:
             notes = notes.where(notes != "", unknown_src["@" + c.name])
         if (notes != "").any():
-            out["_unknown_" + c.name] = notes
+            out["_source_" + c.name] = notes
+    if p.decimal == ",":  # 1.234,56 / 1 234,56 → 1234.56; the amount as published kept in <amount>_text
+        for c in k.columns:
+            if c.type in (schema.AMOUNT, schema.PCT) and c.name in out:
+                before = out[c.name]
+                out[c.name] = before.map(_decimal_comma)
+                if c.type == schema.AMOUNT:
+                    src_text = out.get("_source_" + c.name, pd.Series([""] * len(out), dtype=object))
+                    out["_source_" + c.name] = src_text.where(src_text != "", before.where(before != out[c.name], ""))
     # id templates
     for c, tpl in p.templates.items():
         out[c] = _render(tpl, text, out, rows, src.path)
@@ -514,14 +527,21 @@ def _apply(p: Profile, src: readers.Table, db=None) -> Applied:
             continue
         fmts = p.formats.get(c.name)
         dayfirst = p.dayfirst
+        excel = False
         if fmts and len(fmts) == 1 and fmts[0].lower().replace("_", "-") in ("day-first", "dayfirst", "month-first",
                                                                              "monthfirst"):
             dayfirst, fmts = fmts[0].lower().startswith("day"), None
+        elif fmts and any(f.lower() in ("excel", "excel-serial") for f in fmts):
+            excel = True
+            fmts = [f for f in fmts if f.lower() not in ("excel", "excel-serial")] or None
         parsed = {}
         for u in pd.unique(out[c.name].to_numpy()):
             if not u:
                 continue
             try:
+                if excel and _SERIAL.match(u.strip()):
+                    parsed[u] = _excel_date(u)
+                    continue
                 if fmts:
                     try:
                         parsed[u] = values.parse_date_formats(u, fmts)
@@ -600,6 +620,28 @@ def _apply(p: Profile, src: readers.Table, db=None) -> Applied:
     table = readers.Table(path=src.path, kind=p.kind, frame=out.reset_index(drop=True),
                           rows=pd.Series(rows, dtype="int64"), encoding=src.encoding)
     return Applied(table, problems, dict(skipped), n0, p.ref_kinds(), p.currency, mapping)
+
+
+_SERIAL = re.compile(r"^\d{4,6}(?:\.\d+)?$")
+
+
+def _excel_date(text: str) -> str:
+    """An Excel serial day number (1900 date system, as exported to CSV) → ISO date."""
+    from datetime import date, timedelta
+
+    n = float(text)
+    if not 1 <= n < 2958466:
+        raise ValueError(t("profiles.err.serial", value=text))
+    return (date(1899, 12, 30) + timedelta(days=int(n))).isoformat()
+
+
+def _decimal_comma(v: str) -> str:
+    s = str(v)
+    if not any(ch.isdigit() for ch in s):
+        return s
+    for sep in (".", " ", "\u00a0", "\u202f", "'"):
+        s = s.replace(sep, "")
+    return s.replace(",", ".")
 
 
 def _unknown_text(col: pd.Series, mask: pd.Series) -> pd.Series:
@@ -773,6 +815,7 @@ def guess_kind(headers: list[str]) -> str | None:
     return best
 
 
+_EURO_NUMBER = re.compile(r"(?:^|[^\d.,])\d{1,3}(?:\.\d{3})+(?:,\d+)?(?:$|[^\d.,])|(?:^|[^\d.,])\d+,\d{1,2}(?:$|[^\d.,])")
 _ID_LIKE = re.compile(r"^[A-Za-z]{0,6}[-_:/]?[0-9A-Z][0-9A-Za-z\-_:/.]*$")
 _NUM_WITH_SIGN = re.compile(r"[£$€¥￥]|\b(GBP|EUR|USD|CNY|RMB|HKD)\b|元", re.IGNORECASE)
 _SIGNS = {"£": "GBP", "€": "EUR", "$": "USD", "¥": "CNY", "￥": "CNY", "元": "CNY", "gbp": "GBP", "eur": "EUR",
@@ -879,6 +922,10 @@ def draft(path: str | Path, kind: str | None = None, sample_rows: int = 2000) ->
         first_big = sum(1 for x in dmy if x and int(x.group(1)) > 12)
         second_big = sum(1 for x in dmy if x and int(x.group(3)) > 12)
         iso = sum(1 for v in vals if re.match(r"^\d{4}-\d{2}-\d{2}$", v))
+        serial = sum(1 for v in vals if re.fullmatch(r"[2-6]\d{4}(?:\.\d+)?", v))
+        if vals and serial >= 0.5 * len(vals):
+            fmt_lines += [t("profiles.draft.excel", col=c.name, n=serial), f'{c.name} = ["excel", "%Y-%m-%d"]']
+            continue
         ts = sum(1 for v in vals if _TIMESTAMP_ONLY.match(v))
         fmts = []
         if iso:
@@ -902,7 +949,7 @@ def draft(path: str | Path, kind: str | None = None, sample_rows: int = 2000) ->
         lines += ["[formats]"] + fmt_lines + [""]
 
     # amounts: signs, unreadable values
-    value_lines, currency, mojibake = [], None, []
+    value_lines, currency, mojibake, decimal_comma = [], None, [], False
     for c in k.columns:
         if c.type != schema.AMOUNT or c.name not in columns:
             continue
@@ -912,12 +959,15 @@ def draft(path: str | Path, kind: str | None = None, sample_rows: int = 2000) ->
         if any("\ufffd" in v for v in vals):  # a currency sign lost to a wrong encoding upstream
             mojibake.append(columns[c.name])
             vals = [v.replace("\ufffd", "") for v in vals]
+        euro_style = sum(1 for v in vals if _EURO_NUMBER.search(v))
+        comma = euro_style and euro_style >= 0.5 * sum(1 for v in vals if re.search(r"\d[.,]\d", v))
+        decimal_comma = decimal_comma or bool(comma)
         for v in vals:
             sm = _NUM_WITH_SIGN.search(v)
             if sm:
                 signs[_SIGNS.get(sm.group(0).lower(), _SIGNS.get(sm.group(0)))] += 1
             try:
-                values.parse_amount(v)
+                values.parse_amount(_decimal_comma(v) if comma else v)
             except ValueError:
                 if skip_vals and _key(v) in skip_vals:
                     continue
@@ -932,6 +982,8 @@ def draft(path: str | Path, kind: str | None = None, sample_rows: int = 2000) ->
         lines += ["[values]"] + value_lines + [""]
     has_amount = any(c.type == schema.AMOUNT and c.name in columns for c in k.columns)
     top = []  # keys of the top level go before the first table
+    if decimal_comma:
+        top += [t("profiles.draft.decimal"), 'decimal = ","']
     if has_amount and "currency" not in columns:
         if currency:
             top += [t("profiles.draft.currency_found", currency=currency), f"currency = {_toml_str(currency)}"]

@@ -25,6 +25,40 @@ _TIMESTAMP = re.compile(
 _DATE_DMY = re.compile(r"^(\d{1,2})\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{4})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
 
 
+# month names (English, French, German, Spanish, Italian, Portuguese, Dutch; full and short)
+_MONTHS: dict[str, int] = {}
+for _i, _names in enumerate([
+        "january jan janvier janv januar jän enero ene gennaio gen janeiro januari",
+        "february feb février fevrier févr fevr februar febrero febbraio fevereiro fev februari",
+        "march mar mars märz maerz marzo março marco maart mrt",
+        "april apr avril abril aprile abr",
+        "may mai mayo maggio mag maio mei",
+        "june jun juin juni junio giugno giu junho",
+        "july jul juillet juil juli julio luglio lug julho",
+        "august aug août aout august agosto ago augustus",
+        "september sep sept septembre septiembre settembre set setembro",
+        "october oct octobre oktober okt octubre ottobre ott outubro out",
+        "november nov novembre noviembre novembro",
+        "december dec décembre decembre dezember dez diciembre dic dicembre dezembro"], start=1):
+    for _n in _names.split():
+        _MONTHS[_n] = _i
+_WORD = r"([^\W\d_]+)\.?"
+_DATE_DAY_MONTH = re.compile(rf"^(\d{{1,2}})(?:st|nd|rd|th|er|º|\.)?[\s\-/]*(?:de\s+)?{_WORD}[\s\-/,]*(?:de\s+)?(\d{{4}})$",
+                             re.IGNORECASE)
+_DATE_MONTH_DAY = re.compile(rf"^{_WORD}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})$", re.IGNORECASE)
+
+
+def _month_name_date(s: str) -> tuple[int, int, int] | None:
+    """``3 March 2025``, ``03-Mar-2025``, ``March 3, 2025``, ``3. März 2025``, ``3 de marzo de 2025`` → (y, m, d)."""
+    m = _DATE_DAY_MONTH.match(s)
+    if m and m.group(2).lower() in _MONTHS:
+        return int(m.group(3)), _MONTHS[m.group(2).lower()], int(m.group(1))
+    m = _DATE_MONTH_DAY.match(s)
+    if m and m.group(1).lower() in _MONTHS:
+        return int(m.group(3)), _MONTHS[m.group(1).lower()], int(m.group(2))
+    return None
+
+
 def nfkc(text: str) -> str:
     """Unicode NFKC: full-width digits, letters, signs and spaces become their plain forms."""
     return unicodedata.normalize("NFKC", text)
@@ -36,15 +70,19 @@ def parse_date(text: str, dayfirst: bool | None = None) -> str:
     Year first: ``2026-03-02``, ``2026/3/2``, ``2026.03.02``, ``20260302``,
     ``2026年3月2日``, ISO timestamps ``2024-12-22T00:00:00Z`` (the date as
     written, whatever the offset). Day or month first: ``22/12/2024``,
-    ``22-12-2024``, ``22.12.2024``. A day-or-month-first date that reads both
+    ``22-12-2024``, ``22.12.2024``. Month names: ``3 March 2025``, ``03-Mar-2025``,
+    ``March 3, 2025``, ``3. März 2025``, ``3 de marzo de 2025``. A day-or-month-first date that reads both
     ways (``06/07/2025``) is an error unless ``dayfirst`` says which (True:
     day first, False: month first); one that reads one way only
     (``22/12/2024``) is read that way.
     """
     s = nfkc(str(text)).strip()
     m = _DATE_SEP.match(s) or _DATE_COMPACT.match(s) or _TIMESTAMP.match(s)
+    named = None if m else _month_name_date(s)
     if m:
         y, mo, d = (int(g) for g in m.groups())
+    elif named:
+        y, mo, d = named
     else:
         m = _DATE_DMY.match(s)
         if not m:
