@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 
 import click
 from rich.markup import escape
@@ -50,7 +51,7 @@ def duplicates_cmd(kind, min_score, limit, fmt, db_path, config_path):
         tab.add_column(t(f"entities.col.{c}"), overflow="fold")
     for p in pairs:
         tab.add_row(f"{p['score']:.2f}", escape(f"{p['a_name']} ({p['a_id']})"),
-                    escape(f"{p['b_name']} ({p['b_id']})"), escape(str(p["reason"])))
+                    escape(f"{p['b_name']} ({p['b_id']})"), escape(reason_text(str(p["reason"]))))
     console.print(tab)
 
 
@@ -69,6 +70,73 @@ def _require_reason(value: str) -> str:
 
         raise click.BadParameter(_t("cmd.entities.reason_required"), param_hint="--reason")
     return value.strip()
+
+
+# The matcher's reasons (graphrisk.resolve.scoring) are English data; shown to a user, each
+# fragment is read back into the catalogue (entities.reason.*). A fragment no pattern knows is
+# shown as it is.
+_REASONS = [
+    (r"same normalised name", "same_norm"),
+    (r"exact normalised name", "same_norm"),
+    (r"same name once legal form, brackets and punctuation are removed", "same_key"),
+    (r"similar names \((?P<score>[\d.]+)\) but different words \((?P<words>.*)\)", "different_words"),
+    (r"similar names \((?P<score>[\d.]+)\) but an initial on one side only \((?P<words>.*)\)", "initial"),
+    (r"similar names \((?P<score>[\d.]+)\) but one adds '(?P<words>.*)'", "adds"),
+    (r"similar names \((?P<score>[\d.]+)\)", "similar"),
+    (r"the same words but for generic ones \((?P<words>.*)\)", "generic"),
+    (r"the same words, allowing typos and acronyms", "typos"),
+    (r"Chinese part of the names (?:equal|similar)", "cjk_part"),
+    (r"Latin part of the names (?:equal|similar)", "latin_part"),
+    (r"same name but for a leading province", "province"),
+    (r"one name is the other's acronym or bracketed short name", "acronym"),
+    (r"different places \((?P<words>.*)\)", "places"),
+    (r"one name extends the other \('(?P<words>.*)'\): possibly a branch, review", "extends"),
+    (r"same name, but one is recorded as a company", "person_company"),
+    (r"same name once titles are removed", "titles"),
+    (r"same name but for spacing", "spacing"),
+    (r"same name in pinyin \((?P<words>.*)\)", "pinyin"),
+    (r"similar Chinese names \((?P<score>[\d.]+)\), not the same characters", "cjk_similar"),
+    (r"same name in another word order", "word_order"),
+    (r"same region", "same_region"),
+    (r"different regions", "different_regions"),
+    (r"same unit", "same_unit"),
+    (r"different units", "different_units"),
+    (r"(?P<n>\d+) shared neighbours?", "neighbours"),
+    (r"name only, capped for review", "capped"),
+    (r"names differ", "differ"),
+    (r"same (?P<scheme>[\w -]+) (?P<number>\S+)", "same_id"),
+]
+
+
+def reason_text(reason: str) -> str:
+    """A matcher's reason in the current language (English as it is)."""
+    if current_lang() == "en" or not reason:
+        return reason
+    parts = []
+    for frag in str(reason).split("; "):
+        auto = frag.startswith("automatic: ")
+        frag = frag[len("automatic: "):] if auto else frag
+        alt = None
+        m_alt = re.match(r"(.*), as '(.*)'$", frag)
+        if m_alt:
+            frag, alt = m_alt.group(1), m_alt.group(2)
+        said = _reason_fragment(frag)
+        if said is None and ", " in frag:
+            pieces = [_reason_fragment(x) for x in frag.split(", ")]
+            said = "，".join(p if p is not None else x for p, x in zip(pieces, frag.split(", ")))
+        said = said if said is not None else frag
+        if alt:
+            said = t("entities.reason.as_other", text=said, name=alt)
+        parts.append(t("entities.reason.automatic", text=said) if auto else said)
+    return "；".join(parts)
+
+
+def _reason_fragment(frag: str) -> str | None:
+    for pattern, key in _REASONS:
+        m = re.fullmatch(pattern, frag)
+        if m:
+            return t(f"entities.reason.{key}", **m.groupdict())
+    return None
 
 
 @entities.command("merge")
