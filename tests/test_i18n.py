@@ -387,3 +387,16 @@ def test_chinese_help_follows_the_english():
                 if own is not None and own.get("en") != p.help:
                     stale.append(f"cli.{key}.opt.{p.name}")
     assert stale == [], "English help changed; update graphrisk/i18n/messages/cli_help.toml: " + ", ".join(stale)
+
+
+@pytest.mark.parametrize("env, lang", [
+    ({"LANG": "zh_CN.UTF-8"}, "zh"), ({"LANG": "en_GB.UTF-8"}, "en"), ({"LANG": "C.UTF-8"}, "en"),
+    ({"LANGUAGE": "zh_TW:en", "LANG": "C.UTF-8"}, "zh"), ({"LC_ALL": "zh_CN.GB18030", "LANG": "en_US"}, "zh"),
+    ({"GRAPHRISK_LANG": "en", "LANG": "zh_CN.UTF-8"}, "en"),
+])
+def test_default_language_from_the_locale(monkeypatch, env, lang):
+    for var in ("GRAPHRISK_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(var, raising=False)
+    for var, value in env.items():
+        monkeypatch.setenv(var, value)
+    assert i18n.default_lang() == lang

@@ -26,11 +26,13 @@ _current: list[str] = []
 
 
 def default_lang() -> str:
-    """The language of the locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``): zh for Chinese, else en."""
-    for var in ("GRAPHRISK_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+    """The language of the locale (``$GRAPHRISK_LANG``, then ``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES``,
+    ``LANG`` as gettext reads them): zh for Chinese (zh_CN, zh_TW, zh-Hans, ...), else en."""
+    for var in ("GRAPHRISK_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
         v = os.environ.get(var)
         if v:
-            return "zh" if v.lower().startswith("zh") else "en"
+            first = v.split(":")[0].strip().lower()  # LANGUAGE is a priority list: zh_CN:en
+            return "zh" if first.startswith("zh") else "en"
     loc = (locale.getlocale()[0] or "").lower()
     return "zh" if loc.startswith("zh") else "en"
 
