@@ -245,3 +245,21 @@ def test_known_wrong_links_are_not_links(a, b):
     kinds = {"Permanent": "public_bodies", "Embassy": "public_bodies", "University": "organisations"}
     k = next((v for w, v in kinds.items() if a.startswith(w)), "companies")
     assert score_pair(Record("a", a, k), Record("b", b, k)).score < 0.87
+
+
+def test_matcher_reasons_read_in_chinese():
+    from graphrisk import i18n
+    from graphrisk.cli.entities import reason_text
+
+    d = score_pair(Record("a", "Embassy of France", "public_bodies"), Record("b", "Embassy of Finland", "public_bodies"))
+    try:
+        i18n.set_lang("en")
+        assert reason_text(d.reason) == d.reason  # English as it is
+        i18n.set_lang("zh")
+        zh = reason_text(d.reason)
+        assert "用词不同" in zh and "france / finland" in zh
+        assert reason_text("similar names (0.73); same region") == "名称相似（0.73）；地区相同"
+        assert reason_text("automatic: same normalised name") == "自动合并：规范化后名称相同"
+        assert reason_text("something new") == "something new"
+    finally:
+        i18n.set_lang(None)
