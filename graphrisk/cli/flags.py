@@ -28,11 +28,11 @@ def to_csv(flags) -> str:
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(["official_id", "name", "unit_id", "unit", "score", "level", "rule", "reason_score", "summary",
-                "evidence"])
+                "evidence", "summary_zh"])  # summary is the English text; summary_zh the Chinese
     for f in flags:
         for r in f.reasons:
             w.writerow(safeio.csv_row([f.official_id, f.name, f.unit_id, f.unit, f"{f.score:.2f}", f.level, r.rule,
-                                      f"{r.score:.2f}", r.summary, ";".join(r.evidence)]))
+                                      f"{r.score:.2f}", r.summary, ";".join(r.evidence), r.text("zh")]))
     return buf.getvalue()
 
 
