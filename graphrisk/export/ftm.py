@@ -12,6 +12,7 @@ dropped silently.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -85,11 +86,16 @@ def _provenance(d: dict) -> str | None:
     return f"{Path(str(src)).name}:{d.get('row')}" if d.get("row") else Path(str(src)).name
 
 
-def _is(G, n, *schemas: str) -> bool:
+@functools.lru_cache(maxsize=None)
+def _kind_is(kind: str | None, schema_name: str) -> bool:
     from followthemoney import model
 
-    s = model.get(NODE_SCHEMA.get(G.nodes[n].get("kind"), "LegalEntity"))
-    return any(s.is_a(x) for x in schemas)
+    return model.get(NODE_SCHEMA.get(kind, "LegalEntity")).is_a(schema_name)
+
+
+def _is(G, n, *schemas: str) -> bool:
+    kind = G.nodes[n].get("kind")
+    return any(_kind_is(kind, x) for x in schemas)
 
 
 def build(G: nx.MultiDiGraph, lang: str | None = None) -> Builder:
