@@ -235,3 +235,14 @@ def test_chinese_text_has_no_english_words_of_ours(store_path, small_world, tmp_
         words = set(re.findall(r"[A-Za-z][A-Za-z0-9_]*", text))
         rule_ids = {w for w in words if "_" in w}  # rule ids where the catalogue has no Chinese name yet
         assert words - allowed - rule_ids == set(), (args, words - allowed - rule_ids, r.output[-1500:])
+
+
+def test_pdf_without_weasyprint_is_a_clear_error(store_path, tmp_path, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # import fails as if not installed
+    out = tmp_path / "case.pdf"
+    r = CliRunner().invoke(cli, ["explain", "O1", "--db", store_path, "--lang", "en", "--out", str(out)])
+    assert r.exit_code == 1 and "PDF needs WeasyPrint" in r.output and not out.exists()
+    r = CliRunner().invoke(cli, ["explain", "O1", "--db", store_path, "--lang", "en", "--format", "pdf"])
+    assert r.exit_code == 2 and "--format pdf needs --out FILE" in r.output
