@@ -57,6 +57,27 @@ def relation_name(relation: str | None, lang: str = "en") -> str:
     return _word("relation", relation, lang) or _word("role", relation, lang) or str(relation or "").replace("_", " ")
 
 
+_FIELD_GROUPS = {"relation": ("relation", "role"), "channel": ("channel_name",), "method": ("method",),
+                 "decision_type": ("decision_type",), "role": ("official_role",)}
+_BOOL_FIELDS = ("declared", "reported", "in_plan", "government", "private")
+
+
+def field_value(field: str, value, lang: str = "en") -> str:
+    """A record's coded value in words for a reader: ``relation`` spouse → 配偶, ``channel`` dinner → 用餐,
+    ``method`` single_source → 单一来源采购, ``decision_type``, an official's ``role``; yes/no for flags
+    (declared, reported, in_plan). Anything else, or a word not in the vocabulary, as in the data."""
+    if value is None or value == "":
+        return ""
+    if field in _BOOL_FIELDS:
+        on = str(value).strip().lower() in ("1", "1.0", "true", "yes", "y", "是")
+        return t("paths.yes" if on else "paths.no", lang)
+    for group in _FIELD_GROUPS.get(field, ()):
+        word = _word(group, value, lang)
+        if word:
+            return word
+    return str(value)
+
+
 def sampling_note(measure: str, info: dict, fallback: str = "", lang: str | None = None) -> str:
     """A centrality sampling note in plain words: how many starting nodes, how close the estimate came to exact.
 
@@ -171,4 +192,4 @@ def explain_all(G, official: str, nodes: list[str], edges: list[PathEdge], gap: 
     return {lang: explain(G, official, nodes, edges, gap, approved, lang) for lang in LANGS}
 
 
-__all__ = ["award", "channel_name", "clause", "explain", "explain_all", "relation_name", "sampling_note"]
+__all__ = ["award", "channel_name", "clause", "field_value", "explain", "explain_all", "relation_name", "sampling_note"]

@@ -400,3 +400,16 @@ def test_default_language_from_the_locale(monkeypatch, env, lang):
     for var, value in env.items():
         monkeypatch.setenv(var, value)
     assert i18n.default_lang() == lang
+
+
+def test_coded_values_in_words():
+    from graphrisk.narrate import channel_name, field_value, relation_name
+
+    assert field_value("relation", "spouse", "zh") == "配偶" and field_value("relation", "legal_representative",
+                                                                            "zh") == "法定代表人"
+    assert field_value("channel", "dinner", "zh") == "用餐" and channel_name("banquet", "zh") == "宴请"
+    assert field_value("method", "single_source", "zh") == "单一来源采购"
+    assert field_value("method", "single_source", "en") == "single source"
+    assert field_value("declared", 0, "zh") == "否" and field_value("declared", "1", "en") == "yes"
+    assert field_value("relation", "godmother", "zh") == "godmother"  # not in the vocabulary: as in the data
+    assert relation_name("former_colleague", "en") == "former colleague"
