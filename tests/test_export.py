@@ -280,3 +280,12 @@ def test_case_file_with_decisions_and_memberships(more_db):
     assert links[("G1", "D1")] == 79  # the subsidy to the same supplier, 79 days after the gift
     zh = case_text(c, "zh")
     assert "兼任副主任" in zh and "2026年1月1日至2026年12月31日" in zh and "30万元" in zh
+
+
+def test_i2_without_anxwritter_is_a_clear_error(world_db, tmp_path, monkeypatch):
+    import sys
+
+    _, path = world_db
+    monkeypatch.setitem(sys.modules, "anxwritter", None)
+    r = CliRunner().invoke(cli, ["export", "--to", "i2", "--db", path, "--out", str(tmp_path / "c.anx"), "--lang", "en"])
+    assert r.exit_code == 1 and "the i2 export needs anxwritter" in r.output and "Traceback" not in r.output
