@@ -62,6 +62,7 @@ def test_gexf_reads_back_with_timeline_dates(world_db, tmp_path):
     G = build_graph(db)
     assert H.number_of_nodes() == G.number_of_nodes() and H.number_of_edges() == G.number_of_edges()
     assert H.nodes["O1"]["label"] == "李明" and H.nodes["O1"]["kind"] == "official"
+    assert H.nodes["O1"]["viz"]["color"]["r"] == 0x1f  # the official colour of the model (#1f4e79)
     contract = next(d for _, _, d in H.edges(data=True) if d.get("record_id") == "HT1" and d["kind"] == "contract")
     assert contract["amount"] == 2400000.0 and contract["start"] == "2026-04-10"
     assert contract["label"] == "授予合同"  # the edge kind in the chosen language

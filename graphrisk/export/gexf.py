@@ -1,5 +1,5 @@
-"""GEXF 1.2 for Gephi: kinds, names, dates and amounts as typed attributes; dated records carry
-``start`` (ties also ``end``), so Gephi's timeline plays the network's growth.
+"""GEXF 1.2 for Gephi: kinds, names, dates and amounts as typed attributes, nodes coloured by kind;
+dated records carry ``start`` (ties also ``end``), so Gephi's timeline plays the network's growth.
 
 Written as a stream, deterministic (no "last modified" date), with characters XML cannot hold
 replaced; read back with ``networkx.read_gexf``.
@@ -23,6 +23,16 @@ def _value(v) -> str:
     return xml_text(v)
 
 
+def _rgb(kind) -> tuple[int, int, int] | None:
+    """The node kind's colour from the model (as on the maps), so Gephi shows kinds at once."""
+    from .. import schema
+
+    n = schema.NODES.get(kind or "")
+    if n is None or not n.color.startswith("#") or len(n.color) != 7:
+        return None
+    return tuple(int(n.color[i:i + 2], 16) for i in (1, 3, 5))
+
+
 def _day(value) -> str | None:
     return value[:10] if isinstance(value, str) and len(value) >= 10 else None
 
@@ -39,7 +49,8 @@ def write(G: nx.MultiDiGraph, out: Path, lang: str | None = None) -> tuple[list[
     with out.open("w", encoding="utf-8", newline="\n") as fh:
         w = fh.write
         w('<?xml version="1.0" encoding="UTF-8"?>\n'
-          '<gexf xmlns="http://www.gexf.net/1.2draft" version="1.2">\n'
+          '<gexf xmlns="http://www.gexf.net/1.2draft" xmlns:viz="http://www.gexf.net/1.2draft/viz" '
+          'version="1.2">\n'
           '<meta><creator>graphrisk</creator></meta>\n'
           '<graph defaultedgetype="directed" mode="dynamic" timeformat="date">\n')
         for cls, types, ids in (("node", ntypes, nid), ("edge", etypes, eid)):
@@ -53,7 +64,11 @@ def write(G: nx.MultiDiGraph, out: Path, lang: str | None = None) -> tuple[list[
             for k, v in sorted(d.items()):
                 if k != "label":
                     w(f'<attvalue for="{nid[k]}" value="{_value(v)}"/>')
-            w("</attvalues></node>\n")
+            w("</attvalues>")
+            color = _rgb(d.get("kind"))
+            if color:
+                w(f'<viz:color r="{color[0]}" g="{color[1]}" b="{color[2]}"/>')
+            w("</node>\n")
         w("</nodes>\n<edges>\n")
         for u, v, k, d in edges:
             start, end = _day(d.get("date")), _day(d.get("end_date"))
