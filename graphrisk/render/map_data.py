@@ -17,6 +17,7 @@ import networkx as nx
 from .. import schema
 from ..findings import ConflictPath
 from ..i18n import fmt_date, fmt_money, t
+from ..narrate import field_value
 
 __all__ = ["hop_distances", "select_nodes", "collapse_edges", "is_hub", "distinct_neighbours", "node_label",
            "edge_label", "build_nodes", "build_edges", "path_dict", "path_node_list", "hub_expansions",
@@ -186,7 +187,7 @@ def record_row(d: Mapping, lang: str) -> dict:
         v = d.get(k)
         if v in (None, ""):
             continue
-        v = _yes_no(v, lang) if k in _BOOL_FIELDS else v
+        v = _yes_no(v, lang) if k in _BOOL_FIELDS else field_value(k, v, lang)  # spouse → 配偶, dinner → 用餐
         extra.append(f"{t('maps.field.' + k, lang)}: {v}")
     amount = num(d.get("amount"))
     return {"id": str(d.get("record_id") or d.get("key")), "date": fmt_date(d.get("date"), lang) or None,
