@@ -18,7 +18,6 @@ import hashlib
 import json
 import os
 import socket
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -172,6 +171,8 @@ def record_command(db_path: str | None, command: str, params: dict, status: int,
         lock = (settings or {}).get("limits", {}).get("lock_timeout")
         append(db, command, params, outputs, status, message, lock_timeout=lock)
         db.conn.close()
-    except (sqlite3.Error, OSError, store.StoreError) as exc:
+    except Exception as exc:
+        if not (store.is_db_error(exc) or isinstance(exc, (OSError, store.StoreError))):
+            raise
         return f"the audit log was not written: {exc}"
     return None

@@ -210,6 +210,50 @@ def _private() -> bool:
     return safeio.private()
 
 
+ENV_KEY = "GRAPHRISK_KEY"
+ENV_KEY_FILE = "GRAPHRISK_KEY_FILE"
+
+
+def encryption_key() -> str | None:
+    """The store's passphrase from $GRAPHRISK_KEY or the file named by $GRAPHRISK_KEY_FILE; None: not encrypted.
+
+    Never from a command-line option: arguments show in process lists and in the audit log.
+    """
+    key = os.environ.get(ENV_KEY)
+    if key is None and os.environ.get(ENV_KEY_FILE):
+        kf = Path(os.environ[ENV_KEY_FILE])
+        try:
+            key = kf.read_text(encoding="utf-8").strip("\r\n")
+        except OSError as exc:
+            raise StoreError(f"{kf}: cannot read the key file (${ENV_KEY_FILE}): {exc.strerror or exc}") from None
+    if key == "":
+        raise StoreError(f"${ENV_KEY} is set but empty")
+    return key
+
+
+def _driver(key: str | None):
+    """sqlite3, or SQLCipher's drop-in module when the store is encrypted (pip install 'graphrisk[encrypted]')."""
+    if key is None:
+        return sqlite3
+    try:
+        from sqlcipher3 import dbapi2
+    except ImportError:
+        raise StoreError(f"${ENV_KEY} asks for an encrypted store, but SQLCipher is not installed: "
+                         f"pip install 'graphrisk[encrypted]' (sqlcipher3-binary)") from None
+    return dbapi2
+
+
+def is_db_error(exc: BaseException, *names: str) -> bool:
+    """Whether ``exc`` is an sqlite3 or SQLCipher error (of one of the DB-API classes ``names``, when given).
+
+    SQLCipher's module mirrors sqlite3's exception classes without subclassing them.
+    """
+    mod = type(exc).__module__ or ""
+    if not mod.startswith(("sqlite3", "sqlcipher3")):
+        return False
+    return not names or any(c.__name__ in names for c in type(exc).__mro__)
+
+
 def connect(path: str | os.PathLike | None = None, *, create: bool = True,
             readonly: bool | None = None) -> sqlite_utils.Database:
     """Open (creating if asked) the store at ``path``, in WAL mode, migrated to the current schema.
@@ -227,6 +271,8 @@ def connect(path: str | os.PathLike | None = None, *, create: bool = True,
     if p.is_dir():
         raise StoreError(f"{p}: is a folder, not a store file")
     timeout = float(_limits().get("lock_timeout", 120.0))
+    key = encryption_key()
+    driver = _driver(key)
     folder = p.parent if str(p.parent) else Path(".")
     if readonly is None:
         readonly = p.exists() and not create and not (os.access(p, os.W_OK) and os.access(folder, os.W_OK))
@@ -248,9 +294,11 @@ def connect(path: str | os.PathLike | None = None, *, create: bool = True,
             pending = wal.exists() and wal.stat().st_size > 0  # committed data not yet in the main file
             # immutable: no -shm can be made in a read-only folder; only safe when nothing waits in the -wal
             uri = p.resolve().as_uri() + "?mode=ro" + ("" if os.access(folder, os.W_OK) or pending else "&immutable=1")
-            conn = sqlite3.connect(uri, uri=True, timeout=timeout)
+            conn = driver.connect(uri, uri=True, timeout=timeout)
         else:
-            conn = sqlite3.connect(str(p), timeout=timeout)
+            conn = driver.connect(str(p), timeout=timeout)
+        if key is not None:
+            conn.execute("PRAGMA key = '" + key.replace("'", "''") + "'")
         db = sqlite_utils.Database(conn)
         if readonly:
             db.conn.execute("PRAGMA query_only=ON")
@@ -271,22 +319,30 @@ def connect(path: str | os.PathLike | None = None, *, create: bool = True,
                     migrate(db)
                     sync_model(db)
                     break
-                except (sqlite3.OperationalError, sqlite3.IntegrityError) as exc:
-                    if attempt == 4 or not any(w in str(exc) for w in ("already exists", "UNIQUE", "duplicate")):
+                except Exception as exc:
+                    if not is_db_error(exc, "OperationalError", "IntegrityError") or attempt == 4 \
+                            or not any(w in str(exc) for w in ("already exists", "UNIQUE", "duplicate")):
                         raise
                     if db.conn.in_transaction:
                         db.conn.rollback()
                     time.sleep(0.2)
-    except sqlite3.OperationalError as exc:
+    except StoreError:
+        raise
+    except Exception as exc:
+        if not is_db_error(exc):
+            raise
         msg = str(exc)
         if "locked" in msg or "busy" in msg:
             raise StoreError(f"{p}: the store is locked by another process writing to it (waited {timeout:.0f} s, "
                              f"[limits] lock_timeout); try again when it finishes") from None
         if "readonly" in msg or "read-only" in msg:
             raise StoreError(f"{p}: the store is read-only: {msg}") from None
+        if "not a database" in msg and key is not None:
+            raise StoreError(f"{p}: cannot open with the key in ${ENV_KEY}: the key is wrong, or the store "
+                             f"is not encrypted") from None
+        if "not a database" in msg:
+            raise StoreError(f"{p}: not a graphrisk store, or an encrypted one (set ${ENV_KEY} to its key)") from None
         raise StoreError(f"{p}: cannot open as a graphrisk store: {msg}") from None
-    except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{p}: cannot open as a graphrisk store: {exc}") from None
     db.readonly = readonly  # type: ignore[attr-defined]
     return db
 
@@ -308,8 +364,8 @@ def begin_write(conn: sqlite3.Connection, timeout: float | None = None, on_wait=
             try:
                 conn.execute("BEGIN IMMEDIATE")
                 return
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) and "busy" not in str(exc):
+            except Exception as exc:
+                if not is_db_error(exc, "OperationalError") or ("locked" not in str(exc) and "busy" not in str(exc)):
                     raise
                 waited = time.monotonic() - started
                 if waited >= timeout:

@@ -675,3 +675,24 @@ def test_every_command_against_hostile_stores_gives_no_traceback(tmp_path, monke
             holder.rollback()
             holder.close()
     assert not failures, "\n".join(failures)
+
+
+def test_encrypted_store_is_opt_in(tmp_path, monkeypatch):
+    pytest.importorskip("sqlcipher3", reason="SQLCipher (pip install 'graphrisk[encrypted]') not installed")
+    folder = write_files(tmp_path / "world", SMALL_WORLD)
+    db_path = tmp_path / "secret.db"
+    monkeypatch.setenv("GRAPHRISK_KEY", "correct horse 'battery'")
+    res = run("ingest", folder, "--db", db_path, "--quiet")
+    assert res.exit_code == 0, res.output
+    assert not db_path.read_bytes().startswith(b"SQLite format 3")
+    res = run("flags", "--db", db_path, "--format", "json", "--level", "green")
+    assert res.exit_code == 0 and "O1" in res.output
+    assert run("audit", "verify", "--db", db_path).exit_code == 0
+    monkeypatch.setenv("GRAPHRISK_KEY", "wrong")
+    res = run("info", "--db", db_path)
+    no_traceback(res)
+    assert res.exit_code == 1 and "key is wrong" in res.output
+    monkeypatch.delenv("GRAPHRISK_KEY")
+    res = run("info", "--db", db_path)
+    no_traceback(res)
+    assert res.exit_code == 1 and "GRAPHRISK_KEY" in res.output

@@ -129,10 +129,9 @@ def _where(path) -> str:
 def failure_message(exc: BaseException, db_path=None) -> tuple[int | None, str]:
     """(exit status, one-line message) for an exception a command did not expect; status None: stay quiet."""
     import errno
-    import sqlite3
 
     store_name = escape_text(str(db_path or store.default_path()))
-    if isinstance(exc, sqlite3.OperationalError):
+    if store.is_db_error(exc, "OperationalError"):
         msg = str(exc)
         if "locked" in msg or "busy" in msg:
             return 1, t("errors.locked", store=store_name)
@@ -143,9 +142,9 @@ def failure_message(exc: BaseException, db_path=None) -> tuple[int | None, str]:
         if "unable to open" in msg:
             return 1, t("errors.database", store=store_name, reason=msg)
         return 1, t("errors.database", store=store_name, reason=msg)
-    if isinstance(exc, sqlite3.DatabaseError):
+    if store.is_db_error(exc, "DatabaseError"):
         return 1, t("errors.damaged", store=store_name, reason=str(exc))
-    if isinstance(exc, sqlite3.Error):
+    if store.is_db_error(exc):
         return 1, t("errors.database", store=store_name, reason=str(exc))
     if isinstance(exc, BrokenPipeError):
         return None, ""

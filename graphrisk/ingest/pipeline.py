@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -251,6 +250,10 @@ def _check(db, prep: Prepared, ids: _Ids, file: str, created: list[dict], update
     return hashes, {"existing": existing, "drop": drop}
 
 
+class _Raced(Exception):
+    """Another ingest stored this file, or records of it, between our checks and our write."""
+
+
 def _hostile_checks(db, table: readers.Table, prep: Prepared, settings: dict, report: FileReport,
                     file: str) -> None:
     """Row problems the reader found, values outside the plausible range, look-alike ids (issue 14)."""
@@ -368,6 +371,12 @@ def _write(db, prep: Prepared, hashes: pd.Series, info: dict, created: list[dict
         conn.commit()
     store.begin_write(conn, lock_timeout)
     try:
+        if not options.get("update") and conn.execute(
+                "select 1 from batches where sha256 = ? and kind = ? and status in ('ok', 'partial') "
+                "and coalesce(json_extract(options, '$.profile_sha256'), '') = ? "
+                "and coalesce(json_extract(options, '$.currency'), '') = ? limit 1",
+                [sha, prep.kind, options.get("profile_sha256") or "", options.get("currency") or ""]).fetchone():
+            raise _Raced()  # the same file landed from another process since our first look
         batch_id = conn.execute(
             "insert into batches (path, file_name, sha256, kind, rows, status, options, started_at) "
             "values (?, ?, ?, ?, ?, 'loading', ?, ?)",
@@ -503,6 +512,10 @@ def ingest_file(db: sqlite_utils.Database, path: str | Path, *, kind: str | None
                           seconds=round(time.perf_counter() - started, 3))
     applied = profile.apply(path, db) if profile is not None else None
     table = applied.table if applied else readers.read_table(path, k, rename, settings=settings)
+    if not table.checked:  # built by a profile: the reader's cell checks and id normalisation still apply
+        more, _ = readers.cell_problems(table.frame, table.kind)
+        table.problems.extend(more)
+        table.checked = True
     report = FileReport(str(path), table.kind, "rejected", rows=applied.source_rows if applied else len(table.frame))
     report.warnings.extend(table.notes)
     prep = prepare(table, settings, currency=currency or (applied.currency if applied else None))
@@ -537,8 +550,8 @@ def ingest_file(db: sqlite_utils.Database, path: str | Path, *, kind: str | None
     try:
         _write(db, prep, hashes, info, created, path, sha, report, options, progress, started,
                lock_timeout=settings.get("limits", {}).get("lock_timeout"))
-    except sqlite3.IntegrityError:
-        if _retry:
+    except Exception as exc:
+        if not (isinstance(exc, _Raced) or store.is_db_error(exc, "IntegrityError")) or _retry:
             raise
         # another ingest stored the same records between our checks and our write: check again
         return ingest_file(db, path, kind=kind, rename=rename, update=update, skip_bad_rows=skip_bad_rows,
