@@ -121,6 +121,15 @@ def print_summary(results: list[dict]) -> None:
                          + (" " if x["met"] else ""))
         prec = f"{r['precision']:>9.3f}{'' if r['precision'] >= PRECISION_TARGET else '*'}"
         print(f"   {r['name']:18} {r['seed']:>5} " + " ".join(c[:16].rjust(16) for c in cells) + f" {prec}")
+    missed: dict[tuple, list] = {}
+    for r in results:
+        for key, row in r["patterns"].items():
+            if row["missed"]:
+                missed.setdefault(key, []).append(f"{r['name']} {len(row['missed'])}/{row['n']}")
+    if missed:
+        print("\n   planted officials below their expected level, by pattern and variant:")
+        for (pat, var), where in sorted(missed.items()):
+            print(f"   {pat:32} {var:22} {'; '.join(where)}")
     met = all(x["met"] for r in results for x in r["families"].values()) and \
         all(r["precision"] >= PRECISION_TARGET for r in results)
     print(f"\n   every target met on every world: {'yes' if met else 'no'}")
