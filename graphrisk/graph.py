@@ -21,6 +21,14 @@ from .engine.build import (Window, canonical, count_unresolved, is_private_chann
 from .engine.lite import LiteGraph
 
 
+_FULL: dict = {}  # (store file, data version) -> the whole graph, so windows of one process filter it
+
+
+def _store_file(db) -> str:
+    row = db.execute("pragma database_list").fetchone()
+    return row[2] if row else ""
+
+
 def load(db, since: str | None = None, until: str | None = None, as_of: str | None = None,
          networkx: bool = False):
     """The graph of everything stored, or of the records dated in the window.
@@ -28,17 +36,23 @@ def load(db, since: str | None = None, until: str | None = None, as_of: str | No
     Entities are always present (a window filters records, not people); ties (relations,
     memberships) are kept when they started on or before the window's end. ``G.graph`` carries the
     window, the store's data version, the number of merged ids and of references left unresolved.
-    The engine works on the compact :class:`LiteGraph`; ``networkx=True`` gives a ``MultiDiGraph``.
+    The engine works on the compact :class:`LiteGraph`, loaded once per process and data version:
+    a window is a filter over its edges. ``networkx=True`` gives a ``MultiDiGraph``.
     """
-    win = Window(since, until, as_of)
     version = store.data_version(db)  # read before the data: a later ingest makes this run stale, not wrong
-    canon = canonical(db)
-    nodes = dict(iter_nodes(db, canon))
-    kinds = {n: d["kind"] for n, d in nodes.items()}
-    edges = list(iter_edges(db, win, canon, kinds))
-    meta = dict(since=since, until=until, as_of=as_of, data_version=version, merged=len(canon),
-                unresolved_skipped=count_unresolved(db))
-    G = LiteGraph(nodes.items(), edges, **meta)
+    key = (_store_file(db), version)
+    full = _FULL.get(key)
+    if full is None:
+        canon = canonical(db)
+        nodes = dict(iter_nodes(db, canon))
+        kinds = {n: d["kind"] for n, d in nodes.items()}
+        edges = list(iter_edges(db, Window(), canon, kinds))
+        full = LiteGraph(nodes.items(), edges, since=None, until=None, as_of=None, data_version=version,
+                         merged=len(canon), unresolved_skipped=count_unresolved(db))
+        _FULL.clear()
+        if key[0]:  # an in-memory store has no file to key on
+            _FULL[key] = full
+    G = full.window(since, until, as_of)
     return G.to_networkx() if networkx else G
 
 

@@ -404,10 +404,24 @@ def display_path(db: sqlite_utils.Database, path: str | None) -> str | None:
         return p.name
 
 
+# Tables whose every change alters what the analyses see besides batches: merges and links of names.
+RESOLUTION_LOGS = ("entity_merges", "entity_links")
+
+
 def data_version(db: sqlite_utils.Database) -> str:
-    """A short fingerprint of what is loaded: changes whenever a batch lands."""
+    """A short fingerprint of what is loaded: changes whenever a batch lands or a merge or link is made or undone."""
     row = next(db.query("select count(*) n, coalesce(max(id), 0) m from batches where status != 'rejected'"))
-    return f"b{row['m']}-{row['n']}"
+    version = f"b{row['m']}-{row['n']}"
+    tables = set(db.table_names())
+    for i, table in enumerate(RESOLUTION_LOGS):
+        if table in tables:
+            n = db.execute(f"select count(*) from [{table}]").fetchone()[0]
+            undone = 0
+            if "undone_at" in {c.name for c in db[table].columns}:
+                undone = db.execute(f"select count(undone_at) from [{table}]").fetchone()[0]
+            if n:
+                version += f"-{'ml'[i]}{n}.{undone}"
+    return version
 
 
 def counts(db: sqlite_utils.Database) -> dict[str, int]:
@@ -432,6 +446,21 @@ def entity_kind_of(db: sqlite_utils.Database, entity_id: str) -> str | None:
     return None
 
 
+def entity_names(db: sqlite_utils.Database, ids) -> dict[str, str]:
+    """Id → display name for the given ids, from whichever entity table holds each (the id when none)."""
+    ids = [i for i in set(ids) if i is not None]
+    out: dict[str, str] = {}
+    tables = set(db.table_names())
+    for kind in [*schema.ENTITY_TABLES, "unresolved"]:
+        if kind not in tables or not ids:
+            continue
+        pk = schema.KINDS[kind].id_column if kind in schema.KINDS else "unresolved_id"
+        for part in chunks(ids, 500):
+            q = f"select [{pk}], name from [{kind}] where [{pk}] in ({', '.join('?' * len(part))})"
+            out.update({k: v for k, v in db.execute(q, part).fetchall() if k not in out})
+    return {i: out.get(i, i) for i in ids}
+
+
 def require_entity(db: sqlite_utils.Database, entity_id: str, kind: str) -> dict:
     pk = schema.KINDS[kind].id_column
     row = next(db.query(f"select * from [{kind}] where [{pk}] = ?", [entity_id]), None)
@@ -442,18 +471,54 @@ def require_entity(db: sqlite_utils.Database, entity_id: str, kind: str) -> dict
 
 
 def start_run(db: sqlite_utils.Database, kind: str, params: dict, settings_json: str,
-              as_of: str | None = None, since: str | None = None, until: str | None = None) -> int:
-    """Record an analysis run; its results are stored against the returned id."""
+              as_of: str | None = None, since: str | None = None, until: str | None = None,
+              version: str | None = None) -> int:
+    """Record an analysis run; its results are stored against the returned id.
+
+    ``version`` is the data version read when the run read its data (default: now): a run that
+    overlaps an ingest is stamped with what it saw, so it is never reused for newer data.
+    """
     import json
     return db["runs"].insert({
         "kind": kind, "created_at": now(), "as_of": as_of, "since": since, "until": until,
         "params": json.dumps(params, sort_keys=True, ensure_ascii=False, default=str),
-        "settings": settings_json, "data_version": data_version(db), "seconds": None,
+        "settings": settings_json, "data_version": version or data_version(db), "seconds": None,
     }).last_pk
 
 
 def finish_run(db: sqlite_utils.Database, run_id: int, seconds: float) -> None:
     db["runs"].update(run_id, {"seconds": round(seconds, 3)})
+
+
+def find_run(db: sqlite_utils.Database, kind: str, *, version: str | None = None, settings_json: str | None = None,
+             as_of: str | None = None, since: str | None = None, until: str | None = None,
+             finished: bool = True) -> int | None:
+    """The newest run of ``kind`` matching exactly the given data version, settings and window; None if none.
+
+    A None window bound matches only a run without that bound.
+    """
+    clauses, params = ["kind = ?"], [kind]
+    for col, val in (("data_version", version), ("settings", settings_json)):
+        if val is not None:
+            clauses.append(f"{col} = ?")
+            params.append(val)
+    for col, val in (("as_of", as_of), ("since", since), ("until", until)):
+        clauses.append(f"{col} is ?")
+        params.append(val)
+    if finished:
+        clauses.append("seconds is not null")
+    row = db.execute(f"select max(id) from runs where {' and '.join(clauses)}", params).fetchone()
+    return row[0] if row else None
+
+
+def latest_run(db: sqlite_utils.Database, kind: str, as_of: str | None = None) -> int | None:
+    """The newest finished run of ``kind`` (as of a date when given)."""
+    sql = "select max(id) from runs where kind = ? and seconds is not null"
+    params: list = [kind]
+    if as_of:
+        sql += " and as_of = ?"
+        params.append(as_of)
+    return db.execute(sql, params).fetchone()[0]
 
 
 def chunks(items: Iterable, size: int):

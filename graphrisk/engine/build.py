@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Iterator
 
 from .. import schema, store
@@ -123,8 +124,88 @@ def count_unresolved(db) -> dict[str, int]:
     return out
 
 
+class RowTable:
+    """What every edge of one stored kind shares: column positions in its row tuples and derived fields."""
+
+    __slots__ = ("table", "pos", "alias", "keys")
+
+    def __init__(self, table: str, k, cols: list[str], files: dict):
+        self.table = table
+        self.pos = {c: i for i, c in enumerate(cols)}
+        pos = self.pos
+        b, rw = pos["_batch"], pos["_row"]
+
+        def col(name):
+            i = pos.get(name)
+            return (lambda r: r[i]) if i is not None else (lambda r: None)
+
+        approver = next((s.source for s in k.edges if s.kind and schema.EDGE_KINDS[s.kind].role
+                         == "decision_official"), None)
+        self.alias = {
+            "record_id": col(k.id_column), "date": col(k.date_column), "end_date": col(k.end_column),
+            "amount": col(k.amount_column), "currency": col("currency"), "batch": lambda r: r[b],
+            "row": lambda r: r[rw], "source": lambda r: files.get(r[b]),
+        }
+        if approver and "approver_id" not in pos:
+            self.alias["approver_id"] = col(approver)
+        if k.entity and not k.node:
+            self.alias["evidence_source"] = col("source")
+        self.keys = tuple(c for c in cols if not c.startswith("_") and c not in self.alias) + tuple(self.alias)
+
+
+class EdgeData(Mapping):
+    """The attributes of one edge, read from its stored row on access (no dict per edge).
+
+    Behaves as the attribute dict networkx would hold (``d["kind"]``, ``d.get("amount")``); a write
+    makes the edge's own copy of its derived fields, never touching the row.
+    """
+
+    __slots__ = ("_t", "_r", "_x")
+
+    def __init__(self, table: RowTable, row: tuple, derived: dict):
+        self._t, self._r, self._x = table, row, derived
+
+    def __getitem__(self, key):
+        x = self._x
+        if key in x:
+            return x[key]
+        t = self._t
+        f = t.alias.get(key)  # provenance and the kind's date/amount names first (relations have a "source" column)
+        if f is not None:
+            return f(self._r)
+        i = t.pos.get(key)
+        if i is not None and not key.startswith("_"):
+            return self._r[i]
+        raise KeyError(key)
+
+    def get(self, key, default=None):
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+    def __contains__(self, key) -> bool:
+        return key in self._x or key in self._t.alias or (key in self._t.pos and not key.startswith("_"))
+
+    def __iter__(self):
+        seen = set(self._x)
+        yield from self._x
+        for k in self._t.keys:
+            if k not in seen:
+                yield k
+
+    def __len__(self) -> int:
+        return len(set(self._x) | set(self._t.keys))
+
+    def __setitem__(self, key, value) -> None:
+        self._x = {**self._x, key: value}
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
+
+
 def iter_edges(db, window: Window = Window(), canon: dict | None = None,
-               node_kind: dict | None = None) -> Iterator[tuple[str, str, str, dict]]:
+               node_kind: dict | None = None) -> Iterator[tuple[str, str, str, EdgeData]]:
     """``(u, v, key, attrs)`` of every edge the model declares, for records in the window.
 
     ``node_kind`` (id → kind) lets a trip sponsor that is a unit be marked ``government``.
@@ -134,7 +215,7 @@ def iter_edges(db, window: Window = Window(), canon: dict | None = None,
     files = store.batch_files(db)
     tables = set(db.table_names())
     node_kind = node_kind or {}
-    private_memo: dict = {}
+    pool: dict = {n: n for n in node_kind}  # node ids: the rows reuse the nodes' string objects
     for table, k in sorted(schema.KINDS.items(), key=lambda kv: kv[1].order):
         if not k.edges or table not in tables:
             continue
@@ -142,51 +223,55 @@ def iter_edges(db, window: Window = Window(), canon: dict | None = None,
         if k.date_column:
             where, params = window.sql(k.date_column, ties=k.entity)
         cols = _edge_columns(db, table, k)
-        names = cols[:-2]
-        ref_cols = [col.name for col in k.columns if col.refs and col.type != schema.LIST and col.name in names]
-        # the official who took part in a decision: the source of the kind's decision_official edge
-        approver_col = next((s.source for s in k.edges if s.kind and schema.EDGE_KINDS[s.kind].role
-                             == "decision_official"), None)
+        meta = RowTable(table, k, cols, files)
+        pos = meta.pos
+        ref_idx = [pos[c.name] for c in k.columns if c.refs and c.type != schema.LIST and c.name in pos]
         tie = k.entity and not k.node
-        specs = [(spec, spec.kind and schema.EDGE_KINDS[spec.kind],
-                  k.column(spec.target).type == schema.LIST) for spec in k.edges]
+        id_i = pos[k.id_column]
+        specs = []
+        for spec in k.edges:
+            ek = schema.EDGE_KINDS[spec.kind] if spec.kind else None
+            specs.append((pos[spec.source], pos[spec.target], spec, ek, k.column(spec.target).type == schema.LIST))
+        shared: dict = {}  # derived fields shared by every edge with the same values
+
+        def derived(kind: str, **extra) -> dict:
+            key = (kind, *sorted(extra.items()))
+            d = shared.get(key)
+            if d is None:
+                d = shared[key] = {"kind": kind, **({"tie": True} if tie else {}), **extra}
+            return d
+
+        private_memo: dict = {}
+        ch_i = pos.get("channel")
         cur = db.conn.execute(f"select {', '.join(f'[{c}]' for c in cols)} from [{table}]{where}", params)
+        keep = pool.setdefault  # one object per distinct id, date or word: rows share them
         for row in cur:
-            r = dict(zip(names, row))
+            row = tuple([keep(v, v) for v in row])
             if canon:
-                for col in ref_cols:
-                    if r[col] is not None:
-                        r[col] = canon.get(r[col], r[col])
-            batch = row[-2]
-            r.update(record_id=r[k.id_column], date=r.get(k.date_column) if k.date_column else None,
-                     end_date=r.get(k.end_column) if k.end_column else None,
-                     amount=r.get(k.amount_column) if k.amount_column else None,
-                     currency=r.get("currency"), batch=batch, row=row[-1], source=files.get(batch))
-            if tie:
-                r["evidence_source"] = r.get("source")
-            for i, (spec, ek, many) in enumerate(specs):
-                u = r.get(spec.source)
-                targets = r.get(spec.target)
+                row = tuple(canon.get(v, v) if i in ref_idx and v is not None else v for i, v in enumerate(row))
+            rid = row[id_i]
+            for si, ti, spec, ek, many in specs:
+                u, targets = row[si], row[ti]
                 if u is None or targets is None:
                     continue
-                if ek is None or ek is False:
-                    ek = schema.EDGE_KINDS[schema.edge_kind_of(spec, r)]
-                kind = ek.name
-                for v in ([canon.get(x, x) for x in str(targets).split(";") if x] if many else (targets,)):
-                    attrs = r if (len(specs) == 1 and not many) else dict(r)
-                    attrs["kind"] = kind
-                    if kind == "contact":
-                        ch = r.get("channel")
-                        if ch not in private_memo:
-                            private_memo[ch] = is_private_channel(ch)
-                        attrs["private"] = private_memo[ch]
-                    elif kind == "trip_sponsor":
-                        attrs["government"] = node_kind.get(u) == "unit"
-                    elif kind == "trip_participant":
-                        attrs["amount"] = None
-                    elif kind == "member_of" and not k.key:
-                        attrs["date"] = attrs["end_date"] = None
-                    if ek.decision and approver_col:
-                        attrs["approver_id"] = r.get(approver_col)
-                    key = f"{kind}:{r[k.id_column]}" + (f":{v}" if many else "")
-                    yield u, v, key, attrs
+                kind = ek.name if ek else schema.edge_kind_of(spec, dict(zip(cols, row)))
+                if kind == "contact":
+                    ch = row[ch_i]
+                    if ch not in private_memo:
+                        private_memo[ch] = is_private_channel(ch)
+                    x = derived(kind, private=private_memo[ch])
+                elif kind == "trip_sponsor":
+                    x = derived(kind, government=node_kind.get(u) == "unit")
+                elif kind == "trip_participant":
+                    x = derived(kind, amount=None)
+                elif kind == "member_of" and not k.key:
+                    x = derived(kind, date=None, end_date=None)
+                else:
+                    x = derived(kind)
+                if many:
+                    for v in str(targets).split(";"):
+                        if v:
+                            v = canon.get(v, v)
+                            yield u, v, f"{kind}:{rid}:{v}", EdgeData(meta, row, x)
+                else:
+                    yield u, targets, f"{kind}:{rid}", EdgeData(meta, row, x)

@@ -134,6 +134,32 @@ class LiteGraph:
         return sum(len(kd) for kd in self._adjacency("out").get(n, {}).values()) + \
             sum(len(kd) for kd in self._adjacency("in").get(n, {}).values())
 
+    def window(self, since: str | None = None, until: str | None = None, as_of: str | None = None) -> "LiteGraph":
+        """The same nodes with the edges of a time window: a filter over this graph's edges, not a reload.
+
+        Records count when dated ``since`` ≤ date ≤ the end (``until`` or ``as_of``, the earlier); ties
+        (edges marked ``tie``) when they started on or before the end; undated edges always.
+        """
+        ends = [d for d in (until, as_of) if d]
+        end = min(ends) if ends else None
+        if not since and not end:
+            return self
+        edges = []
+        for e in self._edges:
+            d = e[3]
+            day = d.get("date")
+            if day is None:
+                edges.append(e)
+            elif d.get("tie"):
+                if end is None or day <= end:
+                    edges.append(e)
+            elif (since is None or day >= since) and (end is None or day <= end):
+                edges.append(e)
+        H = LiteGraph(**{**self.graph, "since": since, "until": until, "as_of": as_of})
+        H.nodes = self.nodes  # entities are always present; node attributes are shared, not copied
+        H._edges = edges
+        return H
+
     def endpoint_arrays(self, exclude_kinds=frozenset()):
         """``(nodes, index, src, dst)``: node ids sorted, id → position, and each edge's endpoints as int64
         arrays (edges of ``exclude_kinds`` left out), for igraph without an adjacency pass."""
