@@ -117,6 +117,26 @@ def record(path: str | os.PathLike) -> None:
         _written.append((str(p), sha256_file(p)))
 
 
+def capture(paths, since: float) -> None:
+    """Files under ``paths`` (files or folders) changed since ``since`` that did not come through this module:
+    noted for the audit log and made private. A safety net for writers that do not use :func:`write_text`
+    (a library's own file writer, e.g. networkx's GraphML).
+    """
+    seen = {p for p, _ in _written}
+    for base in paths:
+        b = Path(base)
+        files = [b] if b.is_file() else sorted(x for x in b.rglob("*") if x.is_file()) if b.is_dir() else []
+        for f in files:
+            try:
+                if f.stat().st_mtime < since - 1 or str(f) in seen:
+                    continue
+                if private():
+                    os.chmod(f, FILE_MODE)
+                _written.append((str(f), sha256_file(f)))
+            except OSError:
+                continue
+
+
 def sha256_file(path: str | os.PathLike) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:

@@ -104,3 +104,15 @@ def test_a_failed_command_is_logged_with_its_message(case):
     assert res.exit_code != 0
     last = audit.entries(store.connect(case))[-1]
     assert last["command"] == "graphrisk map" and last["status"] == res.exit_code and "NOBODY" in last["message"]
+
+
+def test_exports_written_by_other_libraries_are_logged_and_private(case, tmp_path):
+    import stat
+
+    out = tmp_path / "gephi" / "case.graphml"
+    res = run("export", "--to", "graphml", "--out", out, "--db", case)
+    assert res.exit_code == 0, res.output
+    entry = audit.entries(store.connect(case))[-1]
+    assert entry["command"] == "graphrisk export"
+    assert entry["outputs"] == [{"path": str(out.resolve()), "sha256": safeio.sha256_file(out)}]
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600

@@ -696,3 +696,24 @@ def test_encrypted_store_is_opt_in(tmp_path, monkeypatch):
     res = run("info", "--db", db_path)
     no_traceback(res)
     assert res.exit_code == 1 and "GRAPHRISK_KEY" in res.output
+
+
+def test_runs_are_stamped_with_the_data_version_they_read(world_db, tmp_path, monkeypatch):
+    import graphrisk.rules.engine as rules_engine
+    from graphrisk.engine import evaluation
+
+    db, _ = world_db
+    before = store.data_version(db)
+    late = tmp_path / "gifts_late.csv"
+    late.write_text(GIFTS_HEAD + "G99,P1,O1,2026-03-05,100,CNY,卡,no\n", encoding="utf-8")
+    real = rules_engine.paths_for_rules
+
+    def overlapping(G, settings):
+        ingest_file(db, late)  # an ingest lands while this evaluation is running
+        return real(G, settings)
+    monkeypatch.setattr(rules_engine, "paths_for_rules", overlapping)
+    ev = evaluation(db, reuse=False)
+    assert db["runs"].get(ev.run_id)["data_version"] == before != store.data_version(db)
+    monkeypatch.setattr(rules_engine, "paths_for_rules", real)
+    again = evaluation(db)
+    assert not again.reused and again.data_version == store.data_version(db)

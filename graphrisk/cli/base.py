@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
+import time
 
 import click
 from rich.console import Console
@@ -74,7 +75,7 @@ def handle_errors(f):
         from .. import safeio
 
         safeio.written(clear=True)
-        state = {"status": 0, "message": ""}
+        state = {"status": 0, "message": "", "started": time.time()}
         try:
             try:
                 safeio.configure(settings_mod.load(kwargs.get("config_path")))
@@ -190,6 +191,11 @@ def _audit(kwargs: dict, state: dict) -> None:
             cfg = settings_mod.load(kwargs.get("config_path"))
         except GraphRiskError:
             cfg = settings_mod.defaults()
+        from .. import safeio
+
+        outs = [v for k, v in params.items() if k.startswith("out") and isinstance(v, str) and v
+                and k not in ("out_format",)]
+        safeio.capture(outs, state.get("started", 0.0))
         note = audit.record_command(db_path, command, params, state["status"], state["message"], cfg)
     except Exception as exc:  # noqa: BLE001 - the audit must not hide the command's own outcome
         note = str(exc)
