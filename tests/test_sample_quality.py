@@ -33,11 +33,7 @@ WORLDS = {
 }
 # family -> (levels that count, least share; for decoys the most share red/orange)
 LOOSE = {"strong": 0.9, "tie": 0.9, "foreign_conflict": 0.9, "foreign_signal": 0.85}
-_THRESHOLDS = ("issue 13 items 1-2: rule thresholds from the data rather than CNY constants; splitting across "
-               "two approvers or two units; a benefit after the award")
 PENDING = {  # (world or "*", family): why the target is not met yet
-    ("gbp-tenth", "strong"): _THRESHOLDS,
-    ("usd-hard", "strong"): _THRESHOLDS,
 }
 
 
