@@ -76,7 +76,7 @@ def _analysis(db, settings, out: Path, results: dict, say) -> None:
 
 
 def _resolution(db, settings, out: Path, results: dict, say) -> None:
-    from .cli.entities import unresolved
+    from .resolve.unresolved import references as unresolved
     from .resolve.merge import canonical_map, duplicates
 
     t0 = time.perf_counter()

@@ -47,8 +47,12 @@ def load(db, since: str | None = None, until: str | None = None, as_of: str | No
         nodes = dict(iter_nodes(db, canon))
         kinds = {n: d["kind"] for n, d in nodes.items()}
         edges = list(iter_edges(db, Window(), canon, kinds))
+        from .resolve.unresolved import summary
+
+        unresolved = summary(db)  # references to names never resolved to one entity: nodes of their own
+        unresolved["without_id"] = count_unresolved(db)  # stores from before unresolved nodes: left out
         full = LiteGraph(nodes.items(), edges, since=None, until=None, as_of=None, data_version=version,
-                         merged=len(canon), unresolved_skipped=count_unresolved(db))
+                         merged=len(canon), unresolved=unresolved)
         _FULL.clear()
         if key[0]:  # an in-memory store has no file to key on
             _FULL[key] = full

@@ -109,6 +109,9 @@ def flags(level, unit, official, fmt, out_file, as_of, no_store, db_path, config
                                            for k, v in counts.items() if k != "green")
     console.print(t("cmd.flags.levels", counts=levels, paths=len(ev.paths), seconds=f"{ev.seconds:.1f}"),
                   markup=False)
+    if (ev.unresolved or {}).get("references"):
+        console.print(t("cmd.flags.unresolved", references=ev.unresolved["references"], names=ev.unresolved["names"]),
+                      markup=False)
 
 
 def _print_official(db, official, ev, cfg, fmt, out_file, as_of):

@@ -31,7 +31,7 @@ class Evaluation:
     since: str | None = None
     data_version: str | None = None
     reused: bool = False
-    unresolved: dict = field(default_factory=dict)  # kind -> references left out (never resolved)
+    unresolved: dict = field(default_factory=dict)  # {"names", "references", "by_kind", "without_id"}
 
     def flag(self, official_id: str) -> OfficialFlag | None:
         return next((f for f in self.flags if f.official_id == official_id), None)
@@ -73,7 +73,7 @@ def evaluation(db, *, settings: dict | None = None, as_of: str | None = None, si
     floor = settings["paths"]["min_score"]
     kept = [p for p in paths if p.score >= floor or p.path_id in cited]
     ev = Evaluation(flags, kept, G, settings, end, round(time.perf_counter() - t0, 3), since=since,
-                    data_version=version, unresolved=dict(G.graph.get("unresolved_skipped") or {}))
+                    data_version=version, unresolved=dict(G.graph.get("unresolved") or {}))
     if store:
         store_evaluation(db, ev)
     return ev
