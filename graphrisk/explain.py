@@ -359,7 +359,9 @@ def explain(db, official_id: str, *, settings: dict | None = None, as_of: str | 
     for r, b in zip(reasons, breakdown):
         d = r.to_dict()
         d["adds"], d["total_after"], d["weight"] = b["adds"], b["total"], b["weight"]
-        d["records"] = [e for e in r.evidence if e in by_id]
+        # in time order (undated ties last), so a benefit reads before the award it preceded
+        d["records"] = sorted((e for e in r.evidence if e in by_id),
+                              key=lambda e: (by_id[e].date is None, (by_id[e].date or "")[:10], e))
         d["missing_records"] = [e for e in r.evidence if e not in by_id]
         d["path_known"] = bool(r.path_id and r.path_id in path_by_id)
         if r.path and not d["path_known"]:
