@@ -444,3 +444,31 @@ def test_money_rates_must_be_numbers(tmp_path):
     p.write_text('[money.rates]\nTHB = "cheap"\n', encoding="utf-8")
     with pytest.raises(SettingsError, match="money.rates.THB"):
         settings_mod.load(p)
+
+
+# ------------------------------------------------------------------ splitting limits from the data
+
+
+def test_bunching_finds_a_limit_that_is_not_a_round_number():
+    from graphrisk.rules.builtin.contract_splitting import bunching_limits
+
+    cfg = settings_mod.load()["rules"]["contract_splitting"]
+    smooth = [5_000 * 1.07 ** i for i in range(60)]  # a smooth spread of awards, 5k to about 270k
+    smooth = [a for a in smooth if not 118_000 <= a < 200_000]  # a limit of 139,688: few direct awards above it
+    bunched = smooth + [125_000, 129_500, 133_000, 136_800, 138_900, 139_100]
+    limits = bunching_limits(bunched, cfg)
+    assert [round(x["limit"]) for x in limits] == [140_000]
+    assert limits[0]["just_under"] >= 6 and limits[0]["just_over"] == 0
+    # the same spread without the bunch has no limit, and neither has a plain smooth register
+    assert bunching_limits(smooth, cfg) == []
+    assert bunching_limits([5_000 * 1.07 ** i for i in range(60)], cfg) == []
+
+
+def test_bunching_is_scale_free():
+    from graphrisk.rules.builtin.contract_splitting import bunching_limits
+
+    cfg = settings_mod.load()["rules"]["contract_splitting"]
+    base = [40_000 + 3_000 * i for i in range(10)] + [900_000, 920_000, 950_000, 980_000, 990_000]
+    for factor in (1, 0.1, 0.013):
+        limits = bunching_limits([a * factor for a in base], cfg)
+        assert [round(x["limit"] / factor) for x in limits] == [1_000_000], factor

@@ -42,6 +42,12 @@ def benefit_at(p: ConflictPath, kind: str):
     return None
 
 
+def ceiling(*weakenings: bool) -> str:
+    """The level a conflict finding may reach: red with no weakening, orange with one, yellow with more
+    (docs/scoring.md: a decision of the unit only, a benefit after the decision, a declared gift, ...)."""
+    return ("red", "orange", "yellow")[min(sum(bool(w) for w in weakenings), 2)]
+
+
 def decision_words(p: ConflictPath) -> str:
     return "decision" if p.decision.kind in ("decision", "decided") else "award"
 

@@ -10,7 +10,7 @@ Runs before the general gift and trip rules, which leave these paths to it.
 from __future__ import annotations
 
 from .. import Finding, rule
-from ._common import OWNER_ROLES, benefit_at, chain, claimed, per_pair
+from ._common import OWNER_ROLES, benefit_at, ceiling, chain, claimed, per_pair
 
 BENEFITS = ("gift", "trip_sponsor", "contact")
 
@@ -46,7 +46,6 @@ def check(ctx) -> list[Finding]:
             continue
         if p.gap_days is None or abs(p.gap_days) > cfg["window_days"]:
             continue
-        matches.append((p, "red" if p.approved_personally and p.gap_days >= 0 and benefit.kind != "contact"
-                        else "orange"))
+        matches.append((p, ceiling(not p.approved_personally, p.gap_days < 0, benefit.kind == "contact")))
         meta[p.path_id] = {"decision_type": dtype, "benefit": benefit.kind, "via_related_person": i == 1}
     return per_pair("approval_power", matches, claimed(ctx), ctx=ctx, meta=meta)

@@ -8,7 +8,7 @@ the decision. A delegation with company people and no later benefit makes no pat
 from __future__ import annotations
 
 from .. import Finding, rule
-from ._common import OWNER_ROLES, chain, claimed, per_pair
+from ._common import OWNER_ROLES, ceiling, chain, claimed, per_pair
 
 COMPANY_SIDE = {()} | {(r,) for r in OWNER_ROLES + ("manager", "employee")}
 
@@ -33,7 +33,7 @@ def check(ctx) -> list[Finding]:
         public = sponsor is None or ctx.kind(sponsor) in ("unit", "public_body")
         if not public and not cfg["any_sponsor"]:
             continue
-        matches.append((p, "red" if p.approved_personally and p.gap_days >= 0 else "orange"))
+        matches.append((p, ceiling(not p.approved_personally, p.gap_days < 0)))
         meta[p.path_id] = {"trip_id": first.detail.get("trip_id") or first.record_id, "sponsor": sponsor,
                            "public": public}
     return per_pair("business_on_public_trip", matches, done, ctx=ctx, meta=meta)

@@ -3,8 +3,8 @@ limit above which an open tender is required, together over it.
 
 The limit comes from settings (``limits``, base currency, e.g. a jurisdiction's central and
 provincial limits) or from the data: a round amount (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a
-power of ten) under which the register's non-competitive awards bunch (at least
-``bunching_min_awards`` within ``margin_pct`` under it, and ``bunching_ratio`` times as many as in
+power of ten, or any amount of two significant digits just above an award) under which the register's non-competitive awards bunch (at least
+``bunching_min_awards`` more within ``margin_pct`` under it, and ``bunching_ratio`` times as many as in
 the bins of the same width just over it and further under it), per currency. A run may span
 units (a split across two units) and approvers (each approver is told their share). Every finding
 names the limit, where it came from and the bunching behind it.
@@ -13,6 +13,7 @@ Splitting evades control without itself documenting a benefit: orange at most on
 """
 from __future__ import annotations
 
+import bisect
 import math
 from collections import defaultdict
 from datetime import date
@@ -30,6 +31,12 @@ def _d(s: str) -> date:
     return date.fromisoformat(s[:10])
 
 
+def _ceil2(a: float) -> float:
+    """``a`` rounded up to two significant digits (696,000 -> 700,000; 135,400 -> 140,000)."""
+    k = math.floor(math.log10(a)) - 1
+    return math.ceil(a / 10 ** k - 1e-9) * 10 ** k
+
+
 def bunching_limits(amounts: list[float], cfg: dict) -> list[dict]:
     """Round amounts under which ``amounts`` bunch, strongest first, non-overlapping."""
     pos = sorted(a for a in amounts if a and a > 0)
@@ -37,19 +44,19 @@ def bunching_limits(amounts: list[float], cfg: dict) -> list[dict]:
         return []
     m = cfg["margin_pct"] / 100
     lo, hi = math.floor(math.log10(pos[0])), math.ceil(math.log10(pos[-1] * (1 + m))) + 1
-    import bisect
-
     def count(a: float, b: float) -> int:
         return bisect.bisect_left(pos, b) - bisect.bisect_left(pos, a)
 
+    candidates = {mant * 10 ** k for k in range(lo, hi + 1) for mant in MANTISSAS}
+    candidates |= {_ceil2(a) for a in pos}  # a limit need not be one of the round amounts above
     found = []
-    for k in range(lo, hi + 1):
-        for mant in MANTISSAS:
-            L = mant * 10 ** k
-            below, over, under = count(L * (1 - m), L), count(L, L * (1 + m)), count(L * (1 - 2 * m), L * (1 - m))
-            if below >= cfg["bunching_min_awards"] and below >= cfg["bunching_ratio"] * max(over, under, 1):
-                found.append({"limit": L, "just_under": below, "just_over": over, "further_under": under})
-    found.sort(key=lambda f: (-f["just_under"], f["limit"]))
+    for L in sorted(round(c, 6) for c in candidates):
+        below, over, under = count(L * (1 - m), L), count(L, L * (1 + m)), count(L * (1 - 2 * m), L * (1 - m))
+        excess = below - max(over, under)  # awards beyond what the neighbouring bins hold
+        if excess >= cfg["bunching_min_awards"] and below >= cfg["bunching_ratio"] * max(over, under, 1):
+            found.append({"limit": L, "just_under": below, "just_over": over, "further_under": under})
+    # the most awards just under first; among equals the roundest amount (700,000 before 690,000)
+    found.sort(key=lambda f: (-f["just_under"], len(f"{f['limit']:.6g}".rstrip("0").rstrip(".")), f["limit"]))
     chosen: list[dict] = []
     for f in found:  # drop a candidate whose "just under" bin overlaps a stronger one's
         if all(abs(f["limit"] - c["limit"]) >= m * max(f["limit"], c["limit"]) for c in chosen):

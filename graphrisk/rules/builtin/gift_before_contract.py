@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .. import Finding, rule
 from ..scale import threshold
-from ._common import OWNER_ROLES, benefit_at, chain, claimed, per_pair
+from ._common import OWNER_ROLES, benefit_at, ceiling, chain, claimed, per_pair
 
 # Who gave, as the private chain after the gift: the supplier itself, one of its owners or
 # representatives, or a relative of one of them.
@@ -51,9 +51,9 @@ def check(ctx) -> list[Finding]:
         fence = declared_fence if declared == 1 else counting
         if fence.value is None or value <= fence.value:
             continue
-        # red only for an undeclared gift before a decision of the official's own
-        ceiling = "red" if p.approved_personally and declared != 1 and p.gap_days >= 0 else "orange"
-        matches.append((p, ceiling))
+        # red for a gift before a decision of the official's own; each weakening one level less. A declared
+        # gift counts only when unusually large, and then the declaration lowers its strength, not its kind.
+        matches.append((p, ceiling(not p.approved_personally, p.gap_days < 0)))
         meta[p.path_id] = {"threshold": fence.meta(), "via_related_person": i == 1,
                            "declared": declared, "_words": fence.words()}
     return per_pair("gift_before_contract", matches, claimed(ctx), ctx=ctx, meta=meta)

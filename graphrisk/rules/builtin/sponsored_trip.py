@@ -11,7 +11,7 @@ from ...findings import Reason
 from ...i18n import LANGS, fmt_date, fmt_money, t
 from .. import Finding, rule
 from ..scale import band, threshold
-from ._common import OWNER_ROLES, benefit_at, chain, claimed, per_pair
+from ._common import OWNER_ROLES, benefit_at, ceiling, chain, claimed, per_pair
 
 DECISION_KINDS = ("contract", "decision")
 
@@ -33,7 +33,7 @@ def check(ctx) -> list[Finding]:
             continue
         if p.gap_days is None or abs(p.gap_days) > cfg["window_days"]:
             continue
-        matches.append((p, "red" if p.approved_personally and p.gap_days >= 0 else "orange"))
+        matches.append((p, ceiling(not p.approved_personally, p.gap_days < 0)))
         linked_trips.add(first.record_id)
     out = per_pair("sponsored_trip", matches, claimed(ctx), ctx=ctx)
     for u, v, k, d in ctx.edges("trip_sponsor"):
