@@ -153,15 +153,16 @@ def _resolve_names(db, prep: Prepared, settings: dict, report: FileReport, file:
         out.loc[need, id_col] = out.loc[need, name_col].map(lambda v: ids.get(v))
     report.names = counts
     derive_keys(prep)  # tie keys hold resolved ids: an official's second spouse-by-name is not a duplicate
-    # first row mentioning each created entity, for its provenance
+    # first row mentioning each created entity, for its provenance (one pass over each name column:
+    # comparing every created name with the whole column was quadratic, minutes at 100k rows)
+    first_row: dict[str, int] = {}
+    for name_col in prep.name_columns.values():
+        for name, r in zip(out[name_col].to_numpy(dtype=object), prep.rows):
+            if name is not None and (name not in first_row or int(r) < first_row[name]):
+                first_row[name] = int(r)
     rows = []
     for eid, c in created.items():
-        first = None
-        for name_col in prep.name_columns.values():
-            hit = np.flatnonzero((out[name_col] == c["name"]).to_numpy())
-            if len(hit):
-                first = int(prep.rows[hit[0]]) if first is None else min(first, int(prep.rows[hit[0]]))
-        rows.append({"kind": c["kind"], "row": c["row"], "file_row": first, "id": eid})
+        rows.append({"kind": c["kind"], "row": c["row"], "file_row": first_row.get(c["name"]), "id": eid})
     return rows
 
 

@@ -225,6 +225,10 @@ class Profile:
             if not isinstance(tpl, str) or not _FIELD.search(tpl):
                 raise err(f"ids.{col}", t("profiles.err.template"))
             p.templates[canonical("ids", col)] = tpl
+        for col, tpl in p.templates.items():
+            bad = [f for _, f in _FIELD.findall(tpl) if f and f not in _FILTERS]
+            if bad:
+                raise err(f"ids.{col}", t("profiles.err.filter_name", name=bad[0], known=", ".join(_FILTERS)))
         for col, fmts in table("formats").items():
             c = canonical("formats", col)
             fl = fmts if isinstance(fmts, list) else [fmts]
@@ -399,7 +403,7 @@ def _apply(p: Profile, src: readers.Table, db=None) -> Applied:
         home_is_date = _date_like(text[s.unless_date])
         is_date = _date_like(text[s.when_date]) & ~home_is_date
         for col, vals in s.also_when.items():  # e.g. a shifted nil return: 'Nil Return' one cell to the right
-            is_date |= text[col].map(_key).isin(vals) & ~home_is_date & ~text[s.unless_date].map(_key).isin(vals)
+            is_date |= _keys(text[col]).isin(vals) & ~home_is_date & ~_keys(text[s.unless_date]).isin(vals)
         if is_date.any():
             cols = s.columns
             shifted = text.loc[is_date, cols].to_numpy()
@@ -413,7 +417,7 @@ def _apply(p: Profile, src: readers.Table, db=None) -> Applied:
 
     skipped: Counter = Counter()
     keep = np.ones(len(text), dtype=bool)
-    keys = {c: text[c].map(_key) for c in set(p.skip) | set(p.filters) | set(p.value_maps) if c in text}
+    keys = {c: _keys(text[c]) for c in set(p.skip) | set(p.filters) | set(p.value_maps) if c in text}
     for col, vals in p.skip.items():
         hit = keys[col].isin(vals).to_numpy() & keep
         if hit.any():
@@ -484,14 +488,14 @@ def _apply(p: Profile, src: readers.Table, db=None) -> Applied:
     # value maps keyed by a canonical column
     for col, vm in p.value_maps.items():
         if col in p.columns and col not in headers and col in out:
-            kv = out[col].map(_key)
+            kv = _keys(out[col])
             hit_skip = kv.map(lambda v: vm.get(v) is SKIP).to_numpy()
             if hit_skip.any():  # skipping after mapping: drop those rows too
                 skipped[t("profiles.skip.value", column=col)] += int(hit_skip.sum())
                 out, text, rows = out.loc[~hit_skip].reset_index(drop=True), text.loc[~hit_skip].reset_index(drop=True), rows[~hit_skip]
                 problems = _remap(problems, ~hit_skip)
                 unknown_src = {c2: s.loc[~hit_skip].reset_index(drop=True) for c2, s in unknown_src.items()}
-                kv = out[col].map(_key)
+                kv = _keys(out[col])
             mapped = kv.map(lambda v: vm.get(v))
             repl = mapped.map(lambda v: isinstance(v, str))
             unknown_src["@" + col] = _unknown_text(out[col], repl & (mapped == ""))
@@ -661,32 +665,51 @@ _DATEISH = re.compile(r"^\s*(\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}|\d{1,2}[-/.]\d{
 
 
 def _date_like(s: pd.Series) -> pd.Series:
-    return s.map(lambda v: bool(_DATEISH.match(values.nfkc(v))))
+    return _by_value(s, lambda v: bool(_DATEISH.match(values.nfkc(v)))).astype(bool)
+
+
+def _by_value(s: pd.Series, f) -> pd.Series:
+    """``s.map(f)`` computed once per distinct value (a register repeats its values)."""
+    done = {u: f(u) for u in pd.unique(s.to_numpy(dtype=object))}
+    return pd.Series([done[v] for v in s.to_numpy(dtype=object)], index=s.index, dtype=object)
+
+
+def _keys(s: pd.Series) -> pd.Series:
+    return _by_value(s, _key)
 
 
 def _render(tpl: str, text: pd.DataFrame, out: pd.DataFrame, rows: np.ndarray, path: Path) -> list[str]:
     """Fill ``{column}`` / ``{column:filter}`` / ``{_row}`` / ``{_file}`` per row; '' when a field is empty."""
-    fields = [(m.group(0), _norm_header(m.group(1)), m.group(2)) for m in _FIELD.finditer(tpl)]
+    n = len(out)
+    parts: list[list[str] | str] = []  # literal text and one value list per field, column-wise
+    pos = 0
+    for m in _FIELD.finditer(tpl):
+        parts.append(tpl[pos:m.start()])
+        pos = m.end()
+        name, flt = _norm_header(m.group(1)), m.group(2)
+        if name == "_row":
+            vals = [str(int(r)) for r in rows]
+        elif name == "_file":
+            vals = [path.stem] * n
+        elif name in text.columns:
+            vals = [str(v).strip() for v in text[name].to_numpy()]
+        elif name in out.columns:
+            vals = ["" if v is None else str(v).strip() for v in out[name].to_numpy()]
+        else:
+            vals = [""] * n
+        if flt:
+            f = _FILTERS[flt]
+            done = {u: f(u) for u in set(vals)}
+            vals = [done[v] for v in vals]
+        parts.append(vals)
+    parts.append(tpl[pos:])
+    fields = [x for x in parts if isinstance(x, list)]
     result = []
-    for pos in range(len(out)):
-        s, empty = tpl, False
-        for whole, name, flt in fields:
-            if name == "_row":
-                v = str(int(rows[pos]))
-            elif name == "_file":
-                v = path.stem
-            elif name in text.columns:
-                v = str(text[name].iloc[pos]).strip()
-            elif name in out.columns:
-                v = str(out[name].iloc[pos]).strip()
-            else:
-                v = ""
-            if flt:
-                v = _FILTERS.get(flt, lambda x: x)(v)
-            if not v:
-                empty = True
-            s = s.replace(whole, v, 1)
-        result.append("" if empty else s)
+    for i in range(n):
+        if any(not f[i] for f in fields):
+            result.append("")
+            continue
+        result.append("".join(x if isinstance(x, str) else x[i] for x in parts))
     return result
 
 
@@ -695,8 +718,9 @@ def _content_ids(out: pd.DataFrame, cols: list[str], prefix: str) -> list[str]:
     seen: Counter = Counter()
     ids = []
     cols = [c for c in dict.fromkeys(cols) if not c.startswith("_")]
-    for vals in out[cols].itertuples(index=False, name=None):
-        h = hashlib.sha1("\x1f".join(str(v) for v in vals).encode("utf-8")).hexdigest()[:12]
+    as_text = [_by_value(out[c], str).tolist() for c in cols]
+    for vals in zip(*as_text):
+        h = hashlib.sha1("\x1f".join(vals).encode("utf-8")).hexdigest()[:12]
         seen[h] += 1
         ids.append(f"{prefix}{h}" + (f"-{seen[h]}" if seen[h] > 1 else ""))
     return ids
