@@ -73,6 +73,9 @@ def ingest(paths, kind, mapping, fmt, profile_path, currency, update, skip_bad_r
     if profile_path:
         from ..ingest.profiles import load as load_profile
 
+        for given, name in ((fmt, "--format"), (mapping, "--map"), (kind, "--kind")):
+            if given:  # the profile says the kind and the columns itself
+                raise click.BadParameter(t("profiles.err.with_profile", option=name), param_hint="--profile")
         profile = load_profile(profile_path)
     db = store.connect(db_path)
     paths = list(paths)
