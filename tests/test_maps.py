@@ -382,3 +382,81 @@ def test_cli_map_errors(db_path, tmp_path, args, message):
 def test_cli_map_help_has_an_example():
     res = CliRunner().invoke(cli, ["map", "--help"])
     assert res.exit_code == 0 and "Example:" in res.output and "graphrisk map --official" in res.output
+
+
+# ------------------------------------------------------------------ readable by default: ties, hubs, search, timeline
+
+def test_official_map_shows_paths_and_direct_private_ties_only(G):
+    p = hand_path(G)
+    r = maps.official_map(G, "O1", paths=[p])
+    ids = {n["id"] for n in page_data(r.html)["nodes"]}
+    # gifts (P1, P9, P8), the spouse (P2), the associate (P7), the trip sponsor (C1), the participant (O2),
+    # the unit (U1); not P4 (an associate of P1: two hops) nor C2 or O3 (not tied to O1)
+    assert {"O1", "P1", "P2", "P7", "P8", "P9", "C1", "O2", "U1"} <= ids
+    assert not ids & {"P4", "C2", "O3", "P3"}
+    assert r.summary["mode"] == "official" and r.summary["cap"] == 150
+    # --hops keeps the old neighbourhood
+    assert "P4" in {n["id"] for n in page_data(maps.official_map(G, "O1", hops=2).html)["nodes"]}
+
+
+def test_hubs_collapse_with_a_count_and_expand_from_the_file(G):
+    s = settings_mod.load(overrides={"map": {"hub_neighbours": 2, "hub_expand": 1}})
+    data = page_data(maps.official_map(G, "O1", settings=s).html)
+    nodes = {n["id"]: n for n in data["nodes"]}
+    u1 = nodes["U1"]  # a unit is always a hub
+    hidden = {m for m in set(G.succ["U1"]) | set(G.pred["U1"]) if m not in nodes}
+    assert hidden and u1["collapsed"] == len(hidden) and u1["label"].endswith(f"(+{len(hidden)})")
+    x = data["expand"]["U1"]
+    assert x["total"] == len(hidden) and len(x["nodes"]) == 1 and x["more"] == len(hidden) - 1
+    assert {n["id"] for n in x["nodes"]} <= hidden
+    assert all("U1" in (e["from"], e["to"]) for e in x["edges"]) and x["edges"]
+    assert not nodes["O1"]["collapsed"]  # the focus is never collapsed
+    assert data["meta"]["hubs"] == sum(1 for n in nodes.values() if n["collapsed"])
+
+
+def test_search_keys_fold_scripts_and_pinyin():
+    from graphrisk.render.search_keys import char_folds, fold, name_keys, search_index
+
+    assert name_keys("張　偉 ") == ("张伟", "zhangwei", "zw")
+    assert fold("Ｏ１") == "o1" and fold("張偉") == "张伟"
+    assert char_folds(["張偉", "李明"]) == {"張": "张", "偉": "伟"}
+    idx = search_index([{"id": "O2", "name": "張偉"}], [{"from": "O1", "to": "O2", "records": [{"id": "T1"}]}])
+    assert ["zhangwei", "O2", "pinyin", ""] in idx and ["t1", "O2", "record", "T1"] in idx
+
+
+def test_search_index_and_folds_are_in_the_page(G):
+    data = page_data(maps.official_map(G, "O1").html)
+    keys = {(k, n) for k, n, *_ in data["search"]}
+    assert ("zhangwei", "O2") in keys and ("张伟", "O2") in keys and ("g1", "O1") in keys and ("g1", "P1") in keys
+    assert data["folds"].get("張") == "张"
+
+
+def test_timeline_puts_benefit_before_award(G):
+    from graphrisk.render.timeline import timeline_events, timeline_svg
+
+    p = hand_path(G)
+    events, undated = timeline_events(G, "O1", [p], "en")
+    by = {e["record_id"]: e for e in events}
+    assert by["G1"]["lane"] == "gift" and by["HT1"]["lane"] == "award" and by["K1"]["lane"] == "contact"
+    assert by["T1"]["lane"] == "trip" and by["G1"]["paths"] == by["HT1"]["paths"] == [p.path_id]
+    assert by["G1"]["date"] < by["HT1"]["date"]
+    assert [e["date"] for e in events] == sorted(e["date"] for e in events)
+    svg = str(timeline_svg(events, "zh"))
+    assert 'data-record="G1"' in svg and 'class="path-link"' in svg and "礼品" in svg and "合同授予" in svg
+    assert "<img" not in svg and "http" not in svg
+    html = maps.official_map(G, "O1", paths=[p]).html
+    assert 'id="gr-timeline"' in html and 'data-record="HT1"' in html
+
+
+def test_chinese_map_labels_have_no_english(G):
+    data = page_data(maps.official_map(G, "O1", paths=[hand_path(G)], lang="zh",
+                                       levels={"O1": "red"}).html)
+    texts = list(data["ui"].values()) + [data["meta"]["title"], data["meta"]["subtitle"]]
+    texts += [x["label"] for k in ("nodes", "edges", "levels") for x in data["legend"][k]]
+    texts += [row[0] for n in data["nodes"] for row in n["info"]] + [row[0] for e in data["edges"] for row in e["info"]]
+    names = {n["name"] for n in data["nodes"]} | {n["id"] for n in data["nodes"]}
+    for text in texts:
+        for name in sorted(names, key=len, reverse=True):
+            text = text.replace(name, "")
+        assert not re.search(r"[A-Za-z]{2,}", re.sub(r"\{\w+\}", "", text)), text
+    assert data["meta"]["title"] == "李明（O1）：利益冲突路径与私人关系"

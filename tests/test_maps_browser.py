@@ -5,6 +5,7 @@ Fail when CI=true and the browser is missing; skip elsewhere (tests/browser.py).
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -13,7 +14,7 @@ from graphrisk.graph import build_graph
 from graphrisk.render import maps
 
 from .browser import SCREENSHOT_DIR, browser_page, require_chromium
-from .test_maps import G, HOSTILE_COMPANY, HOSTILE_PERSON, hand_path, map_db, page_data  # noqa: F401
+from .test_maps import G, HOSTILE_COMPANY, HOSTILE_PERSON, english, hand_path, map_db, page_data  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -227,3 +228,169 @@ def test_sample_world_maps_in_the_browser(sample_store, tmp_path):
         assert G.nodes[hostile["person_id"]]["name"] == HOSTILE_PERSON
         assert s.dialogs == [] and s.errors == []
     assert (SCREENSHOT_DIR / "sample-overview.png").exists()
+
+
+# ------------------------------------------------------------------ readable maps of the sample world, zh and en
+
+ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def english_left(text: str, data: dict) -> list[str]:
+    """English words in a page's visible text once the ids, names, record ids, record values and file names
+    from the data (which stay as they are) are taken out."""
+    names = set()
+    for n in data["nodes"] + [m for x in data["expand"].values() for m in x["nodes"]]:
+        names.update((n["name"], n["id"]))
+    for e in data["edges"] + [f for x in data["expand"].values() for f in x["edges"]]:
+        for r in e["records"]:  # the record's id and the values of its fields (a channel, a title) are data
+            names.add(r["id"])
+            names.update(part.split(": ", 1)[-1] for part in (r["extra"] or "").split("; "))
+    names.update(p["id"] for p in data["paths"])
+    for name in sorted(names, key=len, reverse=True):
+        text = text.replace(name, " ")
+    text = re.sub(r"[\w.\-]+\.(csv|xlsx|jsonl|json|tsv)(:\d+)?", " ", text)
+    return ENGLISH_WORD.findall(text)
+
+
+@pytest.fixture(scope="module")
+def readable(sample_store, tmp_path_factory):
+    """The demo's maps of the sample world: a red official with a conflict path (their name written in
+    traditional characters, as a register from Taiwan or Hong Kong would), in Chinese and English, and the
+    overview."""
+    import opencc
+
+    from graphrisk.engine import evaluation
+    from graphrisk.i18n import set_lang
+
+    db, _ = sample_store
+    ev = evaluation(db)
+    G = build_graph(db)
+    with_paths = [f for f in ev.flags if f.level == "red" and any(p.official_id == f.official_id for p in ev.paths)]
+    assert with_paths, "the sample world plants red officials with conflict paths"
+    oid = with_paths[0].official_id
+    simplified = "陈伟东"
+    G.nodes[oid]["name"] = opencc.OpenCC("s2t").convert(simplified)
+    assert G.nodes[oid]["name"] == "陳偉東"
+    levels = {f.official_id: f.level for f in ev.flags}
+    scores = {f.official_id: f.score for f in ev.flags}
+    out = tmp_path_factory.mktemp("readable")
+    made = {}
+    for lang in ("zh", "en"):
+        set_lang(lang)
+        r = maps.official_map(G, oid, paths=ev.paths, levels=levels, scores=scores, lang=lang)
+        made[f"official-{lang}"] = (r, r.write(out / f"official-{lang}.html"))
+        o = maps.overview_map(G, levels, min_level="orange", paths=ev.paths, scores=scores, lang=lang)
+        made[f"overview-{lang}"] = (o, o.write(out / f"overview-{lang}.html"))
+    set_lang(None)
+    return {"oid": oid, "name": G.nodes[oid]["name"], "simplified": simplified, "G": G, "made": made, "ev": ev}
+
+
+def test_demo_official_map_is_readable_in_both_languages(readable):
+    require_chromium()
+    from pypinyin import lazy_pinyin
+
+    oid = readable["oid"]
+    with browser_page() as s:
+        for lang in ("zh", "en"):
+            r, path = readable["made"][f"official-{lang}"]
+            data = page_data(r.html)
+            s.requests.clear()
+            drawn = open_map(s, path)
+            assert_counts(drawn, r.summary)
+            assert 0 < drawn["nodes"] <= 150 and r.summary["cap"] == 150
+            assert s.page.is_visible("#gr-timeline") and s.page.locator("#gr-timeline circle.on-path").count() >= 2
+            body = s.page.inner_text("body")
+            if lang == "zh":
+                assert english_left(body, data) == [], english_left(body, data)
+                assert "利益冲突路径" in body and "时间轴" in body
+            else:
+                assert "Conflict paths" in body and "Timeline" in body
+            s.screenshot(f"readable-official-{lang}")
+            # pinyin, simplified characters and the id all find the traditional-character name
+            for query in ("".join(lazy_pinyin(readable["simplified"])), readable["simplified"], oid.lower()):
+                assert s.page.evaluate("(q) => window.graphriskSearch(q)", query)[0] == oid, query
+            assert readable["name"] in s.page.text_content("#gr-results")
+            assert_clean(s)
+
+
+def test_search_lists_every_match(readable):
+    require_chromium()
+    r, path = readable["made"]["official-zh"]
+    data = page_data(r.html)
+    from collections import Counter
+
+    from graphrisk.render.search_keys import fold
+
+    everyone = {n["id"]: fold(n["name"]) for n in data["nodes"] + [m for x in data["expand"].values()
+                                                                   for m in x["nodes"]]}
+    surname = Counter(name[0] for name in everyone.values() if name).most_common(1)[0][0]  # a common surname
+    expected = {i for i, name in everyone.items() if surname in name}
+    with browser_page() as s:
+        open_map(s, path)
+        found = s.page.evaluate("(q) => window.graphriskSearch(q)", surname)
+        assert set(found) >= expected and len(found) == len(set(found)) >= 2
+        assert s.page.locator("#gr-results li").count() == len(found)
+        s.screenshot("readable-search-results")
+        assert_clean(s)
+
+
+def test_path_click_dims_the_rest_and_a_hub_expands(readable):
+    require_chromium()
+    r, path = readable["made"]["official-en"]
+    data = page_data(r.html)
+    pd = data["paths"][0]
+    with browser_page() as s:
+        open_map(s, path)
+        s.page.click(f"li[data-path-id='{pd['id']}']")
+        state = s.page.evaluate("window.graphriskMap")
+        on = set(pd["nodes"])
+        assert state["activePath"] == pd["id"] and state["dimmed"] == r.summary["nodes"] - len(on & {
+            n["id"] for n in data["nodes"]})
+        colours = s.page.evaluate("""() => window.graphriskData.nodes.get().map(n => [n.id, n.color.background])""")
+        assert all((c == "#eceff2") == (i not in on) for i, c in colours)
+        assert s.page.is_visible("#gr-dimbar")
+        faded = s.page.locator("#gr-timeline circle.faded").count()
+        assert faded == s.page.locator("#gr-timeline circle.ev").count() - s.page.locator(
+            f"#gr-timeline circle[data-paths~='{pd['id']}']").count()
+        s.screenshot("readable-path-dimmed")
+        s.page.click("#gr-undim")
+        assert s.page.evaluate("window.graphriskMap.dimmed") == 0
+        # a collapsed hub: clicking it adds its hidden neighbours from the file
+        hub = next(h for h, x in sorted(data["expand"].items()) if x["nodes"])
+        pos = s.page.evaluate("""(id) => { const net = window.graphriskNetwork; net.focus(id, {scale: 1.5});
+            const d = net.canvasToDOM(net.getPositions([id])[id]);
+            const r = document.getElementById('mynetwork').getBoundingClientRect();
+            return {x: r.left + d.x, y: r.top + d.y}; }""", hub)
+        before = s.page.evaluate("window.graphriskData.nodes.length")
+        s.page.mouse.click(pos["x"], pos["y"])
+        s.wait_for(f"window.graphriskMap.expanded.indexOf({json.dumps(hub)}) >= 0", timeout_ms=5000)
+        after = s.page.evaluate("window.graphriskData.nodes.length")
+        new = {n["id"] for n in data["expand"][hub]["nodes"]} - {n["id"] for n in data["nodes"]}
+        assert after == before + len(new) > before
+        s.page.evaluate("window.graphriskNetwork.fit()")
+        s.screenshot("readable-hub-expanded")
+        assert_clean(s)
+
+
+def test_overview_holds_the_flagged_and_their_companies(readable):
+    require_chromium()
+    ev = readable["ev"]
+    for lang in ("zh", "en"):
+        r, path = readable["made"][f"overview-{lang}"]
+        data = page_data(r.html)
+        kinds = {n["kind"] for n in data["nodes"]}
+        on_paths = {n for p in data["paths"] for n in p["nodes"]}
+        flagged = {f.official_id for f in ev.flags if f.level in ("red", "orange")}
+        assert {n["id"] for n in data["nodes"]} <= flagged | on_paths and kinds <= {"official", "company", "person",
+                                                                                  "unit", "organisation"}
+        assert r.summary["nodes"] <= 150
+    with browser_page() as s:
+        for lang in ("zh", "en"):
+            r, path = readable["made"][f"overview-{lang}"]
+            s.requests.clear()
+            open_map(s, path)
+            if lang == "zh":
+                left = english_left(s.page.inner_text("body"), page_data(r.html))
+                assert left == [], left
+            s.screenshot(f"readable-overview-{lang}")
+            assert_clean(s)

@@ -186,6 +186,47 @@ def test_periods(sample_store):
     assert p.previous() == Period("2026-08-31", "2026-09-30", "2026-08-31_2026-09-30", "range")
 
 
+def test_default_week_is_the_latest_complete_week_with_data_and_says_so(sample_store, tmp_path):
+    from datetime import date
+
+    db_path, *_ = sample_store
+    db = store.connect(db_path)
+    latest = max(r["max"] for r in store.date_range(db).values() if r["max"])[:10]
+    p = resolve_period(db, None, None, None, today=date(2027, 3, 1))  # long after the data: its last week
+    assert p == week_period(WEEK) and p.chosen == "latest_data" and p.latest_record == latest
+    # data running into the current week: the last complete ISO week before today
+    p = resolve_period(db, None, None, None, today=date(2026, 11, 12))
+    assert p.label == "2026-W45" and p.chosen == "latest_data"
+    assert resolve_period(db, WEEK, None, None).chosen == ""  # chosen by the user: nothing to say
+    r = run("--db", db_path, "--out", tmp_path, "--format", "html,md", "--no-maps", "--lang", "en")
+    assert r.exit_code == 0, r.output
+    assert "latest complete ISO week with data" in r.output
+    html = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert 'id="period-note"' in html and "latest complete ISO week with data" in html
+    assert "latest complete ISO week with data" in (tmp_path / "report.md").read_text(encoding="utf-8")
+
+
+def test_w46_lists_everyone_red_or_orange_with_map_and_case_file(w46, sample_store):
+    data, out, *_ = w46
+    from graphrisk.engine import evaluation
+
+    ev = evaluation(store.connect(sample_store[0]), as_of=week_period(WEEK).until)
+    expect = [f.official_id for f in ev.flags if f.level in ("red", "orange")]
+    assert expect and [e["official_id"] for e in data["flagged"]] == expect  # strongest first, as the engine
+    unchanged = [e for e in data["flagged"] if e["level"] == e["previous_level"]]
+    assert unchanged, "the table lists officials whose level did not change, not only the changes"
+    html = (out / "index.html").read_text(encoding="utf-8")
+    drawn = {m["official_id"] for m in data["maps"]}
+    for e in data["flagged"]:
+        assert f'data-flagged="{e["official_id"]}"' in html
+        if e["official_id"] in drawn:
+            assert e["map"] and (out / e["map"]).is_file() and f'href="{e["map"]}"' in html
+            if e["case"]:
+                assert (out / e["case"]).is_file() and f'href="{e["case"]}"' in html
+        else:
+            assert e["official_id"] in data["maps_not_drawn"]
+
+
 @pytest.mark.parametrize("args, message", [
     (["--week", "2026-W60"], "has no ISO week"),
     (["--week", "next week"], "is not an ISO week"),
@@ -334,6 +375,68 @@ def test_report_page_in_chromium(w46):
         assert shot.stat().st_size > 10_000
         s.page.emulate_media(media="print")
         assert s.page.evaluate("getComputedStyle(document.querySelector('nav.toc')).display") == "none"
+
+
+@pytest.mark.browser
+def test_report_in_chinese_and_english_in_chromium(sample_store, tmp_path):
+    """Chinese pages hold no English words apart from ids and names from the data; every flagged official
+    links to a map (and case file) that opens."""
+    require_chromium()
+    db_path, *_ = sample_store
+    config = tmp_path / "report.toml"
+    config.write_text("[report]\nmax_maps = 6\n", encoding="utf-8")
+    with browser_page() as s:
+        for lang in ("zh", "en"):
+            out = tmp_path / lang
+            r = run("--week", WEEK, "--db", db_path, "--out", out, "--lang", lang, "--config", config, "--quiet")
+            assert r.exit_code == 0, r.output
+            data = json.loads((out / "report.json").read_text(encoding="utf-8"))
+            s.requests.clear()
+            s.open(out / "index.html")
+            assert s.errors == [] and s.dialogs == [] and s.outside_requests() == []
+            rows = s.page.locator("table.flagged tr[data-flagged]").count()
+            assert rows == len(data["flagged"]) > 0
+            s.screenshot(f"report-{lang}", full_page=True)
+            if lang == "zh":
+                text = s.page.inner_text("body")
+                words = _data_words(data) | {r["method"] for r in store.connect(db_path).query(
+                    "select distinct method from contracts where method is not null")}  # values of the data
+                for x in sorted(words, key=len, reverse=True):
+                    text = text.replace(x, " ")
+                text = re.sub(r"[\w.\-]+\.(csv|xlsx|jsonl|json|tsv)\b", " ", text)  # file names from the data
+                left = re.findall(r"[A-Za-z]{2,}", text)
+                assert left == [], sorted(set(left))
+            first = next(e for e in data["flagged"] if e["map"])
+            s.requests.clear()
+            s.open(out / first["map"])
+            s.wait_for("window.graphriskMap && window.graphriskMap.stabilized === true")
+            assert s.errors == [] and s.outside_requests() == []
+            assert s.page.evaluate("window.graphriskMap.nodes") <= 150
+            assert (s.page.evaluate("document.documentElement.lang") == "zh-CN") == (lang == "zh")
+
+
+def _data_words(data) -> set:
+    """Ids, names, file names and other values from the data, which stay as they are in any language."""
+    out = {data["period"]["label"], data["period"]["previous"]["label"], data["data_version"]}
+    def walk(x, key=None):
+        if isinstance(x, dict):
+            for k, v in x.items():
+                walk(v, k)
+        elif isinstance(x, list):
+            for v in x:
+                walk(v, key)
+        elif isinstance(x, str) and key in ("official_id", "name", "unit_id", "unit", "company_id", "path_id",
+                                              "record_id", "file_name", "source_file", "official_name",
+                                              "company_name", "unit_name", "node_names", "from", "to", "from_id",
+                                              "to_id", "evidence", "nodes", "currency", "map", "case", "week", "kind"):
+            out.add(x)
+    walk(data)
+    # a finding whose rule gives no Chinese text stays in the rule's language (the rule's catalogue, not the page)
+    for e in data["flagged"] + [e for k in ("new", "escalated", "de_escalated", "new_evidence")
+                                 for e in data["attention"][k]]:
+        out.update(r["summary"] for r in e["reasons"] if not (r.get("summaries") or {}).get("zh"))
+    out.update(("graphrisk", "max_maps"))  # the program's name; a setting's name (an identifier)
+    return {x for x in out if x}
 
 
 @pytest.mark.browser

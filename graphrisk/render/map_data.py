@@ -351,14 +351,16 @@ def path_dict(G, p: ConflictPath, edge_ids: list[str], shown: bool, lang: str) -
     return {"id": p.path_id, "official": str(p.official_id), "company": str(p.company_id),
             "title": f"{name(p.official_id)} → {name(p.company_id)}", "score": round(float(p.score), 2),
             "hops": p.hops, "gap_days": p.gap_days, "explanation": text,
-            "nodes": [str(n) for n in [p.official_id, *p.nodes, p.company_id, p.unit_id] if n is not None],
+            "nodes": list(dict.fromkeys(str(n) for n in [p.official_id, *p.nodes, p.company_id,
+                                                         *(x for e in p.edges for x in (e.source, e.target))]
+                                        if n is not None)),
             "edges": edge_ids, "records": recs, "shown": shown, "approved_personally": bool(p.approved_personally)}
 
 
 def path_node_list(paths: Sequence[ConflictPath]) -> list:
     out = []
     for p in sorted(paths, key=lambda p: (-float(p.score), p.path_id)):
-        for n in [p.official_id, *p.nodes, p.company_id, p.unit_id]:
+        for n in [p.official_id, *p.nodes, p.company_id, *(x for e in p.edges for x in (e.source, e.target))]:
             if n is not None and n not in out:
                 out.append(n)
     return out

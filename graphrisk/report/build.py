@@ -363,10 +363,12 @@ def units(cur: Snapshot, prev: Snapshot, db, G) -> list[dict]:
 
 # ------------------------------------------------------------------ paths
 
-def new_paths(cur: Snapshot, period: Period, G) -> list[dict]:
+def new_paths(cur: Snapshot, period: Period, G, min_score: float | None = None) -> list[dict]:
+    """Paths at or above ``min_score`` (``[paths] min_score``: the engine also keeps weaker paths a finding
+    cites, which the reasons show) whose latest record is dated in the period."""
     out = []
     for p in cur.paths:
-        if _in(p.get("latest_date"), period):
+        if _in(p.get("latest_date"), period) and (min_score is None or p["score"] >= min_score):
             out.append({**p, "official_name": _name(G, p["official_id"]) or p["official_id"],
                         "company_name": _name(G, p["company_id"]) or p["company_id"],
                         "unit_name": _name(G, p.get("unit_id")),
@@ -407,7 +409,7 @@ def build_report(db, period: Period, settings: dict, *, store_runs: bool | None 
 
     att, records = attention(cur, prev, period, cfg.get("attention_level", "orange"), int(cfg.get("top_reasons", 3)),
                              db, G)
-    paths = new_paths(cur, period, G)
+    paths = new_paths(cur, period, G, (settings.get("paths") or {}).get("min_score"))
     flagged = flagged_table(cur, prev, ("red", "orange"), int(cfg.get("top_reasons", 3)), db)
     unit_rows = units(cur, prev, db, G)
     t = lap("attention_paths_units", t)

@@ -50,7 +50,7 @@ def render_html(data: dict, lang: str = "en", top_units: int = 15, period_note: 
                 "units": charts.units_chart(shown, L)},
         maps={m["official_id"]: m["file"] for m in data["maps"]},
         units_shown=shown, units_more=max(len([u for u in units if u["flagged"] > 0]) - len(shown), 0),
-        money=fmt.money, delta=fmt.delta, num=fmt.num, period_note=period_note,
+        money=lambda a: fmt.money(a, lang), delta=fmt.delta, num=fmt.num, period_note=period_note,
         T=lambda key, **kw: layout_text(key, lang, **kw), tx=lambda item, texts, text: in_lang(item, texts, text, lang),
         dv=data_version_text(data["data_version"], lang),
         show_triage=any(e.get("triage") is not None for e in data.get("flagged", [])))

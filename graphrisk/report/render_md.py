@@ -46,7 +46,7 @@ def render_md(data: dict, lang: str = "en", top_units: int = 15, period_note: st
                      for x in ("red", "orange", "yellow", "green")])
     lines += [f"**{L['received']}** ({L['received_note']})", ""]
     lines += _table([L["kind"], L["records"], L["amount"]],
-                    [[L["kinds"][k], str(e["records"]), fmt.money(e.get("amount"))]
+                    [[L["kinds"][k], str(e["records"]), fmt.money(e.get("amount"), lang)]
                      for k, e in r["received"]["by_record_date"].items()])
     bb = r["received"]["by_batch"]
     if bb["batches"]:
@@ -104,7 +104,7 @@ def render_md(data: dict, lang: str = "en", top_units: int = 15, period_note: st
         lines += _table([L["unit"], L["red"], L["orange"], L["yellow"], L["flagged_before"], L["contracts"],
                          L["contract_amount"]],
                         [[esc(u["unit"]), str(u["red"]), str(u["orange"]), str(u["yellow"]),
-                          str(u["previous_flagged"]), str(u["contracts"]), fmt.money(u["contract_amount"])]
+                          str(u["previous_flagged"]), str(u["contracts"]), fmt.money(u["contract_amount"], lang)]
                          for u in units[:top_units]])
         if len(units) > top_units:
             lines += [L["more_units"].format(n=len(units) - top_units), ""]
@@ -133,7 +133,7 @@ def render_md(data: dict, lang: str = "en", top_units: int = 15, period_note: st
     if r["records"]:
         lines += _table([L["record"], L["kind"], L["date"], L["amount"], L["source"], L["row"]],
                         [[esc(x["record_id"]), L["kinds"].get(x["kind"], x["kind"]), x["date"] or "",
-                          fmt.money({x["currency"] or "": x["amount"]}) if x["amount"] is not None else "",
+                          fmt.money({x["currency"] or "": x["amount"]}, lang) if x["amount"] is not None else "",
                           esc(x["file_name"] or ""), str(x["row"] or "")] for x in r["records"]])
     else:
         lines += [L["none"], ""]
