@@ -35,13 +35,17 @@ _HARD = {"gift_before_contract": ("to_spouse", "to_child", "long_before", "after
          "sponsored_trip_contract": ("owner", "long_before", "after_award"),
          "split_contracts": ("two_approvers", "two_units")}
 
+# Ids in another scheme than the default world's (O000123, HT0000042).
+_IDS = {"units": "DEPT-", "officials": "EMP-", "people": "IND-", "companies": "ORG-", "contacts": "MTG-",
+        "gifts": "GFT-", "trips": "TRV-", "contracts": "PRC-", "decisions": "DEC-"}
+
 # name -> (seed, Params). Seeds from 9101 up: never used in development or in the tests.
 GRID = {
     "cny-default": (9101, Params()),
     "gbp-tenth": (9102, Params(currency="GBP", amount_scale=0.1, direct_award_limit=118_000, density=0.8,
                                start="2025-04-07", weeks=40)),
     "usd-year": (9103, Params(currency="USD", amount_scale=0.14, direct_award_limit=250_000, density=1.2,
-                              start="2025-01-06", weeks=52, noise=0.08)),
+                              start="2025-01-06", weeks=52, noise=0.08, id_prefixes=_IDS)),
     "eur-dense": (9104, Params(currency="EUR", amount_scale=0.13, direct_award_limit=143_000, density=2.0,
                                weeks=30)),
     "cny-provincial": (9105, Params(amount_scale=1.5, direct_award_limit=4_000_000, density=0.6)),
@@ -50,7 +54,7 @@ GRID = {
     "cny-sparse-long": (9107, Params(density=0.4, start="2025-06-02", weeks=78)),
     "cny-hard-variants": (9108, Params(direct_award_limit=600_000, variants=_HARD)),
     "gbp-hard-variants": (9109, Params(currency="GBP", amount_scale=0.09, direct_award_limit=90_000, density=1.5,
-                                       weeks=48, variants=_HARD)),
+                                       weeks=48, variants=_HARD, id_prefixes=_IDS)),
 }
 
 

@@ -559,7 +559,10 @@ def test_variants_can_be_chosen_and_are_checked(tmp_path):
     Params(currency="JPY", amount_scale=150, direct_award_limit=90_000_000, noise=0.5, density=0.2, weeks=104,
            start="2024-01-01"),
     Params(currency="GBP", amount_scale=0.01, noise=0.3, density=3, weeks=26,
-           variants={"split_contracts": ("two_units",), "travel_anomaly": ("outside_plan",)}),
+           variants={"split_contracts": ("two_units",), "travel_anomaly": ("outside_plan",)},
+           id_prefixes={"units": "DEPT-", "officials": "EMP-", "people": "IND-", "companies": "ORG-",
+                        "contacts": "MTG-", "gifts": "GFT-", "trips": "TRV-", "contracts": "PRC-",
+                        "decisions": "DEC-"}),
 ], ids=["jpy-sparse-noisy", "gbp-dense-short"])
 def test_extreme_parameters_make_a_world_that_ingests_whole(tmp_path, params):
     from graphrisk import store
@@ -572,3 +575,7 @@ def test_extreme_parameters_make_a_world_that_ingests_whole(tmp_path, params):
         assert db[kind].count == n, kind
     cur = {r["currency"] for r in db.query("select distinct currency from contracts")}
     assert cur == {params.currency}
+    for kind, col in (("officials", "official_id"), ("gifts", "gift_id"), ("decisions", "decision_id")):
+        pre = params.id_prefixes.get(kind)
+        if pre:
+            assert all(r[col].startswith(pre) for r in db.query(f"select {col} from {kind}")), kind

@@ -29,7 +29,9 @@ WORLDS = {
     "gbp-tenth": (5102, Params(currency="GBP", amount_scale=0.1, direct_award_limit=124_000, density=0.7,
                                start="2025-03-03", weeks=34, noise=0.12)),
     "usd-hard": (5103, Params(currency="USD", amount_scale=0.15, direct_award_limit=210_000, density=1.3,
-                              start="2025-01-06", weeks=56, variants=_HARD)),
+                              start="2025-01-06", weeks=56, variants=_HARD,
+                              id_prefixes={"officials": "EMP-", "people": "IND-", "companies": "ORG-",
+                                           "contracts": "PRC-", "decisions": "DEC-"})),
 }
 # family -> (levels that count, least share; for decoys the most share red/orange)
 LOOSE = {"strong": 0.9, "tie": 0.9, "foreign_conflict": 0.9, "foreign_signal": 0.85}

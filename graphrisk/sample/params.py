@@ -103,6 +103,8 @@ class Params:
                       unnamed patterns plant all their variants
     counts            pattern name → count at scale 1 instead of the pattern's base
     home_country      the city's country (ISO 3166 code); foreign counterparts carry another
+    id_prefixes       kind (units, officials, people, companies, contacts, gifts, trips, contracts,
+                      decisions) → the prefix of its ids instead of the default's (U, O, P, C, K, G, T, HT, D)
     """
 
     currency: str = "CNY"
@@ -115,6 +117,7 @@ class Params:
     variants: dict = field(default_factory=dict)
     counts: dict = field(default_factory=dict)
     home_country: str = "CN"
+    id_prefixes: dict = field(default_factory=dict)
 
     def __post_init__(self):
         d = date.fromisoformat(self.start)
@@ -124,6 +127,9 @@ class Params:
             raise ValueError("a sample period needs at least 26 weeks to hold every pattern")
         if not (self.amount_scale > 0 and self.density > 0 and 0 <= self.noise <= 0.5):
             raise ValueError("amount_scale and density must be positive, noise within 0-0.5")
+        kinds = {"units", "officials", "people", "companies", "contacts", "gifts", "trips", "contracts", "decisions"}
+        if set(self.id_prefixes) - kinds or not all(self.id_prefixes.values()):
+            raise ValueError(f"id_prefixes: kinds are {', '.join(sorted(kinds))}, each with a non-empty prefix")
         for name, vs in self.variants.items():
             if name not in SPECS:
                 raise ValueError(f"unknown pattern '{name}'")
@@ -149,4 +155,4 @@ class Params:
                 "density": self.density, "start": self.start, "weeks": self.weeks, "end": self.end,
                 "noise": self.noise, "home_country": self.home_country,
                 "variants": {p.name: list(self.variants_of(p.name)) for p in PATTERN_SPECS},
-                "counts": dict(self.counts)}
+                "counts": dict(self.counts), "id_prefixes": dict(self.id_prefixes)}

@@ -105,6 +105,7 @@ _SRC_SOCIAL = "线索核查"
 
 K_UNIT, K_OFF, K_PER, K_COM = 0, 1, 2, 3
 _PREFIX = {K_UNIT: ("U", 4), K_OFF: ("O", 6), K_PER: ("P", 6), K_COM: ("C", 6)}
+_KIND_NAMES = {K_UNIT: "units", K_OFF: "officials", K_PER: "people", K_COM: "companies"}
 _REC_PREFIX = {"contacts": ("K", 7), "gifts": ("G", 7), "trips": ("T", 7), "contracts": ("HT", 7),
                "decisions": ("D", 7)}
 

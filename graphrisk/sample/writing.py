@@ -10,19 +10,26 @@ import pandas as pd
 from ..schema import KINDS, relation_key, tie_key
 from .params import FILES
 from .util import _digits, _fmt_amounts, _ints_str, _iso, _obj
-from .vocab import _PREFIX, _REC_PREFIX, K_COM, K_OFF, K_PER, K_UNIT
+from .vocab import _KIND_NAMES, _PREFIX, _REC_PREFIX, K_COM, K_OFF, K_PER, K_UNIT
 
 
 class Writing:
     """Methods of the sample world (mixed into world.World)."""
 
     # ---------------------------------------------------------------- output
+    def prefix(self, kind) -> tuple[str, int]:
+        """Id prefix and digits of an entity (K_*) or record kind: the default's, or the world's own."""
+        name = _KIND_NAMES.get(kind, kind)
+        pre, width = _PREFIX[kind] if kind in _PREFIX else _REC_PREFIX[kind]
+        return self.p.id_prefixes.get(name, pre), width
+
     def assign_ids(self):
         rng = self.rng
-        self.ids = {K_UNIT: np.char.add("U", _digits(np.arange(1, self.n_units + 1), 4)).astype(object)}
+        pre, w = self.prefix(K_UNIT)
+        self.ids = {K_UNIT: np.char.add(pre, _digits(np.arange(1, self.n_units + 1), w)).astype(object)}
         self.num = {K_UNIT: np.arange(1, self.n_units + 1)}
         for k, n in ((K_OFF, self.n_off), (K_PER, self.people.n), (K_COM, self.companies.n)):
-            pre, w = _PREFIX[k]
+            pre, w = self.prefix(k)
             self.num[k] = rng.permutation(n) + 1
             self.ids[k] = np.char.add(pre, _digits(self.num[k], w)).astype(object)
 
@@ -30,7 +37,8 @@ class Writing:
         """An int that sorts like the id string (kind letter, then number)."""
         kinds = np.asarray(kinds)
         idx = np.asarray(idx, dtype=np.int64)
-        rank = {K_COM: 0, K_OFF: 1, K_PER: 2, K_UNIT: 3}  # C < O < P < U
+        kinds_by_prefix = sorted(self.num, key=lambda k: self.prefix(k)[0])
+        rank = {k: i for i, k in enumerate(kinds_by_prefix)}  # by default C < O < P < U
         out = np.zeros(len(idx), np.int64)
         for k, arr in self.num.items():
             m = kinds == k
@@ -159,7 +167,7 @@ class Writing:
             tie = rng.random(len(df))
             order = np.lexsort((tie, df["date"].to_numpy()))
             df = df.iloc[order].reset_index(drop=True)
-            pre, w = _REC_PREFIX[kind]
+            pre, w = self.prefix(kind)
             ids = np.char.add(pre, _digits(np.arange(1, len(df) + 1), w)).astype(object)
             rec_ids[kind] = (ids, df)
             by_row[kind] = np.empty(len(df), dtype=object)
