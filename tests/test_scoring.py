@@ -472,3 +472,61 @@ def test_bunching_is_scale_free():
     for factor in (1, 0.1, 0.013):
         limits = bunching_limits([a * factor for a in base], cfg)
         assert [round(x["limit"] / factor) for x in limits] == [1_000_000], factor
+
+
+# ------------------------------------------------------------------ a rule from another package (issue 10 item 7)
+
+PLUGIN = '''
+from graphrisk.findings import Reason
+from graphrisk.rules import Finding, rule
+
+
+def _check(section):
+    return None if 0 < section["share"] <= 1 else "share must be in (0, 1]"
+
+
+@rule("demo_plugin_rule", "Demo plugin rule", max_level="yellow", order=60,
+      settings={"share": 0.5, "score": 30.0}, validate=_check)
+def check(ctx):
+    cfg = ctx.cfg("demo_plugin_rule")
+    return [Finding(o, Reason(rule="demo_plugin_rule", score=cfg["score"], summary="demo", evidence=[]))
+            for o in ctx.officials()[:1]]
+'''
+
+
+@pytest.fixture
+def plugin(tmp_path, monkeypatch):
+    """A rule module of another package, announced by an entry point of the group graphrisk.rules."""
+    import importlib.metadata
+    import sys
+
+    from graphrisk import rules
+
+    (tmp_path / "graphrisk_demo_plugin.py").write_text(PLUGIN, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    ep = importlib.metadata.EntryPoint(name="demo", value="graphrisk_demo_plugin", group=rules.ENTRY_POINT_GROUP)
+    real = importlib.metadata.entry_points
+    monkeypatch.setattr(importlib.metadata, "entry_points",
+                        lambda **kw: [ep] if kw.get("group") == rules.ENTRY_POINT_GROUP else real(**kw))
+    monkeypatch.setattr(rules, "_loaded", [])
+    yield rules.load_builtin()
+    rules.REGISTRY.pop("demo_plugin_rule", None)
+    sys.modules.pop("graphrisk_demo_plugin", None)
+
+
+def test_a_plugin_rule_loads_through_its_entry_point_with_its_own_settings(plugin, tmp_path, loaded_db):
+    assert "demo_plugin_rule" in plugin
+    s = settings_mod.load()
+    assert s["rules"]["demo_plugin_rule"] == {"enabled": True, "share": 0.5, "score": 30.0}
+    p = tmp_path / "s.toml"
+    p.write_text("[rules.demo_plugin_rule]\nscore = 25\n", encoding="utf-8")
+    s = settings_mod.load(p)
+    assert s["rules"]["demo_plugin_rule"]["score"] == 25.0
+    ev = evaluate(loaded_db, settings=s)
+    assert any(r.rule == "demo_plugin_rule" and r.score == 25.0 for f in ev.flags for r in f.reasons)
+    p.write_text("[rules.demo_plugin_rule]\nshre = 0.4\n", encoding="utf-8")
+    with pytest.raises(SettingsError, match="rules.demo_plugin_rule.shre"):
+        settings_mod.load(p)
+    p.write_text("[rules.demo_plugin_rule]\nshare = 3.0\n", encoding="utf-8")
+    with pytest.raises(SettingsError, match="share must be in"):
+        settings_mod.load(p)
