@@ -362,7 +362,9 @@ def explain(db, official_id: str, *, settings: dict | None = None, as_of: str | 
         # in time order (undated ties last), so a benefit reads before the award it preceded
         d["records"] = sorted((e for e in r.evidence if e in by_id),
                               key=lambda e: (by_id[e].date is None, (by_id[e].date or "")[:10], e))
-        d["missing_records"] = [e for e in r.evidence if e not in by_id]
+        # evidence naming an entity (a company a rule counts) rather than a record
+        d["entities"] = [names.entity(e) for e in r.evidence if e not in by_id and names.kind(e)]
+        d["missing_records"] = [e for e in r.evidence if e not in by_id and not names.kind(e)]
         d["path_known"] = bool(r.path_id and r.path_id in path_by_id)
         if r.path and not d["path_known"]:
             d["path_nodes"] = [names.entity(n) for n in r.path]
@@ -444,6 +446,14 @@ def explain(db, official_id: str, *, settings: dict | None = None, as_of: str | 
 
 # ------------------------------------------------------------------ text
 
+def node_label(kind: str | None, lang: str | None = None) -> str:
+    """A node kind's name from the model (``company`` -> 企业 / Company)."""
+    n = schema.NODES.get(kind or "")
+    if n is None:
+        return kind or ""
+    return n.label.get(lang or current_lang()) or n.label["en"]
+
+
 def points(x: float) -> str:
     """Points to two decimals (``2.2``, ``90``); a share too small to show says so (``<0.01``)."""
     if 0 < x < 0.005:
@@ -511,6 +521,9 @@ def reasons_text(case: CaseFile, lang: str | None = None) -> list[str]:
         lines.append("    " + (r.get("summaries", {}).get(lang) or r["summary"]))
         for rid in r["records"]:
             lines.append("    - " + describe_record(case.records[rid], case.official_id, lang))
+        for ent in r.get("entities", []):
+            lines.append("    - " + t("explain.entity_cited", lang, name=ent["name"], id=ent["id"],
+                                        kind=node_label(ent["kind"], lang)))
         for rid in r["missing_records"]:
             lines.append("    - " + t("explain.record_not_found", lang, record_id=rid))
     return lines

@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 
 from . import schema
 from .explain import CaseFile, CaseRecord, describe_record, detail_text, level_label, record_kind_label, rule_title
-from .explain import points, source_text
+from .explain import node_label, points, source_text
 from .i18n import current_lang, fmt_date, fmt_money, t
 
 __all__ = ["decision_strips", "path_svg", "render_html", "timeline_svg", "write_case_files", "write_pdf"]
@@ -306,6 +306,8 @@ def render_html(case: CaseFile, lang: str | None = None) -> str:
                         "adds": points(r["adds"]), "weight": _weight(r["weight"]), "total": points(r["total_after"]),
                         "text": r.get("summaries", {}).get(lang) or r["summary"],
                         "records": [_record_row(case.records[e], case, lang) for e in r["records"]],
+                        "entities": [t("explain.entity_cited", lang, name=x["name"], id=x["id"],
+                                       kind=node_label(x["kind"], lang)) for x in r.get("entities", [])],
                         "missing": [t("explain.record_not_found", lang, record_id=e) for e in r["missing_records"]],
                         "path_id": r.get("path_id"), "figure": path_fig})
     paths = [{"id": p["path_id"], "score": f"{p['score']:g}",

@@ -246,3 +246,15 @@ def test_pdf_without_weasyprint_is_a_clear_error(store_path, tmp_path, monkeypat
     assert r.exit_code == 1 and "PDF needs WeasyPrint" in r.output and not out.exists()
     r = CliRunner().invoke(cli, ["explain", "O1", "--db", store_path, "--lang", "en", "--format", "pdf"])
     assert r.exit_code == 2 and "--format pdf needs --out FILE" in r.output
+
+
+def test_evidence_naming_an_entity_or_nothing_is_shown_as_such(case):
+    from graphrisk.explain import case_text
+
+    case.reasons[0]["entities"] = [{"id": "C1", "name": "华鼎科技有限公司", "kind": "company"}]
+    case.reasons[0]["missing_records"] = ["HT404"]
+    en, zh = case_text(case, "en"), case_text(case, "zh")
+    assert "Company 华鼎科技有限公司 (C1)" in en and "企业：华鼎科技有限公司（C1）" in zh
+    assert "record HT404 is not in the store" in en
+    html = render_html(case, "en")
+    assert "Company 华鼎科技有限公司 (C1)" in html and "record HT404 is not in the store" in html
