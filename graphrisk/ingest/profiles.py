@@ -421,7 +421,7 @@ def _apply(p: Profile, src: readers.Table, db=None) -> Applied:
     for col, vals in p.skip.items():
         hit = keys[col].isin(vals).to_numpy() & keep
         if hit.any():
-            skipped[t("profiles.skip.no_record", column=col)] += int(hit.sum())
+            skipped[t("profiles.skip.no_record", column=original.get(col, col))] += int(hit.sum())
             keep &= ~hit
     if p.skip_if_empty:
         empty = np.ones(len(text), dtype=bool)
@@ -429,7 +429,7 @@ def _apply(p: Profile, src: readers.Table, db=None) -> Applied:
             empty &= (text[col].str.strip() == "").to_numpy()
         hit = empty & keep
         if hit.any():
-            skipped[t("profiles.skip.empty", columns=", ".join(p.skip_if_empty))] += int(hit.sum())
+            skipped[t("profiles.skip.empty", columns=", ".join(original.get(c, c) for c in p.skip_if_empty))] += int(hit.sum())
             keep &= ~hit
     # value maps on source columns (a key naming a canonical column applies after mapping, below)
     unknown_src: dict[str, pd.Series] = {}
@@ -439,7 +439,7 @@ def _apply(p: Profile, src: readers.Table, db=None) -> Applied:
         if any(col in srcs for srcs in p.columns.values()) or col not in p.columns:
             hit_skip = keys[col].map(lambda v: vm.get(v) is SKIP).to_numpy() & keep
             if hit_skip.any():
-                skipped[t("profiles.skip.value", column=col)] += int(hit_skip.sum())
+                skipped[t("profiles.skip.value", column=original.get(col, col))] += int(hit_skip.sum())
                 keep &= ~hit_skip
             mapped = keys[col].map(lambda v: vm.get(v))
             repl = mapped.map(lambda v: isinstance(v, str))
@@ -457,7 +457,7 @@ def _apply(p: Profile, src: readers.Table, db=None) -> Applied:
             ok &= text[col].map(lambda v: bool(spec["matches"].search(v))).to_numpy()
         hit = ~ok & keep
         if hit.any():
-            skipped[t("profiles.skip.filtered", column=col)] += int(hit.sum())
+            skipped[t("profiles.skip.filtered", column=original.get(col, col))] += int(hit.sum())
             keep &= ~hit
     text = text.loc[keep].reset_index(drop=True)
     rows = rows[keep]
