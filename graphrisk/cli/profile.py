@@ -97,8 +97,8 @@ def check_cmd(profile_path, file, rows, currency, fmt, db_path, config_path):
                         rows=res.source_rows), markup=False)
         if res.mapping:
             m = Table(title=t("profiles.check.mapping"))
-            m.add_column("column")
-            m.add_column("from")
+            m.add_column(t("profiles.check.column"))
+            m.add_column(t("profiles.check.source"))
             for c, src in res.mapping.items():
                 m.add_row(c, src)
             console.print(m)
