@@ -51,11 +51,13 @@ def run_demo(db_path: str, sample_dir: str, out_dir: str, scale: float, settings
 
 def _analysis(db, settings, out: Path, results: dict, say) -> None:
     from .cli.flags import print_table
-    from .rules.engine import evaluate, store_evaluation
+    from .engine import evaluation
+    from .render.map_load import graph_of
 
-    ev = evaluate(db, settings=settings)
-    run_id = store_evaluation(db, ev, {"demo": True})
+    ev = evaluation(db, settings=settings)  # the one engine: stored, and reused by the maps and the report
+    run_id = ev.run_id
     results["evaluation"] = ev
+    results["G"] = graph_of(db, ev)
     levels = t("cmd.flags.level_sep").join(
         t("cmd.flags.level_count", level=level_label(lvl), n=sum(1 for f in ev.flags if f.level == lvl))
         for lvl in ("red", "orange", "yellow"))
@@ -90,17 +92,17 @@ def _resolution(db, settings, out: Path, results: dict, say) -> None:
 def _centrality(db, settings, out: Path, results: dict, say) -> None:
     from .analysis import centrality, communities
 
-    ev = results["evaluation"]
+    G = results["G"]  # the evaluation's graph (built for its window when the engine reused a stored one)
     t0 = time.perf_counter()
-    res = centrality.compute(ev.G, "all", kind="official", settings=settings)
+    res = centrality.compute(G, "all", kind="official", settings=settings)
     run_id = centrality.store_run(db, res, {"demo": True}, settings)
-    parts = communities.detect(ev.G, settings)
+    parts = communities.detect(G, settings)
     communities.store_run(db, parts, {"demo": True}, settings)
-    mixed = communities.mixed_clusters(ev.G, parts)
+    mixed = communities.mixed_clusters(G, parts)
     say(t("demo.centrality", seconds=f"{time.perf_counter() - t0:.1f}", run=run_id,
           communities=len(set(parts.membership.values())), mixed=len(mixed)))
     for measure in ("brokerage", "pagerank"):
-        top = t("cmd.flags.level_sep").join(f"{escape(str(ev.G.nodes[n].get('name')))} ({n}) {v:.3g}"
+        top = t("cmd.flags.level_sep").join(f"{escape(str(G.nodes[n].get('name')))} ({n}) {v:.3g}"
                                             for n, v, _ in res.top(measure, 3))
         say(t("demo.top", measure=t(f"cmd.centrality.measure.{measure}"), top=top))
     from .narrate import sampling_note
@@ -112,21 +114,23 @@ def _centrality(db, settings, out: Path, results: dict, say) -> None:
 def _maps(db, settings, out: Path, results: dict, say) -> None:
     from .render.maps import official_map, overview_map
 
-    ev = results["evaluation"]
+    ev, G = results["evaluation"], results["G"]
     levels = {f.official_id: f.level for f in ev.flags}
     scores = {f.official_id: f.score for f in ev.flags}
     maps_dir = out / "maps"
     maps_dir.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    red = [f for f in ev.flags if f.level == "red"]
+    red = [f for f in ev.flags if f.level == "red"]  # readable maps: paths, private ties, timeline (the report adds orange)
     written = []
     for f in red:
         mine = [p for p in ev.paths if p.official_id == f.official_id]
         path = maps_dir / f"official-{f.official_id}.html"
-        official_map(ev.G, f.official_id, paths=mine, levels=levels, scores=scores, settings=settings).write(path)
+        official_map(G, f.official_id, paths=mine, levels=levels, scores=scores, settings=settings,
+                     lang=current_lang()).write(path)
         written.append(path)
     overview = maps_dir / "overview.html"
-    overview_map(ev.G, levels, min_level="orange", paths=ev.paths, scores=scores, settings=settings).write(overview)
+    overview_map(G, levels, min_level="orange", paths=ev.paths, scores=scores, settings=settings,
+                 lang=current_lang()).write(overview)
     say(t("demo.maps", seconds=f"{time.perf_counter() - t0:.1f}", n=len(written), path=escape(str(maps_dir))))
     for f in red:
         mine = [p for p in ev.paths if p.official_id == f.official_id]
@@ -138,9 +142,10 @@ def _maps(db, settings, out: Path, results: dict, say) -> None:
 
 
 def _report(db, settings, out: Path, results: dict, say) -> None:
-    from .report import latest_data_week, make_report
+    from .report.period import default_period
+    from .report import make_report
 
-    period = latest_data_week(db)
+    period = default_period(db)  # the latest complete ISO week with data; the report says so
     t0 = time.perf_counter()
     rep, files = make_report(db, period, settings, out / "reports" / period.label, lang=current_lang())
     index = next(p for p in files if p.name == "index.html")
