@@ -79,7 +79,7 @@ def check_cmd(profile_path, file, rows, currency, fmt, db_path, config_path):
       graphrisk profile check gifts.toml ministers_gifts.csv --rows 10
     """
     from .. import settings as settings_mod
-    from ..i18n import t
+    from ..i18n import kind_label, t
     from ..ingest.profiles import check, load
 
     prof = load(profile_path)
@@ -93,7 +93,7 @@ def check_cmd(profile_path, file, rows, currency, fmt, db_path, config_path):
                                "unmapped_required": res.unmapped_required},
                               ensure_ascii=False, indent=2))
     else:
-        console.print(t("profiles.check.title", path=file, kind=res.kind, records=res.records,
+        console.print(t("profiles.check.title", path=file, kind=kind_label(res.kind), records=res.records,
                         rows=res.source_rows), markup=False)
         if res.mapping:
             m = Table(title=t("profiles.check.mapping"))
