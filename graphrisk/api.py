@@ -153,9 +153,9 @@ class Case:
                    since: str | None = None, until: str | None = None, store: bool = True):
         """Centrality measures (see ``graphrisk centrality``) on the compact graph."""
         from .analysis.centrality import compute, store_run
-        from .graph import load
+        from .engine.arrays import load_arrays
 
-        G = load(self.db, since=since, until=until)
+        G = load_arrays(self.db, since=since, until=until)
         result = compute(G, list(measures), kind=kind, settings=self.settings)
         if store:
             store_run(self.db, result, settings=self.settings)

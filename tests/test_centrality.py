@@ -235,7 +235,8 @@ def test_cli_table_csv_and_sampling_note(loaded_db, tmp_path):
     r = CliRunner().invoke(cli, ["centrality", "--db", _db_path(loaded_db), "--measure", "betweenness",
                                  "--config", str(cfg), "--no-store"])
     assert r.exit_code == 0, r.output
-    assert "note: betweenness sampled from 4 pivots" in r.output
+    assert "estimated from 4 randomly chosen starting nodes" in r.output  # the sampling note, in plain words
+    assert "checked against exact values" in r.output
     r = CliRunner().invoke(cli, ["centrality", "--db", _db_path(loaded_db), "--measure", "brokerage",
                                  "--format", "csv", "--no-store"])
     assert r.exit_code == 0, r.output

@@ -80,12 +80,12 @@ def centrality_command(measure, kind, top_n, fmt, since, until, no_store, db_pat
       graphrisk centrality --measure pagerank --format json --since 2025-01-01 | jq '.[0]'
     """
     from ..analysis import centrality as cmod
-    from ..graph import load
+    from ..engine.arrays import load_arrays
 
     cfg = settings_mod.load(config_path)
     db = store.connect(db_path, create=False)
     t0 = time.perf_counter()
-    G = load(db, since=since, until=until)
+    G = load_arrays(db, since=since, until=until)
     result = cmod.compute(G, measure, kind=kind, settings=cfg)
     run_id = None
     if not no_store:
@@ -160,12 +160,13 @@ def communities_command(fmt, min_size, top_n, since, until, no_store, db_path, c
       graphrisk communities --format json | jq '.mixed_clusters[0].pairs'
     """
     from ..analysis import communities as cmod
-    from ..graph import label, load
+    from ..engine.arrays import load_arrays
+    from ..graph import label
 
     cfg = settings_mod.load(config_path)
     min_size = min_size if min_size is not None else cfg["communities"]["min_size"]
     db = store.connect(db_path, create=False)
-    G = load(db, since=since, until=until)
+    G = load_arrays(db, since=since, until=until)
     result = cmod.detect(G, cfg)
     run_id = None if no_store else cmod.store_run(db, result, params={"min_size": min_size}, settings=cfg)
     mixed = [c for c in cmod.mixed_clusters(G, result) if c["size"] >= min_size]

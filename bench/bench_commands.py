@@ -1,0 +1,116 @@
+"""Each command as a user runs it: a fresh process on an ingested store, wall time and peak memory.
+
+    python bench/bench_commands.py                 # scale 10 (about 700,000 records)
+    python bench/bench_commands.py --scale 50 --pipeline-only
+    python bench/bench_commands.py --scale 100 --pipeline-only
+
+Makes the sample world and ingests it (ingest timed in its own process: rows/s), then runs every
+command on its own copy of the store (so no command reuses another's stored evaluation), except
+the "stored" report, which runs after the cold one on the same copy. PageRank, eigenvector and
+degree are also run by bench/peer_igraph.py (sqlite3 + igraph, nothing else) and printed as ratios.
+Peak memory is the child's maximum resident set (os.wait4). Prints a table and writes JSON beside it.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+GRAPHRISK = [sys.executable, "-m", "graphrisk"]
+
+
+def run(cmd: list[str], env: dict | None = None) -> dict:
+    """Wall seconds, peak RSS (MB) and exit status of one process."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    _, status, usage = os.wait4(p.pid, 0)
+    secs = time.perf_counter() - t0
+    err = p.stderr.read().decode("utf-8", "replace") if p.stderr else ""
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        print(f"  ! {' '.join(cmd[2:])} exited {code}: {err.strip().splitlines()[-1:] }", file=sys.stderr)
+    return {"seconds": round(secs, 2), "peak_mb": round(usage.ru_maxrss / 1024), "exit": code}
+
+
+def fresh(base: Path, name: str) -> Path:
+    out = base.parent / f"{name}.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(out) + suffix).unlink(missing_ok=True)
+    shutil.copyfile(base, out)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--scale", type=float, default=10)
+    ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--workdir", default=None, help="default bench/results/commands-s<scale>")
+    ap.add_argument("--reuse", action="store_true", help="reuse the world and store already in workdir")
+    ap.add_argument("--pipeline-only", action="store_true", help="ingest + flags + paths + centrality + communities")
+    args = ap.parse_args()
+    work = Path(args.workdir or ROOT / "bench" / "results" / f"commands-s{args.scale:g}")
+    work.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "1")}
+    world, base = work / "world", work / "base.db"
+    rows = {}
+    results: dict[str, dict] = {}
+    if not (args.reuse and base.exists()):
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(base) + suffix).unlink(missing_ok=True)
+        shutil.rmtree(world, ignore_errors=True)
+        results["sample"] = run(GRAPHRISK + ["sample", "--out", str(world), "--scale", str(args.scale),
+                                             "--seed", str(args.seed)], env)
+        results["ingest"] = run(GRAPHRISK + ["ingest", str(world), "--db", str(base), "--quiet"], env)
+    rows = sum(max(0, sum(1 for _ in open(f, encoding="utf-8")) - 1) for f in world.glob("*.csv"))
+    if "ingest" in results:
+        results["ingest"]["rows_per_s"] = round(rows / results["ingest"]["seconds"])
+    pipeline = [("flags", ["flags", "--format", "json"]), ("paths --all", ["paths", "--all", "--format", "json"]),
+                ("centrality --measure all", ["centrality", "--measure", "all", "--format", "json"]),
+                ("communities", ["communities"])]
+    if args.pipeline_only:
+        db = fresh(base, "pipeline")
+        for name, cmd in pipeline:
+            results[name] = run(GRAPHRISK + cmd + ["--db", str(db)], env)
+        total = sum(r["seconds"] for r in results.values() if "seconds" in r and r is not results.get("sample"))
+        results["total (ingest + analyses)"] = {"seconds": round(total, 2),
+                                                "peak_mb": max(r["peak_mb"] for r in results.values())}
+    else:
+        for name, cmd in pipeline[:3]:
+            results[name] = run(GRAPHRISK + cmd + ["--db", str(fresh(base, name.split()[0]))], env)
+        for measure in ("pagerank", "eigenvector", "degree"):
+            results[f"centrality --measure {measure}"] = run(GRAPHRISK + [
+                "centrality", "--measure", measure, "--no-store", "--format", "json", "--db",
+                str(fresh(base, measure))], env)
+            results[f"peer igraph {measure}"] = run([sys.executable, str(ROOT / "bench" / "peer_igraph.py"),
+                                                    str(base), measure], env)
+        db = fresh(base, "report")
+        out = work / "report"
+        shutil.rmtree(out, ignore_errors=True)
+        results["report (cold, with trend)"] = run(GRAPHRISK + ["report", "--week", "latest-data", "--out", str(out),
+                                                                "--db", str(db), "--quiet"], env)
+        results["report (evaluations stored)"] = run(GRAPHRISK + ["report", "--week", "latest-data", "--out",
+                                                                  str(out), "--db", str(db), "--quiet"], env)
+    print(f"\nscale {args.scale:g}: {rows:,} rows; each command a fresh process\n")
+    print(f"{'command':<34}{'seconds':>9}{'peak MB':>9}  notes")
+    for name, r in results.items():
+        note = ""
+        if "rows_per_s" in r:
+            note = f"{r['rows_per_s']:,} rows/s"
+        for m in ("pagerank", "eigenvector", "degree"):
+            peer = results.get(f"peer igraph {m}")
+            if name == f"centrality --measure {m}" and peer:
+                note = (f"{r['seconds'] / max(peer['seconds'], 0.01):.2f}x the time, "
+                        f"{r['peak_mb'] / max(peer['peak_mb'], 1):.2f}x the memory of raw igraph")
+        print(f"{name:<34}{r['seconds']:>9.2f}{r['peak_mb']:>9}  {note}")
+    (work / "results.json").write_text(json.dumps({"scale": args.scale, "rows": rows, "results": results},
+                                                  indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
