@@ -515,3 +515,29 @@ def test_docs_show_the_issue_example():
     from graphrisk.ingest.profiles import _TOP_KEYS
 
     assert _TOP_KEYS - {"name", "description"} <= keys | {"kind"}, _TOP_KEYS - keys
+
+
+def test_header_row_below_a_title(tmp_path, db):
+    """Government spreadsheets put a title above the header: header_row says where the table starts."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["2026年第一季度礼品登记表"])
+    ws.append([])
+    ws.append(["送礼人", "收礼人", "日期", "金额"])
+    ws.append(["王强", "李明", "2026-03-02", "500元"])
+    ws.append(["陈静", "李明", "2026年3月9日", "1.2万"])
+    wb.save(tmp_path / "登记表.xlsx")
+    text = draft(tmp_path / "登记表.xlsx")
+    assert tomllib.loads(text)["header_row"] == 3
+    prof = Profile.from_text(text)
+    a = prof.apply(tmp_path / "登记表.xlsx")
+    assert a.table.rows.tolist() == [4, 5]  # file rows, as the user sees them
+    assert a.table.frame["value"].tolist() == ["500元", "1.2万"] and not a.problems
+    csv_path = _write(tmp_path, "gifts.csv", "Register of gifts 2025\n\nDonor,Councillor,Date,Value\n"
+                                              "Acme Ltd,Cllr A,2025-02-03,£10\n")
+    prof = Profile.from_text('kind = "gifts"\nheader_row = 3\n[columns]\ngiver_name = "Donor"\n'
+                             'recipient_name = "Councillor"\n')
+    a = prof.apply(csv_path)
+    assert a.table.frame["giver_name"].tolist() == ["Acme Ltd"] and a.table.rows.tolist() == [4]

@@ -67,7 +67,7 @@ SKIP = object()  # a value map target: the row holds no record
 
 _TOP_KEYS = {"kind", "name", "description", "columns", "formats", "values", "constants", "filter", "skip",
              "skip_if_empty", "entity_kinds", "ids", "split", "replace", "shift", "dayfirst", "currency",
-             "distinct", "id_prefix", "decimal"}
+             "distinct", "id_prefix", "decimal", "header_row"}
 
 # Built-in header synonyms: canonical column -> headers (compared after _norm_header). A role such
 # as "@date" stands for the kind's own date / amount column (contracts.date, gifts.value, ...).
@@ -169,6 +169,7 @@ class Profile:
     distinct: bool = False
     id_prefix: str | None = None
     decimal: str = "."  # "," for 1.234,56 (the dot or space groups thousands)
+    header_row: int | None = None  # file row of the header when title lines sit above it
     name: str = ""
     path: str = ""
     sha256: str = ""
@@ -314,6 +315,10 @@ class Profile:
             except (KeyError, TypeError, ValueError, AttributeError):
                 raise err(f"shift[{i}]", t("profiles.err.shift")) from None
         p.distinct = bool(data.get("distinct", False))
+        if "header_row" in data:
+            if not isinstance(data["header_row"], int) or isinstance(data["header_row"], bool) or data["header_row"] < 1:
+                raise err("header_row", t("profiles.err.header_row"))
+            p.header_row = data["header_row"]
         if "decimal" in data:
             if data["decimal"] not in (".", ","):
                 raise err("decimal", t("profiles.err.decimal"))
@@ -332,7 +337,7 @@ class Profile:
         with file, row and column.
         """
         path = Path(path)
-        src = readers.read_table(path, self.kind)
+        src = read_source(path, self.kind, self.header_row)
         return _apply(self, src, db)
 
     def ref_kinds(self) -> dict[str, tuple[str, ...]]:
@@ -343,6 +348,61 @@ class Profile:
             if tables:
                 out[col] = tables
         return out
+
+
+def read_source(path: Path, kind: str, header_row: int | None = None) -> readers.Table:
+    """The file as text columns; with ``header_row``, the lines above it (a title, a blank line) are not data."""
+    if not header_row or header_row == 1:
+        return readers.read_table(path, kind)
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    fmt = readers.SUFFIXES.get(path.suffix.lower())
+    lines: list[tuple[int, list[str]]] = []
+    if fmt == "csv":
+        import csv
+        import io
+
+        text, encoding = readers.decode(path, path.read_bytes())
+        raw = text.lstrip("\ufeff").splitlines()
+        head = raw[header_row - 1] if len(raw) >= header_row else ""
+        delim = "\t" if path.suffix.lower() == ".tsv" or head.count("\t") > head.count(",") else ","
+        reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=delim)
+        start = 1
+        for rec in reader:
+            lines.append((start, rec))
+            start = reader.line_num + 1
+    elif fmt == "xlsx":
+        import openpyxl
+
+        try:
+            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds for a broken file
+            raise InputError(f"{path}: not readable as XLSX: {exc}") from None
+        ws = wb.worksheets[0]
+        ws.reset_dimensions()
+        lines = [(i, [readers._cell(v) for v in row]) for i, row in enumerate(ws.iter_rows(values_only=True), 1)]
+        wb.close()
+        encoding = "xlsx"
+    else:
+        raise InputError(t("profiles.err.header_row_format", path=str(path)))
+    header = next((rec for n, rec in lines if n == header_row), None)
+    if not header or not any(c.strip() for c in header):
+        raise InputError(t("profiles.err.header_row_empty", path=str(path), row=header_row))
+    while header and not header[-1].strip():
+        header = header[:-1]
+    records, numbers, problems = [], [], []
+    for n, rec in lines:
+        if n <= header_row or not any(str(c).strip() for c in rec):
+            continue
+        if len(rec) > len(header) and any(str(c).strip() for c in rec[len(header):]):
+            problems.append((len(records), "", t("profiles.err.wide_row", n=len(rec), m=len(header))))
+        records.append([str(c) for c in rec[:len(header)]] + [""] * (len(header) - len(rec)))
+        numbers.append(n)
+    cols = [str(h).strip().lower() for h in header]
+    frame = pd.DataFrame(records, columns=cols, dtype=object) if records else pd.DataFrame(columns=cols, dtype=object)
+    return readers.Table(path=path, kind=kind, frame=frame, rows=pd.Series(numbers, dtype="int64"),
+                         encoding=encoding, problems=problems)
 
 
 def load(path: str | Path) -> Profile:
@@ -862,6 +922,36 @@ def _toml_str(s: str) -> str:
     return '"' + str(s).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def _find_header_row(path: Path, look: int = 30) -> int | None:
+    """The first of the file's first lines that is as wide as the table below it (titles sit above)."""
+    fmt = readers.SUFFIXES.get(path.suffix.lower())
+    try:
+        if fmt == "csv":
+            import csv
+            import io
+
+            text, _ = readers.decode(path, path.read_bytes()[:200_000])
+            rows = [r for _, r in zip(range(look), csv.reader(io.StringIO(text.lstrip("\ufeff"))))]
+        elif fmt == "xlsx":
+            import openpyxl
+
+            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            rows = [[readers._cell(v) for v in r] for _, r in zip(range(look), wb.worksheets[0].iter_rows(values_only=True))]
+            wb.close()
+        else:
+            return None
+    except Exception:  # the normal reader reports an unreadable file
+        return None
+    widths = [sum(1 for c in r if str(c).strip()) for r in rows]
+    if not widths:
+        return None
+    full = max(widths)
+    for i, w in enumerate(widths):
+        if w >= max(2, 0.8 * full):
+            return i + 1
+    return None
+
+
 def mojibake_sign(currency: str | None) -> str:
     return {"GBP": "£", "EUR": "€", "USD": "$", "CNY": "¥"}.get(currency or "", "")
 
@@ -878,7 +968,8 @@ def draft(path: str | Path, kind: str | None = None, sample_rows: int = 2000) ->
     rule. Everything found is said in a comment so the user can check it.
     """
     path = Path(path)
-    src = readers.read_table(path, kind or next(iter(schema.KINDS)))
+    header_row = _find_header_row(path)
+    src = read_source(path, kind or next(iter(schema.KINDS)), header_row)
     frame = src.frame.head(sample_rows)
     as_written = {_norm_header(c): str(c).strip() for c in frame.columns}  # the draft names columns as the file does
     frame.columns = [_norm_header(c) for c in frame.columns]
@@ -890,6 +981,8 @@ def draft(path: str | Path, kind: str | None = None, sample_rows: int = 2000) ->
     m = synonym_mapping(kind, headers)
     text = frame.astype(object).where(frame.notna(), "").astype(str)
     lines = [t("profiles.draft.header", path=path.name, rows=len(src.frame)), f"kind = {_toml_str(kind)}", ""]
+    if header_row and header_row > 1:
+        lines[-1:-1] = [t("profiles.draft.header_row", row=header_row), f"header_row = {header_row}"]
 
     # skip: a value that fills several cells of a row (nil returns)
     skip_vals: Counter = Counter()
