@@ -2,6 +2,7 @@
 
     python bench/bench_maps.py                    # 200, 2,000 and 10,000 nodes
     python bench/bench_maps.py --sizes 2000 --runs 3 --keep outputs/bench-maps
+    python bench/bench_maps.py --sample 0.5      # the readable default maps of a sample world
 
 A synthetic graph of the given size with the kinds and proportions of the
 sample world (units, officials, relatives, companies; memberships, family
@@ -129,8 +130,44 @@ def measure(n: int, workdir: Path, runs: int = 1) -> dict:
     return out
 
 
+def measure_sample(scale: float, workdir: Path, lang: str = "zh") -> list[dict]:
+    """The readable default maps of a sample world: every red or orange official's map and the overview
+    (generation time, nodes, hubs, hidden neighbours in the file, size)."""
+    from graphrisk import store
+    from graphrisk.engine import evaluation
+    from graphrisk.ingest import ingest_paths
+    from graphrisk.render import maps
+    from graphrisk.render.map_load import graph_of
+    from graphrisk.sample import generate
+
+    generate(workdir / "world", scale=scale, seed=42)
+    db = store.connect(workdir / "store.db")
+    ingest_paths(db, [workdir / "world"])
+    t = time.perf_counter()
+    ev = evaluation(db)
+    G = graph_of(db, ev)
+    print(f"sample scale {scale}: {G.number_of_nodes():,} nodes, {G.number_of_edges():,} records; "
+          f"evaluation and graph {time.perf_counter() - t:.2f} s", flush=True)
+    levels = {f.official_id: f.level for f in ev.flags}
+    scores = {f.official_id: f.score for f in ev.flags}
+    rows = []
+    for f in [f for f in ev.flags if f.level in ("red", "orange")]:
+        t = time.perf_counter()
+        r = maps.official_map(G, f.official_id, paths=ev.paths, levels=levels, scores=scores, lang=lang)
+        secs = time.perf_counter() - t
+        size = r.write(workdir / f"official-{f.official_id}.html").stat().st_size
+        rows.append({"map": f.official_id, "s": secs, "size_mb": size / 1e6, **r.summary})
+    t = time.perf_counter()
+    r = maps.overview_map(G, levels, min_level="orange", paths=ev.paths, scores=scores, lang=lang)
+    rows.append({"map": "overview", "s": time.perf_counter() - t,
+                 "size_mb": r.write(workdir / "overview.html").stat().st_size / 1e6, **r.summary})
+    return rows
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sample", type=float, default=None, metavar="SCALE",
+                    help="instead: the readable default maps (red/orange officials, overview) of a sample world")
     ap.add_argument("--sizes", default="200,2000,10000")
     ap.add_argument("--runs", type=int, default=1, help="generation runs per size (best is kept)")
     ap.add_argument("--keep", default=None, help="folder to keep the maps and screenshots in")
@@ -139,6 +176,14 @@ def main() -> None:
     tmp = None if args.keep else tempfile.TemporaryDirectory()
     workdir = Path(args.keep or tmp.name)
     workdir.mkdir(parents=True, exist_ok=True)
+    if args.sample is not None:
+        print(f"{'map':>10} {'nodes':>6} {'lines':>6} {'hubs':>5} {'hidden':>7} {'generate s':>10} {'size MB':>8}")
+        for r in measure_sample(args.sample, workdir):
+            print(f"{r['map']:>10} {r['nodes']:>6,} {r['edges']:>6,} {r['hubs']:>5,} {r['hidden']:>7,} "
+                  f"{r['s']:>10.2f} {r['size_mb']:>8.2f}", flush=True)
+        if tmp:
+            tmp.cleanup()
+        return
     print(f"{'nodes':>7} {'lines':>7} {'records':>8} {'generate s':>10} {'size MB':>8} {'stable s':>9} "
           f"{'wall s':>7}  drawn / errors")
     for n in sizes:

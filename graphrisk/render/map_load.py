@@ -7,6 +7,7 @@ from typing import Mapping
 import networkx as nx
 
 from ..errors import GraphRiskError, NotFound
+from ..i18n import t
 from .maps import RenderedMap, company_map, official_map, overview_map, path_map
 
 __all__ = ["evaluation_for", "graph_of", "map_from_store"]
@@ -28,7 +29,7 @@ def graph_of(db, ev, since: str | None = None, until: str | None = None) -> nx.M
         return G
     from ..graph import build_graph
 
-    return build_graph(db, since=since, until=until)
+    return build_graph(db, since=since, as_of=until)
 
 
 def map_from_store(db, *, official: str | None = None, company: str | None = None, path_id: str | None = None,
@@ -62,5 +63,5 @@ def map_from_store(db, *, official: str | None = None, company: str | None = Non
             raise NotFound(f"no conflict path '{path_id}' in the store (in this time window)")
         return path_map(G, found[0], hops=hops if hops is not None else 1, **kw)
     if not any(f.level != "green" for f in ev.flags):
-        notes.append("no flagged officials: the overview is empty")
+        notes.append(t("maps.note.no_flagged", lang))
     return overview_map(G, levels, min_level=min_level, paths=ev.paths, scores=scores, settings=settings, lang=lang)
