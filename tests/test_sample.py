@@ -579,3 +579,17 @@ def test_extreme_parameters_make_a_world_that_ingests_whole(tmp_path, params):
         pre = params.id_prefixes.get(kind)
         if pre:
             assert all(r[col].startswith(pre) for r in db.query(f"select {col} from {kind}")), kind
+
+
+def test_parameters_round_trip_through_the_truth_file_and_load_from_toml(tmp_path):
+    params = Params(currency="EUR", amount_scale=0.13, direct_award_limit=143_000, weeks=30,
+                    variants={"split_contracts": ("two_units", "one_approver")}, id_prefixes={"officials": "E-"})
+    generate(tmp_path / "w", scale=0.05, seed=3, params=params)
+    truth = json.loads((tmp_path / "w" / "truth.json").read_text(encoding="utf-8"))
+    assert Params.from_dict(truth["params"]).to_dict() == params.to_dict()
+    (tmp_path / "p.toml").write_text('currency = "GBP"\namount_scale = 0.1\n[variants]\n'
+                                     'gift_before_contract = ["to_spouse"]\n', encoding="utf-8")
+    p = Params.load(tmp_path / "p.toml")
+    assert p.currency == "GBP" and p.limit == 100_000 and p.variants_of("gift_before_contract") == ("to_spouse",)
+    with pytest.raises(ValueError, match="unknown sample parameter"):
+        Params.from_dict({"currancy": "GBP"})

@@ -150,6 +150,33 @@ class Params:
     def variants_of(self, name: str) -> tuple[str, ...]:
         return tuple(self.variants.get(name, SPECS[name].variants))
 
+    @classmethod
+    def from_dict(cls, d: dict) -> "Params":
+        """Parameters from a dict (a TOML or JSON file, or ``to_dict()`` output: derived keys are ignored
+        when they agree)."""
+        d = dict(d)
+        end, limit = d.pop("end", None), d.get("direct_award_limit")
+        known = set(cls.__dataclass_fields__)
+        unknown = set(d) - known
+        if unknown:
+            raise ValueError(f"unknown sample parameter(s): {', '.join(sorted(unknown))}")
+        d["variants"] = {k: tuple(v) for k, v in (d.get("variants") or {}).items()}
+        p = cls(**d)
+        if end is not None and end != p.end or limit is not None and float(limit) != p.limit:
+            raise ValueError("end / direct_award_limit do not agree with start, weeks and amount_scale")
+        return p
+
+    @classmethod
+    def load(cls, path) -> "Params":
+        """Parameters from a .toml or .json file."""
+        import json
+        import tomllib
+        from pathlib import Path
+
+        path = Path(path)
+        text = path.read_text(encoding="utf-8")
+        return cls.from_dict(tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text))
+
     def to_dict(self) -> dict:
         return {"currency": self.currency, "amount_scale": self.amount_scale, "direct_award_limit": self.limit,
                 "density": self.density, "start": self.start, "weeks": self.weeks, "end": self.end,
