@@ -151,5 +151,9 @@ def convert_with_stats(src: Path, out_dir: Path) -> tuple[list[Path], dict]:
     stats.update({"units": len(units), "companies": len(space.rows("companies")),
                   "contracts": len(contracts),
                   "contracts_by_id": sum(1 for c in contracts if c.get("supplier_id")), "award_contracts": len(awards), "notice_contracts": len(notices)})
+    if stats.get("award_skipped"):  # printed by ingest, kept in _summary.json
+        stats["not_written"] = {f"{aw['file']}: a typed-up table header or a row without an award": stats["award_skipped"]}
+    (out_dir / "_summary.json").write_text(json.dumps(dict(stats), indent=2, sort_keys=True, ensure_ascii=False),
+                                           encoding="utf-8")
     return [x for x in paths if x], stats
 

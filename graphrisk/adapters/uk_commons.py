@@ -25,6 +25,8 @@ What it writes:
 from __future__ import annotations
 
 import glob
+import json
+from collections import Counter
 from pathlib import Path
 
 from ..resolve.match import clean_name
@@ -123,15 +125,17 @@ def convert_with_stats(src: Path, out_dir: Path) -> tuple[list[Path], dict]:
 
     # ---- pass 2: records
     gifts = []
+    dropped: Counter = Counter()  # source rows not converted, by reason (printed by ingest, kept in _summary.json)
     for g, r, name, number, is_person in gift_src:
         oid = official(r)
         if not oid or not name:
+            dropped[f"{g['file']}: no member id or no donor"] += 1
             continue
         desc = cell(r, g["columns"]["description"])
         ptype = cell(r, g["columns"].get("payment_type"))
         row = {
             "gift_id": rid + cell(r, "ID"), "recipient_id": oid,
-            "date": cell(r, g["columns"]["date"]), "value": cell(r, g["columns"]["value"]) or "0",
+            "date": cell(r, g["columns"]["date"]), "value": cell(r, g["columns"]["value"]),
             "currency": cur, "declared": "yes",
             "description": f"{g['label']}{' – ' + ptype if ptype else ''}: {desc}" if desc else g["label"],
         }
@@ -147,6 +151,7 @@ def convert_with_stats(src: Path, out_dir: Path) -> tuple[list[Path], dict]:
     for r in trip_rows:
         oid = official(r)
         if not oid:
+            dropped[f"{t['file']}: no member id"] += 1
             continue
         places = []
         for n in range(1, t["max_locations"] + 1):
@@ -176,13 +181,19 @@ def convert_with_stats(src: Path, out_dir: Path) -> tuple[list[Path], dict]:
     for r in share_rows:
         oid, org = official(r), cell(r, sh["organisation"])
         cid = space.id(org)
-        if oid and cid:
-            relations.append({"from_id": oid, "to_id": cid, "relation": sh["relation"],
+        if not (oid and org):
+            dropped[f"{sh['file']}: no member id or no organisation"] += 1
+            continue
+        # a name the matcher found ambiguous goes by name: ingest records it unresolved, never drops it
+        if oid:
+            relations.append({"from_id": oid, "to_id": cid or "", "to_name": "" if cid else clean_name(org),
+                              "relation": sh["relation"],
                               "start_date": cell(r, sh["start_date"]), "end_date": cell(r, sh["end_date"]),
                               "source": f"{NAME} cat 7 {rid}{cell(r, 'ID')}: {cell(r, sh['threshold'])}"})
     for r in emp_rows:
         oid, payer = official(r), cell(r, emp["payer"])
         if not oid or not payer:
+            dropped[f"{emp['file']}: no member id or no payer"] += 1
             continue
         if is_true(cell(r, emp["payer_is_person"])):
             pid = new_id("people", normalize_name(payer))
@@ -190,14 +201,16 @@ def convert_with_stats(src: Path, out_dir: Path) -> tuple[list[Path], dict]:
             to = pid
         else:
             to = space.id(payer)
-        if to:
-            relations.append({"from_id": oid, "to_id": to, "relation": emp["relation"],
+        if oid:
+            relations.append({"from_id": oid, "to_id": to or "", "to_name": "" if to else clean_name(payer),
+                              "relation": emp["relation"],
                               "start_date": cell(r, emp["start_date"]), "end_date": cell(r, emp["end_date"]),
                               "source": f"{NAME} cat 1 {rid}{cell(r, 'ID')}: {cell(r, emp['job'])}"})
     rmap = {k.lower(): v for k, v in fam["relation_map"].items()}
     for r in fam_rows:
         oid, person = official(r), clean_name(cell(r, fam["person"]))
         if not oid or not person:
+            dropped[f"{fam['file']}: no member id or no relative's name"] += 1
             continue
         # a relative is identified by name *and* the MP: two MPs' relatives may share a name
         pid = new_id("people", normalize_name(person) + "|" + oid)
@@ -218,7 +231,7 @@ def convert_with_stats(src: Path, out_dir: Path) -> tuple[list[Path], dict]:
     # one tie per (from, relation, to): keep the first
     seen, uniq = set(), []
     for rel in relations:
-        k = (rel["from_id"], rel["relation"], rel["to_id"])
+        k = (rel["from_id"], rel["relation"], rel["to_id"] or rel.get("to_name"))
         if k not in seen:
             seen.add(k)
             uniq.append(rel)
@@ -229,7 +242,7 @@ def convert_with_stats(src: Path, out_dir: Path) -> tuple[list[Path], dict]:
         write_kind(out_dir, "officials", sorted(officials.values(), key=lambda r: r["official_id"])),
         write_kind(out_dir, "companies", space.rows("companies")),
         write_kind(out_dir, "people", sorted(people.values(), key=lambda r: r["person_id"])),
-        write_kind(out_dir, "relations", uniq),
+        write_kind(out_dir, "relations", uniq, extra=["to_name"]),
         write_kind(out_dir, "gifts", gifts, extra=["giver_name"]),
         write_kind(out_dir, "trips", trips, extra=["sponsor_name"]),
     ]
@@ -239,5 +252,7 @@ def convert_with_stats(src: Path, out_dir: Path) -> tuple[list[Path], dict]:
                   "gifts_by_name": sum(1 for g in gifts if g.get("giver_name")),
                   "trips_by_id": sum(1 for g in trips if g.get("sponsor_id")),
                   "trips_by_name": sum(1 for g in trips if g.get("sponsor_name")),
-                  "ambiguous_mentions": len(space.ambiguous)})
+                  "ambiguous_mentions": len(space.ambiguous), "not_written": dict(dropped)})
+    (out_dir / "_summary.json").write_text(json.dumps(stats, indent=2, sort_keys=True, ensure_ascii=False),
+                                           encoding="utf-8")
     return [p for p in paths if p], stats
