@@ -448,3 +448,19 @@ def test_hostile_report_in_chromium(hostile_report):
         assert s.page.locator("img").count() == 0
         assert HOSTILE in s.page.inner_text("body")
         s.screenshot("report-hostile", full_page=True)
+
+
+def test_flagged_table_shows_triage_state(escalation_db, tmp_path):
+    triage = pytest.importorskip("graphrisk.triage")
+    from graphrisk.engine import evaluation
+    from graphrisk.report import write_report
+
+    db, cfg, period = escalation_db, settings_mod.load(), week_period("2026-W15")
+    before = build_report(db, period, cfg).data["flagged"]
+    assert [e["official_id"] for e in before] == ["O1"] and before[0]["triage"] == {}
+    reason = evaluation(db, settings=cfg, as_of=period.until).flag("O1").reasons[0]
+    triage.set_status(db, "O1", reason.metadata["finding_id"], "watch", note="核实中")
+    rep = build_report(db, period, cfg)
+    assert rep.data["flagged"][0]["triage"] == {"watch": 1}
+    write_report(rep, tmp_path, formats=("html",), lang="zh", maps=False)
+    assert '<td class="triage">持续关注1项</td>' in (tmp_path / "index.html").read_text(encoding="utf-8")

@@ -280,21 +280,21 @@ def case_file(official_id: str) -> str | None:
     return f"cases/{case_file_name(official_id)}"
 
 
-def _triage_states(db, ids) -> dict | None:
-    """Official id -> triage state, once ``graphrisk.triage`` exists (None without it)."""
+def _triage_states(db, rows: list[dict]) -> None:
+    """Each row's triage: how many of the official's findings stand at each status ({} when none is
+    triaged); left None when ``graphrisk.triage`` is not installed."""
     try:
         from .. import triage
     except ImportError:
-        return None
-    for name in ("states", "current_states", "latest_states"):
-        fn = getattr(triage, name, None)
-        if callable(fn):
-            try:
-                got = fn(db)
-            except TypeError:
-                got = fn(db, sorted(ids))
-            return {str(k): v for k, v in dict(got or {}).items() if str(k) in ids}
-    return None
+        return
+    state = triage.current(db)
+    for r in rows:
+        counts: dict[str, int] = {}
+        for reason in r.pop("_all_reasons"):
+            step = state.get((reason.get("metadata") or {}).get("finding_id"))
+            if step is not None:
+                counts[step["status"]] = counts.get(step["status"], 0) + 1
+        r["triage"] = dict(sorted(counts.items()))
 
 
 def flagged_table(cur: Snapshot, prev: Snapshot, levels=("red", "orange"), top: int = 3, db=None) -> list[dict]:
@@ -309,13 +309,13 @@ def flagged_table(cur: Snapshot, prev: Snapshot, levels=("red", "orange"), top: 
                      "unit_id": f.get("unit_id"), "unit": f.get("unit"), "level": f["level"],
                      "previous_level": b.get("level", "green"), "score": f["score"],
                      "previous_score": b.get("score", 0.0), "reasons": (f.get("reasons") or [])[:top],
-                     "reasons_total": len(f.get("reasons") or []), "map": None, "case": None, "triage": None})
+                     "reasons_total": len(f.get("reasons") or []), "map": None, "case": None, "triage": None,
+                     "_all_reasons": f.get("reasons") or []})
     rows.sort(key=lambda e: (-LEVEL_RANK[e["level"]], -e["score"], e["official_id"]))
-    states = _triage_states(db, {r["official_id"] for r in rows}) if db is not None and rows else None
-    if states is not None:
-        for r in rows:
-            st = states.get(r["official_id"])
-            r["triage"] = st if isinstance(st, (str, type(None))) else (st.get("status") if isinstance(st, dict) else str(st))
+    if db is not None:
+        _triage_states(db, rows)
+    for r in rows:
+        r.pop("_all_reasons", None)
     return rows
 
 

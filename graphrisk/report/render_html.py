@@ -37,6 +37,13 @@ def in_lang(item: dict, texts: str, text: str, lang: str) -> str:
     return (item.get(texts) or {}).get(lang) or item.get(text) or ""
 
 
+def triage_text(counts: dict, lang: str) -> str:
+    """{"confirmed": 1, "watch": 2} as "confirmed 1 · watch 2" (in Chinese 属实1项、持续关注2项)."""
+    sep = "、" if lang == "zh" else " · "
+    return sep.join(layout_text("triage_count", lang, status=layout_text(f"triage_status.{k}", lang), n=n)
+                    for k, n in counts.items())
+
+
 def render_html(data: dict, lang: str = "en", top_units: int = 15, period_note: str | None = None) -> str:
     L = labels(lang)
     css = resources.files("graphrisk.render").joinpath("templates", "report.css").read_text(encoding="utf-8")
@@ -53,7 +60,8 @@ def render_html(data: dict, lang: str = "en", top_units: int = 15, period_note: 
         money=lambda a: fmt.money(a, lang), delta=fmt.delta, num=fmt.num, period_note=period_note,
         T=lambda key, **kw: layout_text(key, lang, **kw), tx=lambda item, texts, text: in_lang(item, texts, text, lang),
         dv=data_version_text(data["data_version"], lang),
-        show_triage=any(e.get("triage") is not None for e in data.get("flagged", [])))
+        show_triage=any(e.get("triage") is not None for e in data.get("flagged", [])),
+        triage_text=lambda counts: triage_text(counts, lang))
     html = defang(html)
     remote = h.find_remote_references(html)
     if remote:  # data cannot put one there (it is escaped); this guards the template
