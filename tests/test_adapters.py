@@ -183,13 +183,14 @@ def test_cn_files_kinds_and_counts(cn_out):
     assert len({c["contract_id"] for c in contracts}) == 3194 + 80
     awards = [c for c in contracts if c["contract_id"].startswith("CNVAC-")]
     assert all(c["date"][4:] == "-01-01" and "only the year" in c["title"] for c in awards)
-    assert all(float(c["amount"]) >= 0 for c in contracts)
-    zero = [c for c in awards if float(c["amount"]) == 0]
-    assert len(zero) == stats["award_price_unpublished"] and len(zero) > 200  # kept, amount 0
-    assert all("price not published" in c["title"] for c in zero)
+    assert all(float(c["amount"]) > 0 for c in contracts if c["amount"])
+    zero = [c for c in awards if not c["amount"]]
+    assert len(zero) == stats["award_price_unpublished"] and len(zero) > 200  # kept, amount unknown (not 0)
+    assert all("price not published" in c["title"] and c["_source_amount"] for c in zero)
     notices = [c for c in contracts if c["contract_id"].startswith("CCGP-")]
     assert len(notices) == 100
-    assert all(c["supplier_name"] == "长春长生生物科技有限责任公司" and c["amount"] == "0" for c in notices)
+    assert all(c["supplier_name"] == "长春长生生物科技有限责任公司" and c["amount"] == "" and c["_source_amount"]
+               for c in notices)
     units = _rows(out / "units.csv")
     provinces = [u for u in units if u["unit_id"].startswith("CN-PROV-")]
     assert len(provinces) == 31

@@ -15,7 +15,7 @@ What it writes:
   company as written (ingest's resolver links it), date = 1 January of the
   year (the title says only the year is known), amount = the unit price
   (0 = not published; the row is kept), the maker in the title. One per CCGP
-  notice: supplier 长春长生生物科技有限责任公司, amount 0 (notices carry none),
+  notice: supplier 长春长生生物科技有限责任公司, amount unknown (notices carry none; the words kept in amount_text),
   the notice title.
 
 Skipped: table header and note rows typed into the data (counted in stats).
@@ -114,7 +114,9 @@ def convert_with_stats(src: Path, out_dir: Path) -> tuple[list[Path], dict]:
                 title += f"; price as written: {price_text}"
             awards.append({
                 "contract_id": f"{aw['contract_id_prefix']}{n}", "unit_id": province_unit(province),
-                "supplier_name": supplier, "date": f"{year}-01-01", "amount": f"{price:g}",
+                "supplier_name": supplier, "date": f"{year}-01-01", "amount": "" if price == 0 else f"{price:g}",
+                # an unpublished price is unknown, not 0: the words as written stay in amount_text
+                "_source_amount": (price_text or "价格未公布 (price not published)") if price == 0 else "",
                 "currency": cur, "title": title,
             })
 
@@ -135,7 +137,8 @@ def convert_with_stats(src: Path, out_dir: Path) -> tuple[list[Path], dict]:
                 "contract_id": nt["contract_id_prefix"] + (doc.group(1) if doc else hashlib.sha1(
                     json.dumps(r, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()[:12]),
                 "unit_id": buyer_unit(buyer, province) if buyer != province else province_unit(province),
-                "supplier_name": nt["supplier"], "date": cell(r, nc["date"]), "amount": "0", "currency": cur,
+                "supplier_name": nt["supplier"], "date": cell(r, nc["date"]), "amount": "",
+                "_source_amount": "公告未载明金额 (no amount in the notice)", "currency": cur,
                 "title": f"{cell(r, nc['title'])} (CCGP award notice; no amount published; {cell(r, nc['link'])})",
             })
 
@@ -146,7 +149,7 @@ def convert_with_stats(src: Path, out_dir: Path) -> tuple[list[Path], dict]:
     paths = [
         write_kind(out_dir, "units", sorted(units.values(), key=lambda r: r["unit_id"])),
         write_kind(out_dir, "companies", space.rows("companies")),
-        write_kind(out_dir, "contracts", contracts, extra=["supplier_name"]),
+        write_kind(out_dir, "contracts", contracts, extra=["supplier_name", "_source_amount"]),
     ]
     stats.update({"units": len(units), "companies": len(space.rows("companies")),
                   "contracts": len(contracts),

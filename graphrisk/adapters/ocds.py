@@ -40,6 +40,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from ..errors import InputError
+from ..i18n import t
 from ..resolve.normalize import normalize_identifier
 from .common import MAPPING_DIRS, write_kind
 
@@ -190,6 +191,7 @@ def convert_with_stats(src: Path, out_dir: Path) -> tuple[list[Path], dict]:
                     "unit_id": b_id or "", "unit_name": "" if b_id else b_name,
                     "supplier_id": s_id or "", "supplier_name": "" if s_id else s_name,
                     "date": date, "amount": "" if amount is None else amount,
+                    "_source_amount": t("profiles.ocds.no_value") if amount is None else "",
                     "currency": value.get("currency") or "",
                     "method": methods.get(method_raw.lower(), method_raw),
                     "title": award.get("title") or tender.get("title") or cr.get("title") or "",
@@ -202,7 +204,7 @@ def convert_with_stats(src: Path, out_dir: Path) -> tuple[list[Path], dict]:
     written = [write_kind(out_dir, "units", list(units.values())),
                write_kind(out_dir, "companies", list(companies.values())),
                write_kind(out_dir, "contracts", contracts,
-                          extra=["unit_name", "supplier_name", "ocid", "award_status", "procurement_method_details",
+                          extra=["unit_name", "supplier_name", "_source_amount", "ocid", "award_status", "procurement_method_details",
                                  "buyer_party_id", "supplier_party_id", "supplier_scheme"])]
     summary = {**stats, "units": len(units), "companies": len(companies), "not_written": dict(not_written)}
     (out_dir / "_summary.json").write_text(json.dumps(summary, indent=2, sort_keys=True), encoding="utf-8")
