@@ -64,6 +64,11 @@ def duration(t: dict) -> int | None:
     return None if d is None or d < 0 else d + 1
 
 
+def is_related(ctx, official: str, other: str) -> bool:
+    """``other`` is a specific related person of the official (a family or associate tie, either way)."""
+    return any(d["kind"] in ("family", "associate") for d in ctx.between(other, official) + ctx.between(official, other))
+
+
 def related_people(ctx, official: str) -> set[str]:
     """The official's specific related persons: family and close associates, either direction."""
     out = set()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ...findings import Reason
+from ...i18n import LANGS, t
 from .. import Finding, rule
 from ._fence import iqr_fence
 
@@ -32,9 +33,10 @@ def check(ctx) -> list[Finding]:
     out = []
     for oid, v in sorted(values.items()):
         if v > fence and ctx.kind(oid) == "official":
+            summaries = {lang: t("rules.brokerage_outlier.summary", lang, official=ctx.name(oid), v=f"{v:g}",
+                                 fence=f"{fence:.1f}", n=len(nonzero)) for lang in LANGS}
             out.append(Finding(oid, Reason(
-                rule="brokerage_outlier", score=cfg["score"],
-                summary=f"{ctx.name(oid)} bridges {v:g} companies, above the fence of {fence:.1f} "
-                        f"(IQR fence over {len(nonzero)} officials)",
-                evidence=[], path=[oid])))
+                rule="brokerage_outlier", score=cfg["score"], summary=summaries["en"], summaries=summaries,
+                evidence=[], path=[oid], metadata={"threshold": {"value": round(fence, 2), "source": "data",
+                                                                 "basis": f"IQR fence over {len(nonzero)} officials"}})))
     return out

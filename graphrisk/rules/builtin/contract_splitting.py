@@ -37,6 +37,11 @@ def _ceil2(a: float) -> float:
     return math.ceil(a / 10 ** k - 1e-9) * 10 ** k
 
 
+def _digits(L: float) -> int:
+    """Significant digits of an amount (1,000,000 -> 1; 990,000 -> 2; 139,688 -> 6)."""
+    return len(f"{L:.6e}".split("e")[0].replace(".", "").rstrip("0")) or 1
+
+
 def bunching_limits(amounts: list[float], cfg: dict) -> list[dict]:
     """Round amounts under which ``amounts`` bunch, strongest first, non-overlapping."""
     pos = sorted(a for a in amounts if a and a > 0)
@@ -55,12 +60,15 @@ def bunching_limits(amounts: list[float], cfg: dict) -> list[dict]:
         excess = below - max(over, under)  # awards beyond what the neighbouring bins hold
         if excess >= cfg["bunching_min_awards"] and below >= cfg["bunching_ratio"] * max(over, under, 1):
             found.append({"limit": L, "just_under": below, "just_over": over, "further_under": under})
-    # the most awards just under first; among equals the roundest amount (700,000 before 690,000)
-    found.sort(key=lambda f: (-f["just_under"], len(f"{f['limit']:.6g}".rstrip("0").rstrip(".")), f["limit"]))
+    found.sort(key=lambda f: (-f["just_under"], _digits(f["limit"]), f["limit"]))
     chosen: list[dict] = []
-    for f in found:  # drop a candidate whose "just under" bin overlaps a stronger one's
-        if all(abs(f["limit"] - c["limit"]) >= m * max(f["limit"], c["limit"]) for c in chosen):
-            chosen.append(f)
+    for f in found:  # the strongest first; a candidate overlapping a chosen one is the same limit
+        if any(abs(f["limit"] - c["limit"]) < m * max(f["limit"], c["limit"]) for c in chosen):
+            continue
+        # of the candidates near it holding nearly as many awards, the roundest (100,000 before 99,000)
+        near = [g for g in found if abs(g["limit"] - f["limit"]) < m * max(g["limit"], f["limit"]) / 2
+                and g["just_under"] >= 0.8 * f["just_under"]]
+        chosen.append(min(near, key=lambda g: (_digits(g["limit"]), -g["limit"])))
     return sorted(chosen, key=lambda f: f["limit"])
 
 

@@ -17,10 +17,10 @@ from collections import defaultdict
 
 from ... import money
 from ...findings import Reason
-from ...i18n import LANGS, fmt_date, t
+from ...i18n import LANGS, fmt_date, fmt_money, t
 from .. import Finding, rule
 from ..scale import band
-from ._trips import abroad, days, duration, related_people, trips_of
+from ._trips import abroad, days, duration, is_related, trips_of
 
 
 def _robust(values: list[float]):
@@ -39,8 +39,10 @@ def check(ctx) -> list[Finding]:
     trips = trips_of(ctx)
     every = [(o, tr) for o, ts in sorted(trips.items()) if ctx.kind(o) == "official" for _, tr in sorted(ts.items())]
     groups: dict[tuple, dict[str, list[float]]] = defaultdict(lambda: {"duration": [], "cost": []})
+    unit_of = {}
     for o, tr in every:
         units = ctx.units_of(o, tr.get("date"))
+        unit_of[(o, tr["record_id"])] = units[0] if units else None
         where = abroad(ctx, tr.get("country"))
         cur = money.currency_of(tr.get("currency"), s)
         for scope in ((units[0] if units else None, where), (None, where)):
@@ -63,13 +65,13 @@ def check(ctx) -> list[Finding]:
                           or tr.get("approver_unit_id")) / len(abroad_trips)) if abroad_trips else 0.0
     out = []
     for o, tr in every:
-        units = ctx.units_of(o, tr.get("date"))
+        unit = unit_of[(o, tr["record_id"])]
         where = abroad(ctx, tr.get("country"))
         cur = money.currency_of(tr.get("currency"), s)
         signals: list[tuple[str, dict]] = []
-        for what, value, keys in (("duration", duration(tr), [(units[0] if units else None, where), (None, where)]),
+        for what, value, keys in (("duration", duration(tr), [(unit, where), (None, where)]),
                                   ("cost", tr.get("cost") if tr.get("cost") is not None else tr.get("amount"),
-                                   [(units[0] if units else None, where, cur), (None, where, cur)])):
+                                   [(unit, where, cur), (None, where, cur)])):
             if not value or value <= 0:
                 continue
             for key in keys:
@@ -80,11 +82,12 @@ def check(ctx) -> list[Finding]:
                 z = (math.log(value) - med) / spread
                 if z >= cfg["anomaly_z"]:
                     signals.append((what, {"value": value, "norm": round(math.exp(med), 2), "z": round(z, 2),
+                                           "currency": cur if what == "cost" else None,
                                            "n": n, "scope": "unit" if key[0] else "all units",
                                            "abroad": where}))
                 break  # the narrowest scope with enough trips decides
         if tr.get("paid_by_government"):
-            rel = sorted(set(tr["participants"]) & related_people(ctx, o))
+            rel = sorted(p for p in tr["participants"] if ctx.kind(p) != "official" and is_related(ctx, o, p))
             if rel:
                 signals.append(("relative", {"people": rel}))
         if tr.get("in_plan") == 0:
@@ -115,7 +118,10 @@ def check(ctx) -> list[Finding]:
 
 def _words(ctx, kind: str, info: dict, lang: str) -> str:
     if kind in ("duration", "cost"):
-        return t(f"rules.travel_anomalies.{kind}", lang, value=f"{info['value']:,.0f}", norm=f"{info['norm']:,.0f}",
+        money_ = kind == "cost"
+        value = fmt_money(info["value"], info.get("currency"), lang) if money_ else f"{info['value']:,.0f}"
+        norm = fmt_money(info["norm"], info.get("currency"), lang) if money_ else f"{info['norm']:,.0f}"
+        return t(f"rules.travel_anomalies.{kind}", lang, value=value, norm=norm,
                  z=f"{info['z']:.1f}", n=info["n"],
                  scope=t(f"rules.travel_anomalies.scope_{'unit' if info['scope'] == 'unit' else 'all'}", lang),
                  where=t(f"rules.travel_anomalies.{'abroad' if info['abroad'] else 'home'}", lang))
