@@ -266,7 +266,7 @@ def build_nodes(G, kept, dist, levels, scores, cent, measure, focus, path_nodes,
                                    measure, lang),
                 "focus": n in focus, "onPath": n in path_nodes, "collapsed": int(hidden.get(n, 0))}
         if hidden.get(n):
-            node["info"].append([t("maps.info.collapsed", lang), t("maps.hub_hidden", lang, n=hidden[n])])
+            node["info"].append([t("maps.ui.collapsed_row", lang), t("maps.hub_hidden", lang, n=hidden[n])])
             node["borderDashes"] = [4, 3]
             node["shapeProperties"] = {"borderDashes": [4, 3]}
             node["borderWidth"] = max(node["borderWidth"], 2)

@@ -210,9 +210,13 @@
     }));
     edges.add(x.edges.filter(function (e) { return edges.get(e.id) === null; }));
     state.expanded.push(hub);
+    state.hubs = Math.max(0, state.hubs - 1);
     var hn = nodes.get(hub);
+    var info = hn.info.filter(function (row) { return row[0] !== UI.collapsed_row; });
+    info.push([UI.collapsed_row, fmt(UI.hub_expanded, { n: n0(add.length) }) +
+      (x.more ? "; " + fmt(UI.hub_more, { n: n0(x.more) }) : "")]);
     nodes.update({ id: hub, label: hn.label.replace(/ \(\+\d+\)$/, ""), borderDashes: false,
-                   shapeProperties: { borderDashes: false } });
+                   shapeProperties: { borderDashes: false }, info: info });
     if (x.more) { $("gr-search-msg").textContent = fmt(UI.hub_more, { n: n0(x.more) }); }
     updateCounts();
     return true;
