@@ -167,12 +167,16 @@ def record_command(db_path: str | None, command: str, params: dict, status: int,
     try:
         db = store.connect(p, create=False)
         if getattr(db, "readonly", False):
-            return "the audit log was not written: the store is read-only"
+            from .i18n import t
+
+            return t("errors.audit.readonly")
         lock = (settings or {}).get("limits", {}).get("lock_timeout")
         append(db, command, params, outputs, status, message, lock_timeout=lock)
         db.conn.close()
     except Exception as exc:
         if not (store.is_db_error(exc) or isinstance(exc, (OSError, store.StoreError))):
             raise
-        return f"the audit log was not written: {exc}"
+        from .i18n import t
+
+        return t("errors.audit_not_written", reason=exc)
     return None

@@ -210,6 +210,13 @@ def _private() -> bool:
     return safeio.private()
 
 
+def _t(key: str, **params) -> str:
+    """A message from the catalogue (graphrisk/i18n/messages/errors.toml) in the current language."""
+    from .i18n import t
+
+    return t(key, **params)
+
+
 ENV_KEY = "GRAPHRISK_KEY"
 ENV_KEY_FILE = "GRAPHRISK_KEY_FILE"
 
@@ -225,9 +232,9 @@ def encryption_key() -> str | None:
         try:
             key = kf.read_text(encoding="utf-8").strip("\r\n")
         except OSError as exc:
-            raise StoreError(f"{kf}: cannot read the key file (${ENV_KEY_FILE}): {exc.strerror or exc}") from None
+            raise StoreError(_t("errors.store.key_file", path=kf, var=ENV_KEY_FILE, reason=exc.strerror or exc)) from None
     if key == "":
-        raise StoreError(f"${ENV_KEY} is set but empty")
+        raise StoreError(_t("errors.store.key_empty", var=ENV_KEY))
     return key
 
 
@@ -238,8 +245,7 @@ def _driver(key: str | None):
     try:
         from sqlcipher3 import dbapi2
     except ImportError:
-        raise StoreError(f"${ENV_KEY} asks for an encrypted store, but SQLCipher is not installed: "
-                         f"pip install 'graphrisk[encrypted]' (sqlcipher3-binary)") from None
+        raise StoreError(_t("errors.store.no_sqlcipher", var=ENV_KEY)) from None
     return dbapi2
 
 
@@ -267,9 +273,9 @@ def connect(path: str | os.PathLike | None = None, *, create: bool = True,
 
     p = Path(path) if path else default_path()
     if not create and not p.exists():
-        raise StoreError(f"{p}: no store here (run `graphrisk ingest` or `graphrisk demo` first)")
+        raise StoreError(_t("errors.store.none", path=p))
     if p.is_dir():
-        raise StoreError(f"{p}: is a folder, not a store file")
+        raise StoreError(_t("errors.store.is_folder", path=p))
     timeout = float(_limits().get("lock_timeout", 120.0))
     key = encryption_key()
     driver = _driver(key)
@@ -285,9 +291,9 @@ def connect(path: str | os.PathLike | None = None, *, create: bool = True,
             if not p.exists():
                 os.close(os.open(p, os.O_CREAT | os.O_WRONLY, 0o600 if _private() else 0o666))
         except PermissionError:
-            raise StoreError(f"{p}: permission denied: cannot create the store here") from None
+            raise StoreError(_t("errors.store.cannot_create_permission", path=p)) from None
         except OSError as exc:
-            raise StoreError(f"{p}: cannot create the store: {exc.strerror or exc}") from None
+            raise StoreError(_t("errors.store.cannot_create", path=p, reason=exc.strerror or exc)) from None
     try:
         if readonly:
             wal = Path(str(p) + "-wal")
@@ -306,8 +312,7 @@ def connect(path: str | os.PathLike | None = None, *, create: bool = True,
             done = {r[0] for r in db.conn.execute("select name from _migrations")} \
                 if "_migrations" in db.table_names() else set()
             if any(name not in done for name, _ in MIGRATIONS):
-                raise StoreError(f"{p}: the store is read-only and was made by an older graphrisk; open it "
-                                 f"once where it can be written to upgrade it")
+                raise StoreError(_t("errors.store.readonly_old", path=p))
         else:
             db.conn.execute("PRAGMA journal_mode=WAL")
             db.conn.execute("PRAGMA synchronous=NORMAL")
@@ -333,16 +338,14 @@ def connect(path: str | os.PathLike | None = None, *, create: bool = True,
             raise
         msg = str(exc)
         if "locked" in msg or "busy" in msg:
-            raise StoreError(f"{p}: the store is locked by another process writing to it (waited {timeout:.0f} s, "
-                             f"[limits] lock_timeout); try again when it finishes") from None
+            raise StoreError(_t("errors.store.locked", path=p, seconds=f"{timeout:.0f}")) from None
         if "readonly" in msg or "read-only" in msg:
-            raise StoreError(f"{p}: the store is read-only: {msg}") from None
+            raise StoreError(_t("errors.store.readonly", path=p, reason=msg)) from None
         if "not a database" in msg and key is not None:
-            raise StoreError(f"{p}: cannot open with the key in ${ENV_KEY}: the key is wrong, or the store "
-                             f"is not encrypted") from None
+            raise StoreError(_t("errors.store.wrong_key", path=p, var=ENV_KEY)) from None
         if "not a database" in msg:
-            raise StoreError(f"{p}: not a graphrisk store, or an encrypted one (set ${ENV_KEY} to its key)") from None
-        raise StoreError(f"{p}: cannot open as a graphrisk store: {msg}") from None
+            raise StoreError(_t("errors.store.not_a_store", path=p, var=ENV_KEY)) from None
+        raise StoreError(_t("errors.store.cannot_open", path=p, reason=msg)) from None
     db.readonly = readonly  # type: ignore[attr-defined]
     return db
 
@@ -369,13 +372,11 @@ def begin_write(conn: sqlite3.Connection, timeout: float | None = None, on_wait=
                     raise
                 waited = time.monotonic() - started
                 if waited >= timeout:
-                    raise StoreError(f"the store is locked: another process has been writing to it for over "
-                                     f"{timeout:.0f} s ([limits] lock_timeout); try again when it finishes") from None
+                    raise StoreError(_t("errors.store.lock_gave_up", seconds=f"{timeout:.0f}")) from None
                 if on_wait:
                     on_wait(waited, timeout)
                 else:
-                    sys.stderr.write(f"waiting for the store: another process is writing to it "
-                                     f"({waited:.0f} s of {timeout:.0f} s)\n")
+                    sys.stderr.write(_t("errors.store.waiting", waited=f"{waited:.0f}", seconds=f"{timeout:.0f}") + "\n")
                     sys.stderr.flush()
     finally:
         conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")

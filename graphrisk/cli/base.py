@@ -119,7 +119,7 @@ def handle_errors(f):
 def _fail(state: dict, code: int, message: str, printed: bool = False) -> None:
     state["status"], state["message"] = code, message
     if not printed:
-        err_console.print(f"{t('errors.prefix')}: {escape_text(message)}", markup=False, soft_wrap=True)
+        err_console.print(t("errors.line", message=escape_text(message)), markup=False, soft_wrap=True)
     sys.exit(code)
 
 
@@ -200,7 +200,7 @@ def _audit(kwargs: dict, state: dict) -> None:
     except Exception as exc:  # noqa: BLE001 - the audit must not hide the command's own outcome
         note = str(exc)
     if note:
-        err_console.print(f"{t('errors.note')}: {escape_text(note)}", markup=False, soft_wrap=True)
+        err_console.print(t("errors.note_line", message=escape_text(note)), markup=False, soft_wrap=True)
 
 
 def _print_input_error(exc: InputError) -> None:
@@ -208,7 +208,7 @@ def _print_input_error(exc: InputError) -> None:
     for r in getattr(exc, "reports", []):
         err_console.print(t("errors.loaded_before", path=escape_text(str(r.path)), kind=r.kind,
                             message=escape_text(r.message or r.status)), markup=False, soft_wrap=True)
-    err_console.print(f"{t('errors.prefix')}: {escape_text(str(exc))}", markup=False, soft_wrap=True)
+    err_console.print(t("errors.line", message=escape_text(str(exc))), markup=False, soft_wrap=True)
     for p in exc.problems[:cap]:
         err_console.print(f"  {escape_text(str(p))}", markup=False, soft_wrap=True)
     if len(exc.problems) > cap:

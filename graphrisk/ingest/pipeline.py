@@ -22,6 +22,7 @@ import sqlite_utils
 from .. import safeio, schema, store
 from ..errors import InputError
 from ..resolve import references, unresolved
+from ..i18n import current_lang, node_label, t
 from . import readers, values
 from .prepare import Prepared, Problem, content_hash, derive_keys, prepare, stored_columns
 
@@ -78,13 +79,13 @@ def order_paths(paths: Iterable[str | Path], kind: str | None = None) -> tuple[l
                 if f.is_dir() or not readers.is_input_file(f):
                     continue
                 if readers.kind_from_name(f) is None and kind is None:
-                    skipped.append(f"{f}: name matches no kind, skipped")
+                    skipped.append(t("errors.ingest.no_match_skipped", path=f))
                     continue
                 files.append(f)
         elif p.exists():
             files.append(p)
         else:
-            raise InputError(f"{p}: no such file or folder")
+            raise InputError(t("errors.ingest.no_such_path", path=p))
     order = {k: spec.order for k, spec in schema.KINDS.items()}
     files.sort(key=lambda f: (order.get(kind or readers.kind_from_name(f) or "", 99), str(f)))
     return files, skipped
@@ -199,16 +200,16 @@ def _check(db, prep: Prepared, ids: _Ids, file: str, created: list[dict], update
         missing = wanted - found
         if not missing:
             continue
-        what = " or ".join(SINGULAR[r] for r in c.refs)
+        what = t("errors.ingest.or").join(SINGULAR[r] if current_lang() == "en"
+                                          else node_label(schema.NODE_KIND_OF_TABLE[r]) for r in c.refs)
         if c.type == schema.LIST:
             for pos in np.flatnonzero(series.notna().to_numpy()):
                 for part in series.iloc[pos].split(";"):
                     if part in missing:
-                        prep.add(int(pos), c.name, f"unknown id '{part}': no {what} with this id exists", file)
+                        prep.add(int(pos), c.name, t("errors.ingest.unknown_id", id=part, what=what), file)
         else:
             for pos in np.flatnonzero(series.isin(missing).to_numpy()):
-                prep.add(int(pos), c.name,
-                         f"unknown id '{series.iloc[pos]}': no {what} with this id exists", file)
+                prep.add(int(pos), c.name, t("errors.ingest.unknown_id", id=series.iloc[pos], what=what), file)
     name_cols = prep.name_columns
     for id_col, name_col in name_cols.items():
         col = kind.column(id_col)
@@ -232,8 +233,7 @@ def _check(db, prep: Prepared, ids: _Ids, file: str, created: list[dict], update
             if hashes.iloc[pos] == hashes.iloc[f]:
                 drop.add(int(pos))
             else:
-                prep.add(int(pos), pk, f"duplicate id '{key}' (also on row {int(prep.rows[f])}) "
-                                       f"with different content", file)
+                prep.add(int(pos), pk, t("errors.ingest.duplicate_id", id=key, row=int(prep.rows[f])), file)
     report.duplicates = len(drop)
 
     # conflicts with stored records
@@ -244,10 +244,8 @@ def _check(db, prep: Prepared, ids: _Ids, file: str, created: list[dict], update
             key = id_series.iloc[pos]
             h, b, r = existing[key]
             if h != hashes.iloc[pos] and pos not in drop:
-                prep.add(int(pos), pk,
-                         f"id '{key}' is already stored with different content "
-                         f"(from {batches.get(b, '?')} row {r}); use --update to replace it "
-                         f"(the stored version is kept in history)", file)
+                prep.add(int(pos), pk, t("errors.ingest.already_stored", id=key, file=batches.get(b, "?"), row=r),
+                         file)
     return hashes, {"existing": existing, "drop": drop}
 
 
@@ -288,7 +286,7 @@ def _hostile_checks(db, table: readers.Table, prep: Prepared, settings: dict, re
 def _confusable_ids(db, prep: Prepared, mode: str, report: FileReport, file: str) -> None:
     """Warn (or reject, ``[limits] confusable_ids = "error"``) ids that display like another id."""
     if mode not in ("warn", "error"):
-        raise InputError(f"setting [limits] confusable_ids must be \"warn\" or \"error\", not '{mode}'")
+        raise InputError(t("errors.ingest.confusable_setting", value=mode))
     kind = schema.KINDS[prep.kind]
     if not kind.entity:
         return
@@ -315,13 +313,12 @@ def _confusable_ids(db, prep: Prepared, mode: str, report: FileReport, file: str
         others = sorted(known.get(values.id_skeleton(i), set()) - {i})
         if not others:
             continue
-        msg = (f"id '{i.encode('unicode_escape').decode('ascii')}' looks like "
-               + ", ".join(f"'{o.encode('unicode_escape').decode('ascii')}'" for o in others[:3])
-               + " (look-alike letters or case)")
+        msg = t("errors.ingest.lookalike", id=i.encode("unicode_escape").decode("ascii"),
+                others=", ".join(f"'{o.encode('unicode_escape').decode('ascii')}'" for o in others[:3]))
         if mode == "error":
             prep.add(first[i], pk, msg, file)
         elif shown < 50:
-            report.warnings.append(f"row {int(prep.rows[first[i]])}: {msg}")
+            report.warnings.append(t("errors.ingest.warning_row", row=int(prep.rows[first[i]]), message=msg))
             shown += 1
 
 
@@ -508,8 +505,7 @@ def ingest_file(db: sqlite_utils.Database, path: str | Path, *, kind: str | None
         prior = None  # records of this kind were replaced since: compare the content again
     if prior:
         return FileReport(str(path), k, "unchanged", batch_id=prior["id"],
-                          message=f"already ingested as batch {prior['id']} ({prior['finished_at']}); "
-                                  f"nothing changed",
+                          message=t("errors.ingest.already_ingested", batch=prior["id"], at=prior["finished_at"]),
                           seconds=round(time.perf_counter() - started, 3))
     applied = profile.apply(path, db) if profile is not None else None
     table = applied.table if applied else readers.read_table(path, k, rename, settings=settings)
@@ -531,7 +527,7 @@ def ingest_file(db: sqlite_utils.Database, path: str | Path, *, kind: str | None
     cap = settings["ingest"]["max_problems_shown"]
     if prep.problems and not len(prep.bad):  # structural: missing columns
         report.problems, report.problem_count = prep.problems[:cap], len(prep.problems)
-        raise InputError(f"{path}: rejected: {len(prep.problems)} problem(s); nothing was written",
+        raise InputError(t("errors.ingest.rejected_structural", path=path, n=len(prep.problems)),
                          prep.problems)
     ids = _Ids(db)
     created = _resolve_names(db, prep, settings, report, str(path))
@@ -541,8 +537,8 @@ def ingest_file(db: sqlite_utils.Database, path: str | Path, *, kind: str | None
     report.problem_count = len(prep.problems)
     report.problems = prep.problems[:cap]
     if prep.problems and not skip_bad_rows:
-        raise InputError(f"{path}: rejected: {len(prep.problems)} problem(s) in {len(prep.bad)} row(s); "
-                         f"nothing was written", prep.problems)
+        raise InputError(t("errors.ingest.rejected", path=path, n=len(prep.problems), rows=len(prep.bad)),
+                         prep.problems)
     options = {"kind": table.kind, "rename": rename or {}, "update": update, "skip_bad_rows": skip_bad_rows}
     if profile is not None:
         options.update(profile=profile.path, profile_sha256=profile.sha256, skipped=report.skipped)
@@ -564,16 +560,16 @@ def ingest_file(db: sqlite_utils.Database, path: str | Path, *, kind: str | None
         report.rejects_path = _write_rejects(prep, table, rdir, f"batch{report.batch_id}")
         db["batches"].update(report.batch_id, {"options": json.dumps(
             {**options, "rejects_path": report.rejects_path}, sort_keys=True)})
-    parts = [f"{report.inserted} new", f"{report.updated} updated", f"{report.unchanged} unchanged"]
+    parts = [t("errors.ingest.summary", new=report.inserted, updated=report.updated, unchanged=report.unchanged)]
     if report.duplicates:
-        parts.append(f"{report.duplicates} exact duplicate row(s) stored once")
+        parts.append(t("errors.ingest.summary_duplicates", n=report.duplicates))
     if report.rejected:
-        parts.append(f"{report.rejected} rejected → {report.rejects_path}")
+        parts.append(t("errors.ingest.summary_rejected", n=report.rejected, path=report.rejects_path))
     if prep.extra_columns:
-        parts.append(f"extra columns kept in _extra: {', '.join(prep.extra_columns)}")
+        parts.append(t("errors.ingest.summary_extra", columns=", ".join(prep.extra_columns)))
     for reason, n in report.skipped.items():
-        parts.append(f"{n} row(s) not stored: {reason}")
-    report.message = "; ".join(parts)
+        parts.append(t("errors.ingest.summary_skipped", n=n, reason=reason))
+    report.message = ("；" if current_lang() == "zh" else "; ").join(parts)
     return report
 
 

@@ -42,6 +42,7 @@ import pandas as pd
 
 from .. import schema
 from ..errors import InputError
+from ..i18n import t
 from .values import id_problem, nfkc
 
 SUFFIXES = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx",
@@ -119,14 +120,13 @@ def decode(path: Path, data: bytes) -> tuple[str, str]:
             return data[3:].decode("utf-8"), "utf-8-sig"
         except UnicodeDecodeError as exc:
             line = data[:exc.start + 3].count(b"\n") + 1
-            raise InputError(f"{path}:{line}: the file starts with a UTF-8 mark but this line is not UTF-8 "
-                             f"(byte 0x{data[exc.start + 3]:02x}); save the file in one encoding") from None
+            raise InputError(t("errors.read.bom_not_utf8", path=path, line=line,
+                               byte=f"{data[exc.start + 3]:02x}")) from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError as exc:
-            raise InputError(f"{path}: starts with a UTF-16 mark but is not UTF-16 ({exc.reason} at byte "
-                             f"{exc.start})") from None
+            raise InputError(t("errors.read.utf16_bad", path=path, reason=exc.reason, at=exc.start)) from None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as utf8_err:
@@ -145,20 +145,15 @@ def decode(path: Path, data: bytes) -> tuple[str, str]:
             first_bad = first_bad or i
     if good and good >= bad:
         pos = first_bad_err.start
-        raise InputError(
-            f"{path}:{first_bad}: this line is not UTF-8 (byte 0x{data[pos]:02x}) while the rest of the file is; "
-            f"a file must be in one encoding: fix or re-save this line") from None
+        raise InputError(t("errors.read.mixed_utf8", path=path, line=first_bad, byte=f"{data[pos]:02x}")) from None
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
-        raise InputError(
-            f"{path}:{line}: unreadable text encoding: neither UTF-8 nor GB18030/GBK "
-            f"(bad byte 0x{data[exc.start]:02x} at offset {exc.start}); save the file as UTF-8 and try again") from None
+        raise InputError(t("errors.read.unreadable_encoding", path=path, line=line, byte=f"{data[exc.start]:02x}",
+                           at=exc.start)) from None
     if utf8_lines:
-        raise InputError(
-            f"{path}:{utf8_lines[0]}: this line is UTF-8 while the rest of the file is GB18030/GBK; "
-            f"a file must be in one encoding: fix or re-save this line")
+        raise InputError(t("errors.read.mixed_gb", path=path, line=utf8_lines[0]))
     return text, "gb18030"
 
 
@@ -167,7 +162,7 @@ def decode(path: Path, data: bytes) -> tuple[str, str]:
 def _read_csv(path: Path, limits: dict) -> tuple[pd.DataFrame, pd.Series, str, list, list]:
     data = path.read_bytes()
     if not data.strip(b" \t\r\n\xef\xbb\xbf"):
-        raise InputError(f"{path}:1: file is empty (no header row)")
+        raise InputError(t("errors.read.empty", path=path))
     text, encoding = decode(path, data)
     first_line = text.lstrip("\ufeff").split("\n", 1)[0]
     delimiter = "\t" if path.suffix.lower() == ".tsv" or (
@@ -192,12 +187,10 @@ def _read_csv(path: Path, limits: dict) -> tuple[pd.DataFrame, pd.Series, str, l
         except csv.Error as exc:
             msg = str(exc)
             if "field larger" in msg:
-                raise InputError(f"{path}:{start}: a cell of this row is longer than {cap:,} characters "
-                                 f"([limits] max_cell_chars)") from None
+                raise InputError(t("errors.read.cell_too_long", path=path, row=start, cap=f"{cap:,}")) from None
             if "unexpected end of data" in msg:
-                raise InputError(f"{path}:{start}: a quoted cell starting on this row is never closed "
-                                 f"(unbalanced quote)") from None
-            raise InputError(f"{path}:{start}: malformed quoting ({msg}): a stray or unbalanced quote?") from None
+                raise InputError(t("errors.read.unclosed_quote", path=path, row=start)) from None
+            raise InputError(t("errors.read.bad_quoting", path=path, row=start, reason=msg)) from None
         end = reader.line_num
         prev_end = end
         if not rec or not "".join(rec).strip():
@@ -205,11 +198,10 @@ def _read_csv(path: Path, limits: dict) -> tuple[pd.DataFrame, pd.Series, str, l
         if header is None:
             header = rec
             if end > start:
-                raise InputError(f"{path}:{start}: the header row runs over several lines (a quote in a "
-                                 f"column name?)")
+                raise InputError(t("errors.read.header_multiline", path=path, row=start))
             if len(header) > int(limits["max_columns"]):
-                raise InputError(f"{path}:1: {len(header):,} columns; more than [limits] max_columns "
-                                 f"({limits['max_columns']:,})")
+                raise InputError(t("errors.read.too_many_columns", path=path, n=f"{len(header):,}",
+                                   cap=f"{limits['max_columns']:,}"))
             continue
         if end > start:
             _check_multiline(path, rec, header, start, end, delimiter, limits)
@@ -218,14 +210,13 @@ def _read_csv(path: Path, limits: dict) -> tuple[pd.DataFrame, pd.Series, str, l
             extra = rec[len(header):]
             hint = ""
             if len(rec) > len(header) and all(not v.strip() for v in extra):
-                hint = " (a trailing delimiter?)"
-            problems.append((pos, "", f"{len(rec)} fields where the header has {len(header)}{hint}; "
-                                      f"the columns of this row cannot be matched to the header"))
+                hint = t("errors.read.trailing_hint")
+            problems.append((pos, "", t("errors.read.field_count", n=len(rec), width=len(header), hint=hint)))
             rec = (rec + [""] * len(header))[:len(header)]
         records.append(rec)
         numbers.append(start)
     if header is None:
-        raise InputError(f"{path}:1: file is empty (no header row)")
+        raise InputError(t("errors.read.empty", path=path))
     frame = pd.DataFrame(records, columns=range(len(header)), dtype=object) if records \
         else pd.DataFrame(columns=range(len(header)), dtype=object)
     frame.columns = header
@@ -244,23 +235,21 @@ def _read_plain_csv(path: Path, text: str, delimiter: str, cap: int, limits: dic
         if header is None:
             header = rec
             if len(header) > int(limits["max_columns"]):
-                raise InputError(f"{path}:1: {len(header):,} columns; more than [limits] max_columns "
-                                 f"({limits['max_columns']:,})")
+                raise InputError(t("errors.read.too_many_columns", path=path, n=f"{len(header):,}",
+                                   cap=f"{limits['max_columns']:,}"))
             width = len(header)
             continue
         if len(line) > cap and any(len(v) > cap for v in rec):
-            raise InputError(f"{path}:{i}: a cell of this row is longer than {cap:,} characters "
-                             f"([limits] max_cell_chars)")
+            raise InputError(t("errors.read.cell_too_long", path=path, row=i, cap=f"{cap:,}"))
         if len(rec) != width:
             extra = rec[width:]
-            hint = " (a trailing delimiter?)" if len(rec) > width and not "".join(extra).strip() else ""
-            problems.append((len(records), "", f"{len(rec)} fields where the header has {width}{hint}; "
-                                               f"the columns of this row cannot be matched to the header"))
+            hint = t("errors.read.trailing_hint") if len(rec) > width and not "".join(extra).strip() else ""
+            problems.append((len(records), "", t("errors.read.field_count", n=len(rec), width=width, hint=hint)))
             rec = (rec + [""] * width)[:width]
         records.append(rec)
         numbers.append(i)
     if header is None:
-        raise InputError(f"{path}:1: file is empty (no header row)")
+        raise InputError(t("errors.read.empty", path=path))
     frame = pd.DataFrame(records, columns=range(len(header)), dtype=object) if records \
         else pd.DataFrame(columns=range(len(header)), dtype=object)
     frame.columns = header
@@ -275,14 +264,12 @@ def _check_multiline(path: Path, rec: list[str], header: list[str], start: int, 
             continue
         col = header[i] if i < len(header) else f"#{i + 1}"
         if not limits["csv_multiline_cells"]:
-            raise InputError(f"{path}:{start}:{col}: a quoted cell runs from this row to line {end} "
-                             f"([limits] csv_multiline_cells is off): an unbalanced quote?")
+            raise InputError(t("errors.read.multiline_off", path=path, row=start, column=col, end=end))
         need = max(len(header) - 1, 2)
         for line in v.splitlines()[1:]:
             if line.count(delimiter) >= need:
-                raise InputError(
-                    f"{path}:{start}:{col}: a quoted cell starting on this row runs to line {end} and takes in "
-                    f"lines that look like records: an unbalanced quote? (e.g. '{show(line, 60)}')")
+                raise InputError(t("errors.read.swallowed", path=path, row=start, column=col, end=end,
+                                   sample=show(line, 60)))
 
 
 # ------------------------------------------------------------------ XLSX
@@ -323,8 +310,7 @@ class _Limited(io.RawIOBase):
         data = self.raw.read(len(b))
         self.n += len(data)
         if self.n > self.cap:
-            raise InputError(f"{self.what} expands past {self.cap:,} bytes ([limits] xlsx_max_member_bytes): "
-                             f"refused (a zip bomb?)")
+            raise InputError(t("errors.xlsx.expands_past", what=self.what, cap=f"{self.cap:,}"))
         b[:len(data)] = data
         return len(data)
 
@@ -338,12 +324,11 @@ def _xml_events(zf: zipfile.ZipFile, name: str, path: Path, limits: dict, events
     try:
         yield from iterparse(stream, events=events, forbid_dtd=True)
     except DefusedXmlException as exc:
-        raise InputError(f"{path}: not readable as XLSX: {name} declares a DTD or entities ({type(exc).__name__}), "
-                         f"which are refused") from None
+        raise InputError(t("errors.xlsx.dtd", path=path, member=name, reason=type(exc).__name__)) from None
     except Exception as exc:  # ElementTree.ParseError and zlib / zip errors of a damaged file
         if isinstance(exc, InputError):
             raise
-        raise InputError(f"{path}: not readable as XLSX: {name} is damaged ({exc})") from None
+        raise InputError(t("errors.xlsx.damaged", path=path, member=name, reason=show(str(exc)))) from None
 
 
 def _xml_root(zf: zipfile.ZipFile, name: str, path: Path, limits: dict):
@@ -357,18 +342,17 @@ def _read_xlsx(path: Path, limits: dict) -> tuple[pd.DataFrame, pd.Series, str, 
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise InputError(f"{path}: not readable as XLSX: not a valid zip file ({exc})") from None
+        raise InputError(t("errors.xlsx.not_zip", path=path, reason=show(str(exc)))) from None
     with zf:
         names = set(zf.namelist())
         for info in zf.infolist():
             ratio = info.file_size / max(info.compress_size, 1)
             if info.file_size > int(limits["xlsx_max_member_bytes"]) or (
                     info.file_size > 10_000_000 and ratio > float(limits["xlsx_max_ratio"])):
-                raise InputError(f"{path}: {info.filename} expands to {info.file_size:,} bytes "
-                                 f"({ratio:,.0f} times its packed size): refused (a zip bomb?); see [limits] "
-                                 f"xlsx_max_member_bytes / xlsx_max_ratio")
+                raise InputError(t("errors.xlsx.member_too_big", path=path, member=show(info.filename),
+                                   size=f"{info.file_size:,}", ratio=f"{ratio:,.0f}"))
         if "xl/workbook.xml" not in names:
-            raise InputError(f"{path}: not readable as XLSX: no xl/workbook.xml in the file")
+            raise InputError(t("errors.xlsx.no_workbook", path=path))
         wb = _xml_root(zf, "xl/workbook.xml", path, limits)
         sheets, date1904 = [], False
         for el in wb.iter():
@@ -379,7 +363,7 @@ def _read_xlsx(path: Path, limits: dict) -> tuple[pd.DataFrame, pd.Series, str, 
             elif tag == "workbookPr":
                 date1904 = (el.get("date1904") or "").lower() in ("1", "true")
         if not sheets:
-            raise InputError(f"{path}: not readable as XLSX: the workbook has no sheet")
+            raise InputError(t("errors.xlsx.no_sheet", path=path))
         rels = {}
         if "xl/_rels/workbook.xml.rels" in names:
             for el in _xml_root(zf, "xl/_rels/workbook.xml.rels", path, limits).iter():
@@ -393,12 +377,11 @@ def _read_xlsx(path: Path, limits: dict) -> tuple[pd.DataFrame, pd.Series, str, 
         sheet_name, rid = sheets[0]
         sheet_path = member(rels[rid][0]) if rid in rels else "xl/worksheets/sheet1.xml"
         if sheet_path not in names:
-            raise InputError(f"{path}: not readable as XLSX: the first sheet '{show(sheet_name)}' is missing "
-                             f"({sheet_path})")
+            raise InputError(t("errors.xlsx.sheet_missing", path=path, sheet=show(sheet_name), member=sheet_path))
         notes = []
         if len(sheets) > 1:
-            notes.append(f"only the first sheet '{show(sheet_name)}' was read; other sheets not read: "
-                         + ", ".join(f"'{show(n)}'" for n, _ in sheets[1:]))
+            notes.append(t("errors.xlsx.other_sheets", sheet=show(sheet_name),
+                           others=", ".join(f"'{show(n)}'" for n, _ in sheets[1:])))
         sst_path = next((member(t) for t, ty in rels.values() if ty.endswith("/sharedStrings")),
                         "xl/sharedStrings.xml")
         shared = _shared_strings(zf, sst_path, path, limits) if sst_path in names else []
@@ -426,7 +409,7 @@ def _shared_strings(zf, name: str, path: Path, limits: dict) -> list[str]:
         out.append(s)
         el.clear()
         if len(out) > cap or chars > char_cap:
-            raise InputError(f"{path}: more than {cap:,} shared strings ([limits] xlsx_max_shared_strings): refused")
+            raise InputError(t("errors.xlsx.too_many_shared", path=path, cap=f"{cap:,}"))
     return out
 
 
@@ -500,9 +483,8 @@ def _sheet(zf, name, sheet_name, shared, date_styles, date1904, path, limits, no
         cell = f"{_col_letters(col_no)}{row_no}"
         n_cells += 1
         if n_cells > max_cells:
-            raise InputError(f"{path}: more than {max_cells:,} cells in sheet '{show(sheet_name)}' "
-                             f"([limits] xlsx_max_cells): refused")
-        t = el.get("t", "n")
+            raise InputError(t("errors.xlsx.too_many_cells", path=path, cap=f"{max_cells:,}", sheet=show(sheet_name)))
+        ctype = el.get("t", "n")
         f_el = v_el = is_el = None
         for child in el:
             ct = _local(child.tag)
@@ -514,55 +496,52 @@ def _sheet(zf, name, sheet_name, shared, date_styles, date1904, path, limits, no
                 is_el = child
         v = v_el.text if v_el is not None else None
         value = ""
-        if f_el is not None and v is None and t != "inlineStr":
+        if f_el is not None and v is None and ctype != "inlineStr":
             formula = (f_el.text or "").strip()
-            bad.append((row_no, col_no, f"cell {cell} holds a formula{' =' + show(formula, 40) if formula else ''} "
-                                        f"with no saved value: open the file in a spreadsheet program and save "
-                                        f"it (or paste values)"))
-        elif t == "s":
+            bad.append((row_no, col_no, t("errors.xlsx.formula_no_value", cell=cell,
+                                          formula=" =" + show(formula, 40) if formula else "")))
+        elif ctype == "s":
             try:
                 value = shared[int(v)]
             except (ValueError, IndexError, TypeError):
-                raise InputError(f"{path}: cell {cell} of sheet '{show(sheet_name)}' points to shared string "
-                                 f"'{show(v or '')}', which does not exist: the file is damaged") from None
-        elif t == "inlineStr":
+                raise InputError(t("errors.xlsx.bad_shared_ref", path=path, cell=cell, sheet=show(sheet_name),
+                                   ref=show(v or ""))) from None
+        elif ctype == "inlineStr":
             value = "".join(x.text or "" for x in (is_el.iter() if is_el is not None else ()) if _local(x.tag) == "t")
-        elif t == "str":
+        elif ctype == "str":
             value = v or ""
-        elif t == "b":
+        elif ctype == "b":
             value = "true" if (v or "").strip() in ("1", "true") else "false"
-        elif t == "e":
-            bad.append((row_no, col_no, f"cell {cell} holds the error value {show(v or '')}"))
-        elif t == "d":
+        elif ctype == "e":
+            bad.append((row_no, col_no, t("errors.xlsx.error_value", cell=cell, value=show(v or ""))))
+        elif ctype == "d":
             value = (v or "").strip()
             if value.endswith("T00:00:00") or value.endswith("T00:00:00Z"):
                 value = value[:10]
         elif v is not None:
             num = _number(v)
             if isinstance(num, str):
-                bad.append((row_no, col_no, f"cell {cell} holds '{show(v)}', which is not a number although "
-                                            f"the cell is numeric: the file is damaged"))
+                bad.append((row_no, col_no, t("errors.xlsx.not_number", cell=cell, value=show(v))))
             elif int(el.get("s", "0") or 0) in date_styles:
                 try:
                     value = _cell(from_excel(num, epoch))
                 except (ValueError, OverflowError, TypeError):
-                    bad.append((row_no, col_no, f"cell {cell} holds {show(v)}, which is not a date"))
+                    bad.append((row_no, col_no, t("errors.xlsx.not_date", cell=cell, value=show(v))))
             else:
                 value = _cell(num)
         el.clear()
         if value == "" and not any(r == row_no and c == col_no for r, c, _ in bad[-1:]):
             continue
         if col_no > max_cols:
-            raise InputError(f"{path}: cell {cell} of sheet '{show(sheet_name)}' is in column {col_no:,}; more "
-                             f"than [limits] max_columns ({max_cols:,})")
+            raise InputError(t("errors.xlsx.column_too_far", path=path, cell=cell, sheet=show(sheet_name),
+                               col=f"{col_no:,}", cap=f"{max_cols:,}"))
         if len(value) > cell_cap:
-            raise InputError(f"{path}:{row_no}: cell {cell} is longer than {cell_cap:,} characters "
-                             f"([limits] max_cell_chars)")
+            raise InputError(t("errors.xlsx.cell_too_long", path=path, row=row_no, cell=cell, cap=f"{cell_cap:,}"))
         rows.setdefault(row_no, {})[col_no] = value
     ordered = sorted(r for r, cells in rows.items() if any(str(x).strip() for x in cells.values())
                      or any(b[0] == r for b in bad))
     if not ordered:
-        raise InputError(f"{path}:1: file is empty (no header row)")
+        raise InputError(t("errors.read.empty", path=path))
     head_row = ordered[0]
     hcells = rows[head_row]
     width = max(c for c, v in hcells.items() if str(v).strip())
@@ -579,8 +558,7 @@ def _sheet(zf, name, sheet_name, shared, date_styles, date1904, path, limits, no
         rec = [cells.get(c, "") for c in range(1, width + 1)]
         outside = sorted(c for c, v in cells.items() if c > width and str(v).strip())
         if outside:
-            problems.append((pos, "", f"a value in column {_col_letters(outside[0])} beyond the header's "
-                                      f"{width} columns"))
+            problems.append((pos, "", t("errors.xlsx.beyond_header", col=_col_letters(outside[0]), width=width)))
         for c, m in bad_by_row.get(r, []):
             problems.append((pos, header[c - 1] if c <= width else "", m))
         records.append(rec)
@@ -631,28 +609,28 @@ def _read_jsonl(path: Path, limits: dict, nested: bool = False) -> tuple[pd.Data
         try:
             obj = json.loads(line, object_pairs_hook=_pairs)
         except _DuplicateKey as exc:
-            raise InputError(f"{path}:{i}:{show(exc.args[0])}: the key appears twice in this object") from None
+            raise InputError(t("errors.jsonl.duplicate_key", path=path, line=i, field=show(exc.args[0]))) from None
         except json.JSONDecodeError as exc:
-            raise InputError(f"{path}:{i}: not valid JSON: {exc.msg} (column {exc.colno})") from None
+            raise InputError(t("errors.jsonl.not_json", path=path, line=i, reason=exc.msg, col=exc.colno)) from None
         except RecursionError:
-            raise InputError(f"{path}:{i}: not readable: JSON nested too deeply") from None
+            raise InputError(t("errors.jsonl.too_deep", path=path, line=i)) from None
         if not isinstance(obj, dict):
-            raise InputError(f"{path}:{i}: each line must be a JSON object")
+            raise InputError(t("errors.jsonl.not_object", path=path, line=i))
         rec = {}
         for k, v in obj.items():
             rec[str(k)] = _json_cell(v, path, i, str(k), nested)
             if len(rec[str(k)]) > cap:
-                raise InputError(f"{path}:{i}:{show(k)}: longer than {cap:,} characters ([limits] max_cell_chars)")
+                raise InputError(t("errors.jsonl.too_long", path=path, line=i, field=show(k), cap=f"{cap:,}"))
         records.append(rec)
         numbers.append(i)
     if not records:
-        raise InputError(f"{path}:1: file is empty (no records)")
+        raise InputError(t("errors.read.empty_records", path=path))
     cols = list(dict.fromkeys(k for r in records for k in r))  # keys in order of first appearance
     frame = pd.DataFrame({c: [r.get(c, "") for r in records] for c in cols}, index=range(len(records)),
                          dtype=object)
     if len(frame.columns) > int(limits["max_columns"]):
-        raise InputError(f"{path}: {len(frame.columns):,} distinct keys; more than [limits] max_columns "
-                         f"({limits['max_columns']:,})")
+        raise InputError(t("errors.jsonl.too_many_keys", path=path, n=f"{len(frame.columns):,}",
+                           cap=f"{limits['max_columns']:,}"))
     return frame, pd.Series(numbers, dtype="int64"), encoding, [], []
 
 
@@ -664,14 +642,12 @@ def _json_cell(v, path: Path, line: int, key: str, nested: bool) -> str:
     if isinstance(v, dict):
         if nested:
             return json.dumps(v, ensure_ascii=False, sort_keys=True)
-        raise InputError(f"{path}:{line}:{show(key)}: a nested object; records must be flat (one value per key) "
-                         f"unless a profile declares the nested field")
+        raise InputError(t("errors.jsonl.nested", path=path, line=line, field=show(key)))
     if isinstance(v, list):
         if any(isinstance(x, (dict, list)) for x in v):
             if nested:
                 return json.dumps(v, ensure_ascii=False, sort_keys=True)
-            raise InputError(f"{path}:{line}:{show(key)}: a list of objects or lists; records must be flat "
-                             f"unless a profile declares the nested field")
+            raise InputError(t("errors.jsonl.nested_list", path=path, line=line, field=show(key)))
         return ";".join(_json_cell(x, path, line, key, nested) for x in v)
     if isinstance(v, float) and v.is_integer() and abs(v) < 1e16:
         return str(int(v))
@@ -693,8 +669,8 @@ def cell_problems(frame: pd.DataFrame, kind: str) -> tuple[list[tuple[int, str, 
         for pos, v in enumerate(values):
             if isinstance(v, str) and _CONTROL.search(v):
                 ch = _CONTROL.search(v).group()
-                what = "a NUL byte" if ch == "\x00" else f"the control character U+{ord(ch):04X}"
-                problems.append((pos, str(col), f"contains {what}: '{show(v)}'"))
+                what = t("errors.read.nul") if ch == "\x00" else t("errors.read.control_char", code=f"{ord(ch):04X}")
+                problems.append((pos, str(col), t("errors.read.control", what=what, value=show(v))))
     k = schema.KINDS[kind]
     id_cols = [c for c in frame.columns if c == k.id_column or (c in k.column_names and k.column(c).refs)]
     changed = 0
@@ -732,17 +708,16 @@ def read_table(path: Path, kind: str | None = None, rename: dict[str, str] | Non
     path = Path(path)
     fmt = SUFFIXES.get(path.suffix.lower())
     if fmt is None:
-        raise InputError(f"{path}: unsupported file type '{show(path.suffix)}' (use .csv, .xlsx or .jsonl)")
+        raise InputError(t("errors.read.unsupported_type", path=path, suffix=show(path.suffix)))
     kind = kind or kind_from_name(path)
     if kind is None:
-        raise InputError(f"{path}: cannot tell the kind from the file name; name it after a kind "
-                         f"({', '.join(schema.KINDS)}) or pass --kind")
+        raise InputError(t("errors.read.kind_from_name", path=path, kinds=", ".join(schema.KINDS)))
     if kind not in schema.KINDS:
-        raise InputError(f"{path}: unknown kind '{show(kind)}' (one of {', '.join(schema.KINDS)})")
+        raise InputError(t("errors.read.unknown_kind", path=path, kind=show(kind), kinds=", ".join(schema.KINDS)))
     if not path.exists():
-        raise InputError(f"{path}: no such file")
+        raise InputError(t("errors.read.no_file", path=path))
     if path.is_dir():
-        raise InputError(f"{path}: is a folder, not a file")
+        raise InputError(t("errors.read.is_folder", path=path))
     limits = limits_of(settings)
     try:
         if fmt == "csv":
@@ -752,26 +727,26 @@ def read_table(path: Path, kind: str | None = None, rename: dict[str, str] | Non
         else:
             frame, rows, encoding, notes, problems = _read_jsonl(path, limits, nested)
     except PermissionError:
-        raise InputError(f"{path}: permission denied: cannot read the file") from None
+        raise InputError(t("errors.read.permission", path=path)) from None
     except MemoryError:
-        raise InputError(f"{path}: too large to read in the memory available") from None
+        raise InputError(t("errors.read.memory", path=path)) from None
     rename = {k.strip().lower(): v.strip().lower() for k, v in (rename or {}).items()}
     columns = []
     for c in frame.columns:
         name = str(c).strip().lstrip("\ufeff").strip().lower()
         if _CONTROL.search(name):
-            raise InputError(f"{path}:1: a column name contains a control character: '{show(name)}'")
+            raise InputError(t("errors.read.control_in_header", path=path, name=show(name)))
         columns.append(rename.get(name, name))
     seen = set()
     for c in columns:
         if c in seen and c:
-            raise InputError(f"{path}:1:{show(c)}: column appears twice in the header")
+            raise InputError(t("errors.read.duplicate_column", path=path, column=show(c)))
         seen.add(c)
     frame.columns = columns
     frame = frame.reset_index(drop=True)
     rows = rows.reset_index(drop=True)
     found, changed = cell_problems(frame, kind)
     if changed:
-        notes.append(f"{changed} id(s) written in full-width or compatibility forms were normalised (NFKC)")
+        notes.append(t("errors.read.ids_normalised", n=changed))
     return Table(path=path, kind=kind, frame=frame, rows=rows, encoding=encoding, notes=notes,
                  problems=problems + found, checked=True)

@@ -154,7 +154,7 @@ def parse_amount(text: str) -> tuple[float, str | None]:
     if s.startswith("(") and s.endswith(")"):
         negative, s = True, s[1:-1]
     if "," in s and not _GROUPED.match(s.replace(" ", "")):
-        raise ValueError(f"not an amount: '{raw}' (commas must separate groups of three digits, as in 12,000.50)")
+        raise ValueError(_t("errors.value.amount_commas", value=raw))
     s = s.replace(",", "").replace(" ", "").replace("_", "")
     mult = 1
     if s and s[-1] in _MULTIPLIERS:
@@ -163,8 +163,8 @@ def parse_amount(text: str) -> tuple[float, str | None]:
         raise ValueError(f"not an amount: '{raw}' (expected e.g. 12000, 12,000.00, ¥12,000, 1.2万)")
     value = float(s) * mult
     if not math.isfinite(value) or value > MAX_AMOUNT:
-        shown = raw if len(raw) <= 40 else raw[:40] + "…"
-        raise ValueError(f"amount too large: '{shown}' ({len(raw)} characters; above {MAX_AMOUNT:,.0f})")
+        shown = raw if len(raw) <= 40 else raw[:40] + f"… ({len(raw)})"
+        raise ValueError(_t("errors.value.amount_too_large", value=shown, cap=f"{MAX_AMOUNT:,.0f}"))
     if negative or value < 0:
         raise ValueError(f"negative amount: '{raw}'")
     return round(value, 2), currency
@@ -229,6 +229,12 @@ def parse_series(series: pd.Series, parser) -> tuple[pd.Series, dict[int, str]]:
 
 # ------------------------------------------------------------------ ids and ranges (issue 14)
 
+def _t(key: str, **params) -> str:
+    from ..i18n import t
+
+    return t(key, **params)
+
+
 _ID_INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
                            "\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb]")
 
@@ -238,8 +244,8 @@ def id_problem(text: str) -> str | None:
     for ch in text:
         if _ID_INVISIBLE.match(ch) or unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cn", "Zl", "Zp"):
             name = unicodedata.name(ch, "unnamed character").lower()
-            return (f"id contains an invisible character U+{ord(ch):04X} ({name}): "
-                    f"'{text.encode('unicode_escape').decode('ascii')}'")
+            return _t("errors.value.invisible_in_id", code=f"{ord(ch):04X}", name=name,
+                      value=text.encode("unicode_escape").decode("ascii"))
     return None
 
 
@@ -274,7 +280,7 @@ def id_skeleton(text: str) -> str:
 def check_date_range(iso: str, lo: str, hi: str) -> str | None:
     """A message when the ISO date ``iso`` is outside [lo, hi] (settings [limits] min_date / max_date)."""
     if iso and (iso[:10] < lo or iso[:10] > hi):
-        return f"date {iso[:10]} is outside the plausible range {lo} to {hi} ([limits] min_date / max_date)"
+        return _t("errors.value.date_range", date=iso[:10], lo=lo, hi=hi)
     return None
 
 
@@ -283,7 +289,7 @@ def check_amount_range(value: float | None, hi: float) -> str | None:
     if value is None:
         return None
     if not math.isfinite(value):
-        return "amount is not a finite number"
+        return _t("errors.value.not_finite")
     if value > hi:
-        return f"amount {value:,.2f} is above the plausible maximum {hi:,.0f} ([limits] max_amount)"
+        return _t("errors.value.amount_range", value=f"{value:,.2f}", cap=f"{hi:,.0f}")
     return None
