@@ -48,6 +48,20 @@ def ceiling(*weakenings: bool) -> str:
     return ("red", "orange", "yellow")[min(sum(bool(w) for w in weakenings), 2)]
 
 
+def _norm(word: str) -> str:
+    return "".join(ch for ch in str(word).lower() if ch not in " _-/（）()")
+
+
+def matches_vocabulary(value, words) -> bool:
+    """Whether a register's word (a method, a decision type) contains one of ``words``, ignoring case,
+    spaces, underscores and hyphens: "competitive_negotiation" and "Competitive negotiation" both
+    contain "negotiat"; "因公出国（境）审批" contains "出国"."""
+    if not value:
+        return False
+    v = _norm(value)
+    return any(_norm(w) and _norm(w) in v for w in words)
+
+
 def decision_words(p: ConflictPath) -> str:
     return "decision" if p.decision.kind in ("decision", "decided") else "award"
 

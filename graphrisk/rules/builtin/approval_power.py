@@ -2,7 +2,8 @@
 official (or a specific related person of the official) before the official's approval of a trip
 abroad, a business-travel card or a similar permission for that company or person.
 
-Approvals are ``decisions`` whose ``decision_type`` is one of ``decision_types``; the conflict path
+Approvals are ``decisions`` whose ``decision_type`` contains one of ``decision_types`` (ignoring case,
+spaces and underscores); the conflict path
 runs from the benefit to the beneficiary and ends at the approval. Red when the official approved
 personally after the benefit; orange when only their unit decided, or the benefit came after.
 Runs before the general gift and trip rules, which leave these paths to it.
@@ -10,7 +11,7 @@ Runs before the general gift and trip rules, which leave these paths to it.
 from __future__ import annotations
 
 from .. import Finding, rule
-from ._common import OWNER_ROLES, benefit_at, ceiling, chain, claimed, per_pair
+from ._common import OWNER_ROLES, benefit_at, ceiling, chain, claimed, matches_vocabulary, per_pair
 
 BENEFITS = ("gift", "trip_sponsor", "contact")
 
@@ -28,11 +29,10 @@ def decision_type(ctx, p) -> str | None:
 @rule("approval_power", "Benefit before an approval of the foreign-affairs office", order=5)
 def check(ctx) -> list[Finding]:
     cfg = ctx.cfg("approval_power")
-    types = {x.lower() for x in cfg["decision_types"]}
     matches, meta = [], {}
     for p in ctx.paths:
         dtype = decision_type(ctx, p)
-        if not dtype or dtype.lower() not in types:
+        if not matches_vocabulary(dtype, cfg["decision_types"]):
             continue
         hit = next((h for h in (benefit_at(p, k) for k in BENEFITS) if h), None)
         if hit is None:

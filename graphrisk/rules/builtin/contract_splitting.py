@@ -1,4 +1,4 @@
-"""Contract splitting: several non-competitive awards to one supplier within D days, each just under a
+"""Contract splitting: several non-competitive awards (a method containing one of ``methods``) to one supplier within D days, each just under a
 limit above which an open tender is required, together over it.
 
 The limit comes from settings (``limits``, base currency, e.g. a jurisdiction's central and
@@ -23,6 +23,7 @@ from ...findings import Reason
 from ...i18n import LANGS, fmt_money, t
 from .. import Finding, rule
 from ..scale import band
+from ._common import matches_vocabulary
 
 MANTISSAS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0)
 
@@ -76,13 +77,15 @@ def bunching_limits(amounts: list[float], cfg: dict) -> list[dict]:
 def check(ctx) -> list[Finding]:
     cfg = ctx.cfg("contract_splitting")
     s = ctx.settings
-    methods = set(cfg["methods"])
     by_currency: dict[str, list[tuple]] = defaultdict(list)
     for u, v, k, d in ctx.edges("contract"):
         method = d.get("method")
         if not d.get("date") or not d.get("amount") or d["amount"] <= 0:
             continue
-        if (method not in methods) and not (method in (None, "") and cfg["include_unknown_method"]):
+        if method in (None, ""):
+            if not cfg["include_unknown_method"]:
+                continue
+        elif not matches_vocabulary(method, cfg["methods"]):
             continue
         by_currency[money.currency_of(d.get("currency"), s)].append((u, v, d))
     m = cfg["margin_pct"] / 100
