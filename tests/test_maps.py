@@ -289,8 +289,8 @@ def test_overview_shows_only_flagged_officials_and_their_paths(G):
     r = maps.overview_map(G, levels, min_level="orange", paths=[hand_path(G)])
     data = page_data(r.html)
     ids = {n["id"] for n in data["nodes"]}
-    # the flagged, and the path O1 → P1 → C1 (with its unit U1): nothing else (no O3's unit, no contacts)
-    assert ids == {"O1", "O3", "P1", "C1", "U1"}
+    # the flagged, and the path O1 → P1 → C1 (O1 approved HT1 himself: no unit on it): nothing else
+    assert ids == {"O1", "O3", "P1", "C1"}
     assert data["meta"]["focus"] == ["O1", "O3"]
     assert data["paths"][0]["shown"] is True
     with pytest.raises(Exception):
