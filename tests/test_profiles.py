@@ -541,3 +541,19 @@ def test_header_row_below_a_title(tmp_path, db):
                              'recipient_name = "Councillor"\n')
     a = prof.apply(csv_path)
     assert a.table.frame["giver_name"].tolist() == ["Acme Ltd"] and a.table.rows.tolist() == [4]
+
+
+def test_record_ids_are_stable_across_processes(tmp_path):
+    """Ids made from content must not depend on the process (set order, hash seeds): re-loading a
+    register must find the same records."""
+    import os
+    import subprocess
+    import sys
+
+    p = _write(tmp_path, "g.csv", "giver,official,date,value\nRail Forum Europe,Ann Lee,2025-01-02,€50\n")
+    prof = _write(tmp_path, "p.toml", 'kind = "gifts"\n[columns]\ngiver_name = "giver"\nrecipient_name = "official"\n')
+    code = ("from graphrisk.ingest.profiles import load; import sys; "
+            f"print(load({str(prof)!r}).apply({str(p)!r}).table.frame['gift_id'][0])")
+    ids = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout.strip() for seed in (1, 2, 3)}
+    assert len(ids) == 1 and next(iter(ids)).startswith("gifts-")

@@ -662,7 +662,7 @@ def _apply(p: Profile, src: readers.Table, db=None) -> Applied:
             out[pk] = [f"{v}-{i}" if i and v else v for v, i in zip(out[pk], part_no)]
         elif pk not in out:
             out[pk] = _content_ids(out, [c for c in k.column_names if c in out] +
-                                   [c for c in canon if c in out and c not in k.column_names],
+                                   [c for c in sorted(canon) if c in out and c not in k.column_names],
                                    p.id_prefix if p.id_prefix is not None else f"{p.kind}-")
             mapping[pk] = t("profiles.check.auto_id")
     if p.distinct and pk in out:
