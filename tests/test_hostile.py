@@ -717,3 +717,26 @@ def test_runs_are_stamped_with_the_data_version_they_read(world_db, tmp_path, mo
     monkeypatch.setattr(rules_engine, "paths_for_rules", real)
     again = evaluation(db)
     assert not again.reused and again.data_version == store.data_version(db)
+
+
+def test_more_hostile_shapes_are_clear_errors(world_db, tmp_path):
+    db, _ = world_db
+    (tmp_path / "units.jsonl").write_text('{"unit_id": "U1", "name": ' + "9" * 5000 + "}\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"units.jsonl:1"):
+        read_table(tmp_path / "units.jsonl")
+    (tmp_path / "units2.jsonl").write_text("[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"units2.jsonl:1"):
+        read_table(tmp_path / "units2.jsonl", kind="units")
+    p = _xlsx(tmp_path / "gifts.xlsx", GIFT_ROWS, _shared(3))
+    with zipfile.ZipFile(p) as z:
+        members = {n: z.read(n) for n in z.namelist()}
+    members["xl/worksheets/sheet1.xml"] = members["xl/worksheets/sheet1.xml"].replace(b'<v>1</v>', b'<v>-1</v>', 1)
+    with zipfile.ZipFile(p, "w") as z:
+        for n, d in members.items():
+            z.writestr(n, d)
+    with pytest.raises(InputError, match="damaged"):
+        read_table(p)
+    rep_path = tmp_path / "gifts_ml2.csv"
+    rep_path.write_text(GIFTS_HEAD + 'G97,P1,O1,2026-03-01,100,CNY,"line one\nline two",no\n', encoding="utf-8")
+    rep = ingest_file(db, rep_path)
+    assert rep.inserted == 1 and any("line breaks" in w and "2" in w for w in rep.warnings)

@@ -177,6 +177,7 @@ def _read_csv(path: Path, limits: dict) -> tuple[pd.DataFrame, pd.Series, str, l
     records: list[list[str]] = []
     numbers: list[int] = []
     problems: list[tuple[int, str, str]] = []
+    multiline: list[int] = []  # rows whose quoted cells hold line breaks: read, and said so
     prev_end = 0
     while True:
         start = prev_end + 1
@@ -205,6 +206,7 @@ def _read_csv(path: Path, limits: dict) -> tuple[pd.DataFrame, pd.Series, str, l
             continue
         if end > start:
             _check_multiline(path, rec, header, start, end, delimiter, limits)
+            multiline.append(start)
         pos = len(records)
         if len(rec) != len(header):
             extra = rec[len(header):]
@@ -220,7 +222,11 @@ def _read_csv(path: Path, limits: dict) -> tuple[pd.DataFrame, pd.Series, str, l
     frame = pd.DataFrame(records, columns=range(len(header)), dtype=object) if records \
         else pd.DataFrame(columns=range(len(header)), dtype=object)
     frame.columns = header
-    return frame, pd.Series(numbers, dtype="int64"), encoding, [], problems
+    notes = []
+    if multiline:
+        notes.append(t("errors.read.multiline_note", n=len(multiline),
+                       rows=", ".join(map(str, multiline[:10])) + (" …" if len(multiline) > 10 else "")))
+    return frame, pd.Series(numbers, dtype="int64"), encoding, notes, problems
 
 
 def _read_plain_csv(path: Path, text: str, delimiter: str, cap: int, limits: dict):
@@ -502,7 +508,10 @@ def _sheet(zf, name, sheet_name, shared, date_styles, date1904, path, limits, no
                                           formula=" =" + show(formula, 40) if formula else "")))
         elif ctype == "s":
             try:
-                value = shared[int(v)]
+                idx = int(v)
+                if idx < 0:
+                    raise IndexError(idx)
+                value = shared[idx]
             except (ValueError, IndexError, TypeError):
                 raise InputError(t("errors.xlsx.bad_shared_ref", path=path, cell=cell, sheet=show(sheet_name),
                                    ref=show(v or ""))) from None
@@ -614,6 +623,8 @@ def _read_jsonl(path: Path, limits: dict, nested: bool = False) -> tuple[pd.Data
             raise InputError(t("errors.jsonl.not_json", path=path, line=i, reason=exc.msg, col=exc.colno)) from None
         except RecursionError:
             raise InputError(t("errors.jsonl.too_deep", path=path, line=i)) from None
+        except ValueError as exc:  # an integer of more than 4,300 digits, among others
+            raise InputError(t("errors.jsonl.not_json", path=path, line=i, reason=show(str(exc)), col="?")) from None
         if not isinstance(obj, dict):
             raise InputError(t("errors.jsonl.not_object", path=path, line=i))
         rec = {}
