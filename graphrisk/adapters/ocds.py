@@ -55,25 +55,29 @@ def _mapping() -> dict:
     raise FileNotFoundError(f"no mapping '{NAME}.toml'")
 
 
-def read_releases(src: Path) -> tuple[dict[str, list[dict]], dict[str, dict]]:
-    """Releases grouped by ocid, and compiled releases given by record packages (ocid -> release)."""
+def read_releases(src: Path) -> tuple[dict[str, list[dict]], dict[str, dict], Counter]:
+    """Releases grouped by ocid, compiled releases given by record packages (ocid -> release), and
+    what could not be read (a record whose releases are only linked, by URL)."""
     files = sorted(p for p in src.rglob("*") if p.is_file() and p.suffix.lower() in (".json", ".jsonl", ".ndjson")) \
         if src.is_dir() else [src]
     if not files:
         raise InputError(f"{src}: no .json or .jsonl files")
     releases: dict[str, list[dict]] = defaultdict(list)
     compiled: dict[str, dict] = {}
+    unread: Counter = Counter()
 
     def take(obj, where: str) -> None:
         if not isinstance(obj, dict):
             raise InputError(f"{where}: not an OCDS release, record or package (a JSON object)")
         if "records" in obj:
             for rec in obj["records"] or []:
+                embedded = [r for r in rec.get("releases") or [] if isinstance(r, dict) and "ocid" in r and "url" not in r]
                 if rec.get("compiledRelease"):
                     compiled[rec.get("ocid") or rec["compiledRelease"].get("ocid")] = rec["compiledRelease"]
-                for r in rec.get("releases") or []:
-                    if isinstance(r, dict) and "ocid" in r and "url" not in r:
-                        releases[r["ocid"]].append(r)
+                elif not embedded:
+                    unread["record with neither a compiled release nor embedded releases (linked by URL only)"] += 1
+                for r in embedded:
+                    releases[r["ocid"]].append(r)
         elif "releases" in obj and "ocid" not in obj:
             for r in obj["releases"] or []:
                 take(r, where)
@@ -98,7 +102,7 @@ def read_releases(src: Path) -> tuple[dict[str, list[dict]], dict[str, dict]]:
             except json.JSONDecodeError as exc:
                 raise InputError(f"{f}:{i}: not valid JSON: {exc.msg}") from None
             take(obj, f"{f}:{i}")
-    return releases, compiled
+    return releases, compiled, unread
 
 
 def compile_releases(releases: list[dict]) -> dict:
@@ -141,12 +145,12 @@ def convert_with_stats(src: Path, out_dir: Path) -> tuple[list[Path], dict]:
     methods = {k.lower(): v for k, v in m["methods"].items()}
     skip_status = {s.lower() for s in m["awards"]["not_a_contract"]}
     schemes = m.get("schemes", {})
-    releases, compiled = read_releases(src)
+    releases, compiled, unread = read_releases(src)
     stats: Counter = Counter(releases=sum(len(v) for v in releases.values()))
     units: dict[str, dict] = {}
     companies: dict[str, dict] = {}
     contracts: list[dict] = []
-    not_written: Counter = Counter()
+    not_written: Counter = Counter(unread)
     for ocid in sorted(set(releases) | set(compiled)):
         cr = compiled.get(ocid) or compile_releases(releases[ocid])
         stats["processes"] += 1
