@@ -118,7 +118,26 @@ def test_input_not_mutated_and_deterministic(bridge):
 
 def _sampling_settings(**over):
     return settings_mod.load(overrides={"centrality": {"exact_betweenness_max_nodes": 10, "betweenness_samples": 8,
-                                                       "error_check_nodes": 40, **over}})
+                                                       "error_check_nodes": 40, "betweenness_method": "pivots",
+                                                       **over}})
+
+
+def test_kadabra_betweenness_is_within_its_stated_error_of_exact():
+    G = _big()
+    exact = cmod.betweenness(G)
+    cfg = _sampling_settings(betweenness_method="kadabra", betweenness_epsilon=0.01, betweenness_delta=0.05)
+    res = cmod.compute(G, ["betweenness"], settings=cfg)
+    info = res.info["betweenness"]
+    assert info["method"] == "kadabra" and info["epsilon"] == 0.01 and info["samples"] > 0
+    # normalised over unordered pairs of the other nodes; the guarantee is on the share of pairs (n-2)/n of it
+    assert max(abs(res["betweenness"][n] - exact[n]) for n in G) <= 0.01 * 60 / 58 * 1.5
+    top_exact = sorted(G, key=lambda n: -exact[n])[:5]
+    top_est = sorted(G, key=lambda n: -res["betweenness"][n])[:10]
+    assert set(top_exact) <= set(top_est)
+    note = res.notes["betweenness"]
+    assert "95% confidence" in note and "within 0.01" in note and "checked against exact values" in note
+    again = cmod.compute(G, ["betweenness"], settings=cfg)
+    assert again.ranked("betweenness") == res.ranked("betweenness")
 
 
 def _big():
@@ -231,7 +250,7 @@ def test_cli_json_shape(loaded_db):
 def test_cli_table_csv_and_sampling_note(loaded_db, tmp_path):
     cfg = tmp_path / "s.toml"
     cfg.write_text("[centrality]\nexact_betweenness_max_nodes = 5\nbetweenness_samples = 4\n"
-                   "error_check_nodes = 12\n", encoding="utf-8")
+                   "error_check_nodes = 12\nbetweenness_method = \"pivots\"\n", encoding="utf-8")
     r = CliRunner().invoke(cli, ["centrality", "--db", _db_path(loaded_db), "--measure", "betweenness",
                                  "--config", str(cfg), "--no-store"])
     assert r.exit_code == 0, r.output

