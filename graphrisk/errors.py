@@ -21,6 +21,16 @@ class InputError(GraphRiskError):
         super().__init__(message)
         self.problems = problems or []
 
+    def to_dict(self) -> dict:
+        """The failure as data: ``{"error", "problems": [{code, file, row, column, message}], ...}``."""
+        out = {"error": str(self), "problems": [p.to_dict() if hasattr(p, "to_dict") else {"message": str(p)}
+                                                for p in self.problems]}
+        if getattr(self, "reports", None):
+            out["loaded"] = [r.to_dict() for r in self.reports]
+        if getattr(self, "pending", None):
+            out["pending"] = list(self.pending)
+        return out
+
 
 class StoreError(GraphRiskError):
     """Raised when the store cannot be opened or migrated, or a lookup names nothing stored."""

@@ -5,6 +5,7 @@ Library errors (GraphRiskError) become a one-line message and a non-zero exit.
 from __future__ import annotations
 
 import functools
+import json
 import os
 import sys
 import time
@@ -95,7 +96,10 @@ def handle_errors(f):
             state["status"] = exc.code if isinstance(exc.code, int) else 1
             raise
         except InputError as exc:
-            _print_input_error(exc)
+            if kwargs.get("out_format") == "json":  # scripts asked for JSON: the failure comes as JSON too
+                click.echo(json.dumps(exc.to_dict(), ensure_ascii=False, indent=2))
+            else:
+                _print_input_error(exc)
             _fail(state, 1, str(exc), printed=True)
         except GraphRiskError as exc:
             _fail(state, 1, str(exc))

@@ -206,17 +206,19 @@ def _check(db, prep: Prepared, ids: _Ids, file: str, created: list[dict], update
             for pos in np.flatnonzero(series.notna().to_numpy()):
                 for part in series.iloc[pos].split(";"):
                     if part in missing:
-                        prep.add(int(pos), c.name, t("errors.ingest.unknown_id", id=part, what=what), file)
+                        prep.add(int(pos), c.name, t("errors.ingest.unknown_id", id=part, what=what), file,
+                                 "unknown_reference")
         else:
             for pos in np.flatnonzero(series.isin(missing).to_numpy()):
-                prep.add(int(pos), c.name, t("errors.ingest.unknown_id", id=series.iloc[pos], what=what), file)
+                prep.add(int(pos), c.name, t("errors.ingest.unknown_id", id=series.iloc[pos], what=what), file,
+                         "unknown_reference")
     name_cols = prep.name_columns
     for id_col, name_col in name_cols.items():
         col = kind.column(id_col)
         if not col.required:
             continue
         for pos in np.flatnonzero((out[id_col].isna() & out[name_col].isna()).to_numpy()):
-            prep.add(int(pos), id_col, "required value is missing", file)
+            prep.add(int(pos), id_col, "required value is missing", file, "missing_value")
 
     # duplicate ids inside the file
     id_series = out[pk]
@@ -233,7 +235,8 @@ def _check(db, prep: Prepared, ids: _Ids, file: str, created: list[dict], update
             if hashes.iloc[pos] == hashes.iloc[f]:
                 drop.add(int(pos))
             else:
-                prep.add(int(pos), pk, t("errors.ingest.duplicate_id", id=key, row=int(prep.rows[f])), file)
+                prep.add(int(pos), pk, t("errors.ingest.duplicate_id", id=key, row=int(prep.rows[f])), file,
+                         "duplicate_id")
     report.duplicates = len(drop)
 
     # conflicts with stored records

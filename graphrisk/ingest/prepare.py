@@ -19,10 +19,17 @@ from .readers import Table
 
 @dataclass(frozen=True)
 class Problem:
+    """One thing wrong with an input file, as data: a code scripts can test, where, and a sentence."""
+
     file: str
     row: int | None
     column: str
     message: str
+    code: str = "invalid_value"  # missing_column, missing_value, bad_<type>, unknown_reference, duplicate_id, ...
+
+    def to_dict(self) -> dict:
+        return {"code": self.code, "file": self.file, "row": self.row if self.row is not None else 1,
+                "column": self.column, "message": self.message}
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.row if self.row is not None else 1}"
@@ -40,9 +47,9 @@ class Prepared:
     name_columns: dict[str, str] = field(default_factory=dict)  # ref column -> name column used
     ref_kinds: dict[str, tuple[str, ...]] = field(default_factory=dict)  # name column -> entity tables (profile)
 
-    def add(self, pos: int | None, column: str, message: str, file: str) -> None:
+    def add(self, pos: int | None, column: str, message: str, file: str, code: str = "invalid_value") -> None:
         row = int(self.rows[pos]) if pos is not None else None
-        self.problems.append(Problem(file, row, column, message))
+        self.problems.append(Problem(file, row, column, message, code))
         if pos is not None:
             self.bad.add(pos)
 
@@ -124,7 +131,7 @@ def prepare(table: Table, settings: dict, currency: str | None = None) -> Prepar
             msg = f"required column '{m}' is missing"
             if hint and hint != table.kind:
                 msg += f" (the columns look like a '{hint}' file: check the file name or --kind)"
-            prep.problems.append(Problem(file, 1, m, msg))
+            prep.problems.append(Problem(file, 1, m, msg, "missing_column"))
         return prep
 
     known = set(kind.column_names) | set(ref_names)
@@ -143,7 +150,7 @@ def prepare(table: Table, settings: dict, currency: str | None = None) -> Prepar
                                and c.name != kind.id_column):
             empty = (raw == "") if unknown is None else ((raw == "") & (unknown == ""))
             for pos in np.flatnonzero(empty.to_numpy()):
-                prep.add(int(pos), c.name, "required value is missing", file)
+                prep.add(int(pos), c.name, "required value is missing", file, "missing_value")
         if c.type == schema.DATE:
             parsed, bad = values.parse_series(raw, values.parse_date)
         elif c.type == schema.AMOUNT:
@@ -163,7 +170,7 @@ def prepare(table: Table, settings: dict, currency: str | None = None) -> Prepar
         else:
             parsed, bad = _none_if_empty(raw), {}
         for pos, msg in bad.items():
-            prep.add(pos, c.name, msg, file)
+            prep.add(pos, c.name, msg, file, f"bad_{c.type}")
         out[c.name] = parsed
         if c.refs and c.name.endswith("_id") and c.name[:-3] + "_name" in frame.columns:
             name_col = c.name[:-3] + "_name"
@@ -187,7 +194,7 @@ def prepare(table: Table, settings: dict, currency: str | None = None) -> Prepar
             if c in prep.name_columns:
                 filled |= out[prep.name_columns[c]].notna().to_numpy()
         for pos in np.flatnonzero(~filled):
-            prep.add(int(pos), group[0], f"one of {', '.join(group)} is required", file)
+            prep.add(int(pos), group[0], f"one of {', '.join(group)} is required", file, "missing_value")
     amount_cols = [c.name for c in kind.columns if c.type == schema.AMOUNT]
     if amount_cols:
         default_cur = (currency or settings["ingest"].get("default_currency") or "").strip().upper() or None
@@ -218,7 +225,8 @@ def prepare(table: Table, settings: dict, currency: str | None = None) -> Prepar
             mask = (s.notna() & e.notna()).to_numpy()
             for pos in np.flatnonzero(mask):
                 if e.iloc[pos] < s.iloc[pos]:
-                    prep.add(int(pos), end, f"end date {e.iloc[pos]} is before start date {s.iloc[pos]}", file)
+                    prep.add(int(pos), end, f"end date {e.iloc[pos]} is before start date {s.iloc[pos]}", file,
+                             "date_order")
 
     if prep.extra_columns:
         extra = frame[prep.extra_columns].astype(object)
