@@ -200,7 +200,7 @@ def _english_words(text: str, allowed: set[str], paths: str = "") -> list[str]:
     """ASCII words of ``text`` that are not allowed (a piece of a path printed across lines is allowed)."""
     out = []
     for tok in _TOKEN.findall(text):
-        if tok in allowed or tok in paths or re.fullmatch(r"P-[0-9a-f]{12}", tok) or not re.search(r"[A-Za-z]{2}", tok):
+        if tok in allowed or tok in paths or re.fullmatch(r"[PF]-[0-9a-f]{12}", tok) or not re.search(r"[A-Za-z]{2}", tok):
             continue
         out.append(tok)
     return sorted(set(out))
@@ -228,6 +228,8 @@ def test_chinese_output_has_no_english_words(small_world, tmp_path, wide_console
         ["entities", "duplicates"],
         ["entities", "unresolved"],
         ["entities", "log"],
+        ["entities", "links"],
+        ["triage", "O1"],
         ["map", "--official", "O1"],
         ["report", "--week", "latest-data", "--no-maps", "--format", "json"],
         ["entities", "merge", "C1", "C2", "--reason", " "],  # refused, in Chinese
