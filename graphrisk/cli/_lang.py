@@ -285,6 +285,7 @@ def _install_click_translations() -> None:
     import gettext as _gt
 
     import click.core
+    import click.decorators
     import click.exceptions
     import click.formatting
     import click.parser
@@ -293,7 +294,7 @@ def _install_click_translations() -> None:
     def ngettext(singular, plural, n):
         return _gettext(_gt.ngettext(singular, plural, n))
 
-    for mod in (click.core, click.exceptions, click.formatting, click.parser, click.types):
+    for mod in (click.core, click.decorators, click.exceptions, click.formatting, click.parser, click.types):
         if hasattr(mod, "_"):
             mod._ = _gettext
         if hasattr(mod, "ngettext"):
