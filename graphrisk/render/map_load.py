@@ -8,7 +8,8 @@ import networkx as nx
 
 from ..errors import GraphRiskError, NotFound
 from ..i18n import t
-from .maps import RenderedMap, company_map, official_map, overview_map, path_map
+from .map_page import RenderedMap
+from .map_views import company_map, official_map, overview_map, path_map
 
 __all__ = ["evaluation_for", "graph_of", "map_from_store"]
 
