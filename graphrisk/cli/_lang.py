@@ -304,6 +304,24 @@ def _install_click_translations() -> None:
 _install_click_translations()
 
 
+def _version_callback(own):
+    """``--version`` in the current language (click fixes its message when the option is declared)."""
+
+    def callback(ctx, param, value):
+        if not value or ctx.resilient_parsing or i18n.current_lang() == "en":
+            return own(ctx, param, value)
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            v = version("graphrisk")
+        except PackageNotFoundError:
+            return own(ctx, param, value)
+        click.echo(i18n.t("click.version") % {"prog": ctx.find_root().info_name, "version": v}, color=ctx.color)
+        ctx.exit()
+
+    return callback
+
+
 def _adopt(cmd, key: str) -> None:
     """A command joining the tree: its catalogue key, and --lang even when made as a plain click command
     (a plugin's ``cli.add_command(click.Command(...))``); a group's commands with it."""
@@ -332,6 +350,9 @@ class Group(_I18nMixin, click.Group):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _with_lang(self.params)
+        for p in self.params:
+            if p.name == "version" and p.callback is not None:
+                p.callback = _version_callback(p.callback)
 
     def add_command(self, cmd, name=None):
         super().add_command(cmd, name)
