@@ -153,6 +153,9 @@ def test_ambiguous_date_is_an_error_unless_the_profile_says(tmp_path, db):
     prof = Profile.from_text('kind = "gifts"\n[formats]\ndate = "%Y-%m-%d"\n')
     a = prof.apply(p)
     assert a.problems and a.problems[0][1] == "date" and "06/07/2025" in a.problems[0][2]
+    with pytest.raises(InputError) as exc:
+        ingest_file(db, p, profile=prof)
+    assert [(q.row, q.column, q.code) for q in exc.value.problems] == [(2, "date", "bad_date")]
 
 
 # ------------------------------------------------------------------ ids, constants, splits, filters
@@ -283,6 +286,7 @@ def test_amount_without_currency_is_an_error_naming_the_column(tmp_path, loaded_
         ingest_file(loaded_db, p)
     msg = str(exc.value.problems[0])
     assert "gifts_w1.csv:2:value:" in msg and "currency" in msg
+    assert exc.value.problems[0].code == "missing_currency"
     rep = ingest_file(loaded_db, p, currency="EUR")
     assert rep.inserted == 1
     assert _rows(loaded_db, "select currency from gifts where gift_id='G90'")[0]["currency"] == "EUR"

@@ -213,7 +213,8 @@ def prepare(table: Table, settings: dict, currency: str | None = None) -> Prepar
 
             for pos in np.flatnonzero((cur.isna() & has_amount).to_numpy()):
                 prep.add(int(pos), amount_cols[0],
-                         t("profiles.ingest.no_currency", amount=out[amount_cols[0] + "_text"].iloc[pos]), file)
+                         t("profiles.ingest.no_currency", amount=out[amount_cols[0] + "_text"].iloc[pos]), file,
+                         code="missing_currency")
         out["currency"] = cur
         out = out.drop(columns=["_cur_" + a for a in amount_cols])
         prep.frame = out

@@ -454,7 +454,7 @@ def _apply(p: Profile, src: readers.Table, db=None) -> Applied:
     if missing:
         from .prepare import Problem
         probs = [Problem(file, 1, col, t("profiles.err.missing_column", where=where, col=col,
-                                         headers=", ".join(headers))) for where, col in missing]
+                                         headers=", ".join(headers)), "missing_column") for where, col in missing]
         raise InputError(t("profiles.err.rejected", path=file, n=len(probs)), probs)
 
     text = frame.astype(object).where(frame.notna(), "").astype(str)
@@ -824,8 +824,10 @@ def merge_problems(prep, applied: Applied, file: str) -> None:
         return
     cells = {(int(prep.rows[pos]), col) for pos, col, _ in applied.problems}
     prep.problems[:] = [q for q in prep.problems if (q.row, q.column) not in cells]
+    types = {c.name: c.type for c in schema.KINDS[prep.kind].columns}
     for pos, col, msg in applied.problems:
-        prep.add(pos, col, msg, file)
+        prep.add(pos, col, msg, file, code=f"bad_{types[col]}" if col in types and types[col] != schema.STR
+                 else "invalid_value")
 
 
 # ------------------------------------------------------------------ check
