@@ -155,7 +155,7 @@ def test_ambiguous_date_is_an_error_unless_the_profile_says(tmp_path, db):
     assert a.problems and a.problems[0][1] == "date" and "06/07/2025" in a.problems[0][2]
     with pytest.raises(InputError) as exc:
         ingest_file(db, p, profile=prof)
-    assert [(q.row, q.column, q.code) for q in exc.value.problems] == [(2, "date", "bad_date")]
+    assert [(q.row, q.code) for q in exc.value.problems if q.column == "date"] == [(2, "bad_date")]
 
 
 # ------------------------------------------------------------------ ids, constants, splits, filters
