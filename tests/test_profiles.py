@@ -561,3 +561,21 @@ def test_record_ids_are_stable_across_processes(tmp_path):
     ids = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                           env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout.strip() for seed in (1, 2, 3)}
     assert len(ids) == 1 and next(iter(ids)).startswith("gifts-")
+
+
+def test_draft_for_a_lobby_meetings_file_in_json_lines(tmp_path):
+    p = _write(tmp_path, "meetings.jsonl",
+               '{"member":"Anna Example","meeting_date":"2024-03-12T10:00:00Z",'
+               '"organisations":"Google; Microsoft 0801162959-21","subject":"AI Act"}\n'
+               '{"member":"Anna Example","meeting_date":"2024-03-13T09:00:00+01:00",'
+               '"organisations":"Rail Forum Europe","subject":"Rail"}\n')
+    text = draft(p)
+    prof = tomllib.loads(text)
+    assert prof["kind"] == "contacts"
+    assert prof["columns"] == {"official_name": "member", "counterpart_name": "organisations",
+                               "date": "meeting_date", "note": "subject"}
+    assert '# counterpart_name = ";"' in text  # several parties in one cell: offered, not imposed
+    assert prof["entity_kinds"] == {"counterpart_name": "unknown"}
+    a = Profile.from_text(text.replace('# counterpart_name = ";"', 'counterpart_name = ";"')).apply(p)
+    assert a.table.frame["counterpart_name"].tolist() == ["Google", "Microsoft 0801162959-21", "Rail Forum Europe"]
+    assert a.table.frame["date"].tolist() == ["2024-03-12", "2024-03-12", "2024-03-13"]

@@ -84,7 +84,8 @@ SYNONYMS: dict[str, list[str]] = {
                        "mp", "mep", "干部", "官员", "干部姓名", "公职人员"],
     "official_name": ["cargo público", "alto cargo", "élu", "mandataire", "abgeordneter", "parlamentario", "eurodiputado", "député", "official", "minister", "member", "councillor", "mp", "mep", "干部", "官员", "姓名",
                       "干部姓名", "人员姓名", "公职人员", "当事人"],
-    "counterpart_name": ["organización", "entidad", "organisation rencontrée", "interlocuteur", "gesprächspartner", "organizzazione", "counterpart", "organisation", "organization", "company", "lobbyist", "对方",
+    "counterpart_name": ["organisations", "organizations", "organisation name", "attendees", "meeting with",
+                         "interest representatives", "lobbyists", "stakeholders", "companies", "entities", "organización", "entidad", "organisation rencontrée", "interlocuteur", "gesprächspartner", "organizzazione", "counterpart", "organisation", "organization", "company", "lobbyist", "对方",
                          "接触对象", "对象", "来访人", "来访单位", "meeting with", "attendee", "interest representative"],
     "unit_name": ["órgano de contratación", "organismo", "comprador", "acheteur", "pouvoir adjudicateur", "auftraggeber", "behörde", "ente", "stazione appaltante", "órgão", "unit", "department", "buyer", "council", "body", "单位", "部门", "采购单位", "采购人",
                   "所在单位", "工作单位", "委托单位", "决定机关"],
@@ -99,7 +100,7 @@ SYNONYMS: dict[str, list[str]] = {
     "method": ["method", "procurement method", "采购方式", "招标方式", "procedure"],
     "channel": ["channel", "方式", "接触方式", "type of meeting"],
     "location": ["location", "地点", "place", "venue"],
-    "note": ["note", "notes", "备注", "remarks", "comment"],
+    "note": ["note", "notes", "备注", "remarks", "comment", "subject", "topic", "事由", "内容"],
     "declared": ["declared", "是否申报", "是否登记", "已申报", "申报"],
     "decision_type": ["decision type", "type of decision", "决定类型", "事项类型", "审批事项"],
     "role": ["role", "职务角色", "角色", "capacity"],
@@ -1119,6 +1120,19 @@ def draft(path: str | Path, kind: str | None = None, sample_rows: int = 2000) ->
         lines += ["[skip]", t("profiles.draft.skip", n=skip_vals.most_common(1)[0][1]),
                   f"{_toml_key(as_written.get(skip_col, skip_col))} = [{', '.join(_toml_str(v) for v in variants)}]", ""]
     ek = [c for c in columns if c.endswith("_name")]
+    split_lines = []
+    for c in ek:
+        vals = [v for v in text[columns[c]] if v.strip()]
+        for sep in (";", "|", "/"):
+            n = sum(1 for v in vals if sep in v)
+            if vals and n >= max(1, 0.02 * len(vals)):
+                split_lines += [t("profiles.draft.split", col=c, n=n, sep=sep), f"# {c} = {_toml_str(sep)}"]
+                break
+    if split_lines:
+        lines += ["[split]"] + split_lines + [""]
+    # the kind matters only where a name may be of several kinds (a giver: person, company, ...)
+    ek = [c for c in ek if c[:-5] + "_id" in k.column_names
+          and len([r for r in k.column(c[:-5] + "_id").refs if r != "units"]) > 1]
     if ek:
         lines += ["[entity_kinds]", t("profiles.draft.entity_kinds")]
         lines += [f"{c} = \"unknown\"" for c in ek] + [""]
