@@ -224,19 +224,28 @@ def info(fmt, db_path):
 @click.option("--scale", type=float, default=1.0, show_default=True,
               help="1 is about 2,000 officials and 70,000 rows.")
 @click.option("--seed", type=int, default=42, show_default=True)
+@click.option("--params", "params_path", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="TOML or JSON world parameters: currency, amount scale, limit, density, period, noise, "
+                   "variants (docs/sample.md).")
 @handle_errors
-def sample(out_dir, scale, seed):
+def sample(out_dir, scale, seed, params_path):
     """Write a deterministic synthetic world with planted patterns and a truth file.
 
     \b
     Example:
       graphrisk sample --out outputs/sample --scale 1 --seed 42
+      graphrisk sample --out outputs/gbp --scale 0.5 --params gbp-world.toml
     """
     from ..sample import generate
+    from ..sample.params import Params
 
     if scale <= 0:
         raise click.BadParameter(t("cmd.sample.scale_positive"), param_hint="--scale")
-    summary = generate(out_dir, scale=scale, seed=seed)
+    try:
+        params = Params.load(params_path) if params_path else None
+    except (ValueError, KeyError, TypeError) as exc:  # tomllib's and json's decode errors are ValueErrors
+        raise click.BadParameter(str(exc), param_hint="--params") from None
+    summary = generate(out_dir, scale=scale, seed=seed, params=params)
     console.print(t("cmd.sample.wrote", rows=f"{summary['total_rows']:,}", path=out_dir,
                     seconds=f"{summary['seconds']:.1f}", truth=summary["truth"]), markup=False)
 

@@ -161,6 +161,13 @@ class Params:
         if unknown:
             raise ValueError(f"unknown sample parameter(s): {', '.join(sorted(unknown))}")
         d["variants"] = {k: tuple(v) for k, v in (d.get("variants") or {}).items()}
+        defaults = cls()
+        for name, value in d.items():  # each value of the type its default has (a number where one is meant)
+            want = type(getattr(defaults, name))
+            if want is float and isinstance(value, int) and not isinstance(value, bool):
+                d[name] = float(value)
+            elif want in (str, int, float, bool) and not isinstance(d[name], want):
+                raise ValueError(f"sample parameter {name} must be a {want.__name__}, not {value!r}")
         p = cls(**d)
         if end is not None and end != p.end or limit is not None and float(limit) != p.limit:
             raise ValueError("end / direct_award_limit do not agree with start, weeks and amount_scale")
