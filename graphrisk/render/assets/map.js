@@ -303,7 +303,8 @@
     D.search.forEach(function (s) {
       var key = s[0], pos = key.indexOf(q);
       if (pos < 0) { return; }
-      var rank = (key === q ? 0 : pos === 0 ? 1 : 2) * 10 + HOW[s[2]];
+      // exact, then prefix, then anywhere; by name, id, record, pinyin; what is drawn before what a hub hides
+      var rank = (key === q ? 0 : pos === 0 ? 1 : 2) * 10 + HOW[s[2]] + (nodes.get(s[1]) === null ? 5 : 0);
       var cur = best[s[1]];
       if (!cur || rank < cur.rank) { best[s[1]] = { id: s[1], rank: rank, how: s[2], record: s[3] }; }
     });
