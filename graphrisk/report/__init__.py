@@ -26,8 +26,8 @@ def check_settings(settings: dict) -> None:
         raise ReportError(f"setting 'report.attention_level' must be one of {', '.join(LEVELS[1:])}")
     if cfg.get("map_level") not in LEVELS:
         raise ReportError(f"setting 'report.map_level' must be one of {', '.join(LEVELS)}")
-    if cfg.get("lang") not in LANGS:
-        raise ReportError(f"setting 'report.lang' must be one of {', '.join(LANGS)}")
+    if cfg.get("lang") not in (*LANGS, "auto"):
+        raise ReportError(f"setting 'report.lang' must be one of {', '.join(LANGS)}, auto")
     for key in ("trend_weeks", "top_reasons", "top_units", "top_movers", "max_maps"):
         if int(cfg.get(key, 0)) < (1 if key == "trend_weeks" else 0):
             raise ReportError(f"setting 'report.{key}' must be positive")
@@ -37,7 +37,10 @@ def make_report(db, period: Period, settings: dict, out_dir, formats=FORMATS, la
                 maps: bool = True, store_runs: bool | None = None):
     """Build and write the report for ``period``; return (Report, written paths)."""
     check_settings(settings)
-    lang = lang or settings["report"]["lang"]
+    if not lang:
+        from ..i18n import current_lang
+
+        lang = settings["report"]["lang"] if settings["report"]["lang"] != "auto" else current_lang()
     report = build_report(db, period, settings, store_runs=store_runs)
     files = write_report(report, out_dir, formats=formats, lang=lang, maps=maps)
     return report, files
