@@ -79,18 +79,36 @@ def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
     """Write ``data`` to ``path`` atomically (temporary file, fsync, rename); return the path.
 
     On any failure (disk full, permission) the temporary file is removed, the
-    previous file (if any) is left as it was, and the OSError propagates.
+    previous file (if any) is left as it was, and the OSError propagates. A
+    symlink is followed (its target is replaced, the link stays); a device or
+    pipe (``/dev/stdout``) is written to directly, never renamed over; the
+    store a command works on is never overwritten (:func:`protect`).
     """
+    import stat
+
     p = Path(path)
-    make_dirs(p.parent if str(p.parent) else ".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=str(p.parent or "."))
+    _refuse_protected(p)
+    try:
+        st = os.stat(p)  # follows a symlink
+    except (FileNotFoundError, NotADirectoryError):
+        st = None
+    if st is not None and stat.S_ISDIR(st.st_mode):
+        raise IsADirectoryError(21, "is a folder, not a file", str(p))
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        with open(p, "wb") as f:  # a device or a pipe (/dev/stdout): nothing to rename over
+            f.write(data)
+        _written.append((str(p), hashlib.sha256(data).hexdigest()))
+        return p
+    target = Path(os.path.realpath(p)) if p.is_symlink() else p
+    make_dirs(target.parent if str(target.parent) else ".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=str(target.parent or "."))
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, FILE_MODE if private() else 0o666 & ~_umask())
-        os.replace(tmp, p)
+        os.replace(tmp, target)
     except BaseException:
         try:
             os.unlink(tmp)
@@ -99,6 +117,24 @@ def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
         raise
     _written.append((str(p), hashlib.sha256(data).hexdigest()))
     return p
+
+
+_protected: set[str] = set()
+
+
+def protect(path: str | os.PathLike | None) -> None:
+    """Refuse to write over ``path`` (and its -wal / -shm) from now on: the store a command reads."""
+    if path:
+        base = os.path.realpath(path)
+        _protected.update({base, base + "-wal", base + "-shm", base + "-journal"})
+
+
+def _refuse_protected(target: Path) -> None:
+    if _protected and os.path.realpath(target) in _protected:
+        from .errors import GraphRiskError
+        from .i18n import t
+
+        raise GraphRiskError(t("errors.write_over_store", path=escape_text(str(target))))
 
 
 def write_text(path: str | os.PathLike, text: str, encoding: str = "utf-8", newline: str | None = None) -> Path:

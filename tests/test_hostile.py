@@ -741,3 +741,30 @@ def test_more_hostile_shapes_are_clear_errors(world_db, tmp_path):
     rep_path.write_text(GIFTS_HEAD + 'G97,P1,O1,2026-03-01,100,CNY,"line one\nline two",no\n', encoding="utf-8")
     rep = ingest_file(db, rep_path)
     assert rep.inserted == 1 and any("line breaks" in w and "2" in w for w in rep.warnings)
+
+
+def test_outputs_never_replace_the_store_a_device_or_a_symlink(world_db, tmp_path):
+    _, db_path = world_db
+    before = safeio.sha256_file(db_path)
+    res = run("flags", "--db", db_path, "--no-store", "--out", db_path)
+    no_traceback(res)
+    assert res.exit_code == 1 and "store itself" in res.output and safeio.sha256_file(db_path) == before
+    real = tmp_path / "real.json"
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    assert run("flags", "--db", db_path, "--no-store", "--out", link).exit_code == 0
+    assert link.is_symlink() and json.loads(real.read_text(encoding="utf-8")) is not None
+    # a device is written to, never renamed over (as root a rename would replace /dev/null itself)
+    assert run("flags", "--db", db_path, "--no-store", "--out", "/dev/null").exit_code == 0
+    assert not Path("/dev/null").is_file()
+
+
+def test_inputs_that_are_devices_or_too_big_are_refused(world_db, tmp_path):
+    db, _ = world_db
+    dev = tmp_path / "gifts_dev.csv"
+    dev.symlink_to("/dev/zero")
+    with pytest.raises(InputError, match="not a regular file"):
+        ingest_file(db, dev)
+    (tmp_path / "gifts_big.csv").write_text(GIFTS_HEAD + "G98,P1,O1,2026-03-01,100,CNY,卡,no\n", encoding="utf-8")
+    with pytest.raises(InputError, match="max_file_bytes"):
+        read_table(tmp_path / "gifts_big.csv", settings={"limits": {"max_file_bytes": 10}})

@@ -76,6 +76,7 @@ def handle_errors(f):
         from .. import safeio
 
         safeio.written(clear=True)
+        safeio.protect(kwargs.get("db_path"))
         state = {"status": 0, "message": "", "started": time.time()}
         try:
             try:

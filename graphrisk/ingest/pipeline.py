@@ -495,6 +495,8 @@ def ingest_file(db: sqlite_utils.Database, path: str | Path, *, kind: str | None
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: no such file")
+    if not path.is_file():  # a folder, a device, a pipe: hashing it would never end
+        raise InputError(t("errors.read.not_regular", path=path))
     k = (profile.kind if profile is not None else None) or kind or readers.kind_from_name(path)
     sha = sha256_of(path)
     prior = next(db.query(

@@ -57,6 +57,7 @@ LIMITS = {
     "xlsx_max_shared_strings": 10_000_000,
     "xlsx_max_member_bytes": 2_000_000_000,
     "xlsx_max_ratio": 200,
+    "max_file_bytes": 4_000_000_000,
 }
 
 # C0 controls except tab, line feed and carriage return; DEL; C1 controls.
@@ -756,6 +757,11 @@ def read_table(path: Path, kind: str | None = None, rename: dict[str, str] | Non
         raise InputError(t("errors.read.no_file", path=path))
     if path.is_dir():
         raise InputError(t("errors.read.is_folder", path=path))
+    if not path.is_file():  # a device, a pipe: reading it would never end
+        raise InputError(t("errors.read.not_regular", path=path))
+    size, cap = path.stat().st_size, int(limits_of(settings)["max_file_bytes"])
+    if size > cap:
+        raise InputError(t("errors.read.too_big", path=path, size=f"{size:,}", cap=f"{cap:,}"))
     limits = limits_of(settings)
     try:
         if fmt == "csv":
