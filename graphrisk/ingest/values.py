@@ -59,6 +59,13 @@ def _month_name_date(s: str) -> tuple[int, int, int] | None:
     return None
 
 
+def _t(key: str, **params) -> str:
+    """A message from the catalogue (messages/errors.toml) in the current language."""
+    from ..i18n import t
+
+    return t(key, **params)
+
+
 def nfkc(text: str) -> str:
     """Unicode NFKC: full-width digits, letters, signs and spaces become their plain forms."""
     return unicodedata.normalize("NFKC", text)
@@ -86,8 +93,7 @@ def parse_date(text: str, dayfirst: bool | None = None) -> str:
     else:
         m = _DATE_DMY.match(s)
         if not m:
-            raise ValueError(f"not a date: '{text}' (expected e.g. 2026-03-02, 2026/3/2, 2026年3月2日, "
-                             f"2024-12-22T00:00:00Z)")
+            raise ValueError(_t("errors.value.not_date", value=text))
         a, b, y = int(m.group(1)), int(m.group(3)), int(m.group(4))
         if dayfirst is None:
             if a > 12 >= b:
@@ -97,14 +103,13 @@ def parse_date(text: str, dayfirst: bool | None = None) -> str:
             elif a == b:
                 dayfirst = True
             else:
-                raise ValueError(f"ambiguous date: '{text}' reads as day-first ({_iso(y, b, a)}) or month-first "
-                                 f"({_iso(y, a, b)}); say which in a profile (formats.date = \"%d/%m/%Y\" "
-                                 f"or dayfirst = true)")
+                raise ValueError(_t("errors.value.ambiguous_date", value=text, dayfirst=_iso(y, b, a),
+                                    monthfirst=_iso(y, a, b)))
         d, mo = (a, b) if dayfirst else (b, a)
     try:
         return date(y, mo, d).isoformat()
     except ValueError:
-        raise ValueError(f"not a calendar date: '{text}'") from None
+        raise ValueError(_t("errors.value.not_calendar_date", value=text)) from None
 
 
 def _iso(y: int, mo: int, d: int) -> str:
@@ -124,7 +129,7 @@ def parse_date_formats(text: str, formats: list[str]) -> str:
             return datetime.strptime(s, f).date().isoformat()
         except ValueError:
             continue
-    raise ValueError(f"not a date in the given format(s) {', '.join(formats)}: '{text}'")
+    raise ValueError(_t("errors.value.not_date_formats", formats=", ".join(formats), value=text))
 
 
 _CURRENCY_SIGNS = {"¥": "CNY", "元": "CNY", "RMB": "CNY", "CNY": "CNY", "人民币": "CNY",
@@ -160,13 +165,13 @@ def parse_amount(text: str) -> tuple[float, str | None]:
     if s and s[-1] in _MULTIPLIERS:
         mult, s = _MULTIPLIERS[s[-1]], s[:-1]
     if not _AMOUNT.match(s):
-        raise ValueError(f"not an amount: '{raw}' (expected e.g. 12000, 12,000.00, ¥12,000, 1.2万)")
+        raise ValueError(_t("errors.value.not_amount", value=raw))
     value = float(s) * mult
     if not math.isfinite(value) or value > MAX_AMOUNT:
         shown = raw if len(raw) <= 40 else raw[:40] + f"… ({len(raw)})"
         raise ValueError(_t("errors.value.amount_too_large", value=shown, cap=f"{MAX_AMOUNT:,.0f}"))
     if negative or value < 0:
-        raise ValueError(f"negative amount: '{raw}'")
+        raise ValueError(_t("errors.value.negative_amount", value=raw))
     return round(value, 2), currency
 
 
@@ -175,9 +180,9 @@ def parse_pct(text: str) -> float:
     try:
         v = float(s.replace(",", ""))
     except ValueError:
-        raise ValueError(f"not a percentage: '{text}'") from None
+        raise ValueError(_t("errors.value.not_pct", value=text)) from None
     if not 0 <= v <= 100:
-        raise ValueError(f"percentage out of 0-100: '{text}'")
+        raise ValueError(_t("errors.value.pct_range", value=text))
     return v
 
 
@@ -191,7 +196,7 @@ def parse_bool(text: str) -> int:
         return 1
     if s in _FALSE:
         return 0
-    raise ValueError(f"not a yes/no value: '{text}' (expected yes/no, y/n, true/false, 1/0, 是/否)")
+    raise ValueError(_t("errors.value.not_bool", value=text))
 
 
 def parse_list(text: str) -> str:
@@ -228,11 +233,6 @@ def parse_series(series: pd.Series, parser) -> tuple[pd.Series, dict[int, str]]:
 
 
 # ------------------------------------------------------------------ ids and ranges (issue 14)
-
-def _t(key: str, **params) -> str:
-    from ..i18n import t
-
-    return t(key, **params)
 
 
 _ID_INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
