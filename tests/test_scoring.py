@@ -530,3 +530,24 @@ def test_a_plugin_rule_loads_through_its_entry_point_with_its_own_settings(plugi
     p.write_text("[rules.demo_plugin_rule]\nshare = 3.0\n", encoding="utf-8")
     with pytest.raises(SettingsError, match="share must be in"):
         settings_mod.load(p)
+
+
+def test_a_limit_shows_as_a_cliff_when_awards_spread_up_to_it():
+    """Non-competitive awards spread right up to a limit (not bunched): the cliff over it is the limit."""
+    import random
+
+    from graphrisk.rules.builtin.contract_splitting import bunching_limits
+
+    cfg = settings_mod.load()["rules"]["contract_splitting"]
+    rnd = random.Random(7)
+    awards = [rnd.uniform(5_000, 143_000) for _ in range(300)]
+    limit = max(bunching_limits(awards, cfg), key=lambda f: f["just_under"])
+    assert limit["shape"] == "cliff" and limit["just_over"] == 0
+    assert max(awards) < limit["limit"] <= 143_000 * 1.01
+    # registers whose awards thin out gradually (log-normal, deterministic quantiles) have no limit
+    import math
+    from statistics import NormalDist
+
+    for n, sigma in ((400, 0.8), (2000, 0.8), (300, 1.2)):
+        dist = NormalDist(11, sigma)
+        assert bunching_limits([math.exp(dist.inv_cdf((i + 0.5) / n)) for i in range(n)], cfg) == []

@@ -43,33 +43,77 @@ def _digits(L: float) -> int:
     return len(f"{L:.6e}".split("e")[0].replace(".", "").rstrip("0")) or 1
 
 
+def _ceil_sig(a: float, digits: int) -> float:
+    """The smallest amount of ``digits`` significant digits strictly above ``a``."""
+    k = math.floor(math.log10(a)) - digits + 1
+    return (math.floor(a / 10 ** k + 1e-9) + 1) * 10 ** k
+
+
+def _refine(L: float, pos: list[float], m: float) -> float:
+    """The roundest amount just above the largest award under ``L`` (within m/6 of it): the limit the
+    awards respect, 1,000,000 rather than 996,000, 143,000 rather than 150,000."""
+    i = bisect.bisect_left(pos, L) - 1
+    if i < 0 or pos[i] < L * (1 - m):
+        return L
+    top = pos[i]
+    for digits in (1, 2, 3):
+        c = _ceil_sig(top, digits)
+        if c <= top * (1 + m / 6):
+            return round(c, 6)
+    return L
+
+
 def bunching_limits(amounts: list[float], cfg: dict) -> list[dict]:
-    """Round amounts under which ``amounts`` bunch, strongest first, non-overlapping."""
+    """Limits the register's non-competitive awards respect, strongest first, non-overlapping.
+
+    A candidate L (a round amount, or an amount of two significant digits above an award) is a limit
+    when the awards just under it (within ``margin_pct``) show either a **spike** (at least
+    ``bunching_min_awards`` more, and ``bunching_ratio`` times as many, as the same-width bins just
+    over it and further under it: awards split to fit under L) or a **cliff** (at least twice
+    ``bunching_min_awards``, nearly as dense as further under, and twice ``bunching_ratio`` times the
+    two bins over it: awards stop at L, as they do under a limit, whereas a register's natural tail
+    thins out gradually). Only a limit with awards on it can make a finding: a run of awards to one
+    supplier, each just under it, together over it. Each limit is then
+    moved to the roundest amount just above the largest award under it.
+    """
     pos = sorted(a for a in amounts if a and a > 0)
     if len(pos) < cfg["bunching_min_awards"]:
         return []
     m = cfg["margin_pct"] / 100
+    r = cfg["bunching_ratio"]
     lo, hi = math.floor(math.log10(pos[0])), math.ceil(math.log10(pos[-1] * (1 + m))) + 1
+
     def count(a: float, b: float) -> int:
         return bisect.bisect_left(pos, b) - bisect.bisect_left(pos, a)
 
     candidates = {mant * 10 ** k for k in range(lo, hi + 1) for mant in MANTISSAS}
     candidates |= {_ceil2(a) for a in pos}  # a limit need not be one of the round amounts above
-    found = []
-    for L in sorted(round(c, 6) for c in candidates):
+    found: dict[float, dict] = {}
+    n = cfg["bunching_min_awards"]
+
+    def shape(L: float) -> dict | None:
         below, over, under = count(L * (1 - m), L), count(L, L * (1 + m)), count(L * (1 - 2 * m), L * (1 - m))
-        excess = below - max(over, under)  # awards beyond what the neighbouring bins hold
-        if excess >= cfg["bunching_min_awards"] and below >= cfg["bunching_ratio"] * max(over, under, 1):
-            found.append({"limit": L, "just_under": below, "just_over": over, "further_under": under})
-    found.sort(key=lambda f: (-f["just_under"], _digits(f["limit"]), f["limit"]))
+        after = count(L * (1 + m), L * (1 + 2 * m))
+        spike = below - max(over, under) >= n and below >= r * max(over, under, 1) and over <= below / (2 * r)
+        cliff = below >= 2 * n and below >= 0.8 * under and below >= 2 * r * max(over + after, 1)
+        if not (spike or cliff):
+            return None
+        return {"limit": L, "just_under": below, "just_over": over, "further_under": under,
+                "shape": "spike" if spike else "cliff"}
+
+    found: dict[float, dict] = {}
+    for L0 in sorted(round(c, 6) for c in candidates):
+        for L in {L0, _refine(L0, pos, m)}:  # and the roundest amount just above the awards under it
+            f = shape(L)
+            if f is not None:
+                found[L] = f
+    # strongest first: most awards under it net of those leaking over it; then the roundest
+    ranked = sorted(found.values(), key=lambda f: (-(f["just_under"] - 2 * r * f["just_over"]), _digits(f["limit"]),
+                                                   f["limit"]))
     chosen: list[dict] = []
-    for f in found:  # the strongest first; a candidate overlapping a chosen one is the same limit
-        if any(abs(f["limit"] - c["limit"]) < m * max(f["limit"], c["limit"]) for c in chosen):
-            continue
-        # of the candidates near it holding nearly as many awards, the roundest (100,000 before 99,000)
-        near = [g for g in found if abs(g["limit"] - f["limit"]) < m * max(g["limit"], f["limit"]) / 2
-                and g["just_under"] >= 0.8 * f["just_under"]]
-        chosen.append(min(near, key=lambda g: (_digits(g["limit"]), -g["limit"])))
+    for f in ranked:  # the strongest first; a candidate overlapping a chosen one is the same limit
+        if all(abs(f["limit"] - c["limit"]) >= m * max(f["limit"], c["limit"]) for c in chosen):
+            chosen.append(f)
     return sorted(chosen, key=lambda f: f["limit"])
 
 
