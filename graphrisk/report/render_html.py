@@ -8,6 +8,7 @@ import jinja2
 
 from ..render import html as h
 from . import charts, fmt
+from ..i18n import rule_name
 from .i18n import data_version_text, labels
 
 
@@ -61,7 +62,7 @@ def render_html(data: dict, lang: str = "en", top_units: int = 15, period_note: 
         T=lambda key, **kw: layout_text(key, lang, **kw), tx=lambda item, texts, text: in_lang(item, texts, text, lang),
         dv=data_version_text(data["data_version"], lang),
         show_triage=any(e.get("triage") is not None for e in data.get("flagged", [])),
-        triage_text=lambda counts: triage_text(counts, lang))
+        triage_text=lambda counts: triage_text(counts, lang), rule_name=lambda rule: rule_name(rule, lang))
     html = defang(html)
     remote = h.find_remote_references(html)
     if remote:  # data cannot put one there (it is escaped); this guards the template

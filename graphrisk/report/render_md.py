@@ -24,6 +24,7 @@ def _table(head: list[str], rows: list[list[str]]) -> list[str]:
 
 
 def render_md(data: dict, lang: str = "en", top_units: int = 15, period_note: str | None = None) -> str:
+    from ..i18n import rule_name
     from .i18n import data_version_text
     from .render_html import in_lang, layout_text
 
@@ -86,7 +87,8 @@ def render_md(data: dict, lang: str = "en", top_units: int = 15, period_note: st
                          f"{e['previous_score']:.0f} → {e['score']:.0f}{link}")
             for x in e["reasons"]:
                 tag = f" _({L['in_period']})_" if x["in_period"] else ""
-                lines.append(f"  - \\[{x['score']:.0f}\\] {esc(in_lang(x, 'summaries', 'summary', lang))}{tag}")
+                lines.append(f"  - \\[{esc(rule_name(x['rule'], lang))} {x['score']:.0f}\\] "
+                             f"{esc(in_lang(x, 'summaries', 'summary', lang))}{tag}")
         lines.append("")
 
     lines += [f"## {L['paths']} ({len(r['paths']['new'])})", "", L["paths_note"].format(n=r["paths"]["total"]), ""]
