@@ -194,6 +194,20 @@
       if (!byId[n.id]) { byId[n.id] = n; }
     });
   });
+  // a short physics run that moves only the nodes just added: everything already placed stays put
+  function settle(ids) {
+    if (!ids.length || !state.stabilized) { return; }
+    var added = {};
+    ids.forEach(function (id) { added[id] = true; });
+    var pinned = nodes.getIds().filter(function (id) { return !added[id]; });
+    nodes.update(pinned.map(function (id) { return { id: id, fixed: true }; }));
+    network.once("stabilizationIterationsDone", function () {
+      network.setOptions({ physics: { enabled: false } });
+      nodes.update(pinned.map(function (id) { return { id: id, fixed: false }; }));
+    });
+    network.setOptions({ physics: { enabled: true } });
+    network.stabilize(120);
+  }
   function expandHub(hub) {
     var x = D.expand[hub];
     if (!x || state.expanded.indexOf(hub) >= 0) { return false; }
@@ -209,6 +223,7 @@
       return c;
     }));
     edges.add(x.edges.filter(function (e) { return edges.get(e.id) === null; }));
+    settle(add.map(function (n) { return n.id; }));
     state.expanded.push(hub);
     state.hubs = Math.max(0, state.hubs - 1);
     var hn = nodes.get(hub);
