@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import getpass
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from .errors import GraphRiskError, NotFound
 
@@ -39,7 +39,7 @@ def _ensure(db) -> None:
 def _user() -> str:
     try:
         return getpass.getuser()
-    except Exception:  # no login name (a container without a passwd entry)
+    except (OSError, KeyError):  # no login name (a container without a passwd entry)
         return "unknown"
 
 
@@ -77,7 +77,7 @@ def set_status(db, official_id: str, finding: str, status: str, note: str | None
     reason = _find(evaluation.flags, official_id, finding)
     row = {"finding_id": reason.metadata["finding_id"], "official_id": official_id, "rule": reason.rule,
            "status": status, "note": note or "", "user": user or _user(),
-           "at": at or datetime.now(timezone.utc).isoformat(timespec="seconds"),
+           "at": at or datetime.now(UTC).isoformat(timespec="seconds"),
            "evidence": json.dumps(sorted(reason.evidence), ensure_ascii=False),
            "run_id": getattr(evaluation, "run_id", None)}
     with db.conn:

@@ -15,7 +15,15 @@ from graphrisk.cli import cli
 from graphrisk.errors import SettingsError
 from graphrisk.findings import LEVEL_RANK, OfficialFlag, Reason
 from graphrisk.rules import Finding, load_builtin
-from graphrisk.rules.engine import combine, evaluate, grade, level_changes, level_of, load_flags, store_evaluation
+from graphrisk.rules.engine import (
+    combine,
+    evaluate,
+    grade,
+    level_changes,
+    level_of,
+    load_flags,
+    store_evaluation,
+)
 
 
 @pytest.fixture(autouse=True)

@@ -147,4 +147,4 @@ def current_flags(db, settings: dict | None = None, as_of: str | None = None):
     return evaluate(db, settings=settings, as_of=as_of).flags
 
 
-__all__ = ["Context", "Finding", "REGISTRY", "Rule", "current_flags", "load_builtin", "rule", "rule_defaults"]
+__all__ = ["REGISTRY", "Context", "Finding", "Rule", "current_flags", "load_builtin", "rule", "rule_defaults"]

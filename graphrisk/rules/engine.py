@@ -248,6 +248,5 @@ def level_changes(before: list[OfficialFlag], after: list[OfficialFlag]) -> dict
     return out
 
 
-__all__ = ["Evaluation", "LEVELS", "combine", "evaluate", "finding_id", "grade", "level_changes", "level_for",
-           "level_of", "load_flags",
-           "run_rules", "store_evaluation"]
+__all__ = ["LEVELS", "Evaluation", "combine", "evaluate", "finding_id", "grade", "level_changes", "level_for",
+           "level_of", "load_flags", "run_rules", "store_evaluation"]

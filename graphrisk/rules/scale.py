@@ -91,7 +91,7 @@ class AmountScales:
         self._cache: dict = {}
 
     @classmethod
-    def from_edges(cls, edges, settings: dict) -> "AmountScales":
+    def from_edges(cls, edges, settings: dict) -> AmountScales:
         """From ``(u, v, key, data)`` edges; each record counts once per kind (not per participant)."""
         sc = cls(settings)
         seen = set()

@@ -11,7 +11,15 @@ Runs before the general gift and trip rules, which leave these paths to it.
 from __future__ import annotations
 
 from .. import Finding, rule
-from ._common import OWNER_ROLES, benefit_at, ceiling, chain, claimed, matches_vocabulary, per_pair
+from ._common import (
+    OWNER_ROLES,
+    benefit_at,
+    ceiling,
+    chain,
+    claimed,
+    matches_vocabulary,
+    per_pair,
+)
 
 BENEFITS = ("gift", "trip_sponsor", "contact")
 

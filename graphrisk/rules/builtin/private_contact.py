@@ -46,9 +46,9 @@ def check(ctx) -> list[Finding]:
                     in_window.append(d)
         private = [d for d in in_window if is_private_channel(d.get("channel"))]
         if private:
-            sev, cited, what = "orange", private, "private contact(s)"
+            sev, cited = "orange", private
         elif in_window and len(before) >= repeated:  # a standing pattern of meetings, the last in the window
-            sev, cited, what = "yellow", before, "office contacts"
+            sev, cited = "yellow", before
         else:
             continue
         cited = sorted(cited, key=lambda d: (d["date"], d["record_id"]))
