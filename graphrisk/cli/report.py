@@ -42,20 +42,24 @@ def report(week, since, until, out_dir, formats, lang, no_maps, no_store, quiet,
     """Write the weekly exposure report: what changed, who rose, which conflict paths are new.
 
     Content: records dated in the week by kind (and the registers loaded
-    during it), officials by level against the previous week, the
-    priority-attention officials who are new, escalated, de-escalated or
-    have new evidence (with their top reasons and a link to their map), new
-    conflict paths, exposure by unit, movers in PageRank and brokerage, a
-    12-week trend, and every cited record with its source file and row.
+    during it), officials by level against the previous week, everyone red
+    or orange (changed or not, with their top reasons, triage state and
+    links to their map and case file), the priority-attention officials
+    who are new, escalated, de-escalated or have new evidence, new conflict
+    paths, exposure by unit, movers in PageRank and brokerage, a 12-week
+    trend, and every cited record with its source file and row. Without
+    --week or --since/--until it reports on the latest complete ISO week
+    with data, and says so.
 
-    The previous week's levels are those as of its end date (a stored run
-    with that as_of on the same data and settings, or a replay of the
-    analysis), never the store's latest run. Evaluations made here are
+    The previous week's levels are those as of its end date (the engine's
+    stored evaluation with that as_of on the same data and settings, or a
+    new one), never the store's latest run. Evaluations made here are
     stored, so the next report is quick. The same store, settings and week
     give a byte-identical report.json (run details go to meta.json).
 
     Files: index.html (self-contained, offline, printable), report.json,
-    report.md, CSV tables, maps/<official>.html, meta.json. Exit 0 on success
+    report.md, CSV tables, maps/<official>.html, cases/case-<official>.html,
+    meta.json. Exit 0 on success
     (also for a quiet week, which the report says), 1 with a one-line reason
     otherwise.
 
