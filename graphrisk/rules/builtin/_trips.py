@@ -32,25 +32,54 @@ def trips_of(ctx) -> dict[str, dict[str, dict]]:
     return out
 
 
-def home_country(ctx) -> str | None:
-    """The most common country of the units (None when units carry no country)."""
+# Common ways registers write a country: ISO code, English and Chinese names (a code not listed is
+# compared as written, upper-cased).
+_COUNTRY_ALIASES = {
+    "CN": ("china", "prc", "people's republic of china", "中国", "中华人民共和国", "中国大陆", "大陆", "内地"),
+    "HK": ("hong kong", "hong kong sar", "香港", "中国香港"), "MO": ("macau", "macao", "澳门", "中国澳门"),
+    "TW": ("taiwan", "台湾", "中国台湾"), "GB": ("uk", "united kingdom", "great britain", "britain", "england", "英国"),
+    "US": ("usa", "united states", "united states of america", "america", "美国"), "JP": ("japan", "日本"),
+    "KR": ("korea", "south korea", "republic of korea", "韩国"), "DE": ("germany", "德国"), "FR": ("france", "法国"),
+    "SG": ("singapore", "新加坡"), "AU": ("australia", "澳大利亚"), "CA": ("canada", "加拿大"),
+    "RU": ("russia", "russian federation", "俄罗斯"), "IT": ("italy", "意大利"), "ES": ("spain", "西班牙"),
+    "NL": ("netherlands", "holland", "荷兰"), "CH": ("switzerland", "瑞士"), "TH": ("thailand", "泰国"),
+    "MY": ("malaysia", "马来西亚"), "VN": ("vietnam", "viet nam", "越南"), "IN": ("india", "印度"),
+    "AE": ("united arab emirates", "uae", "阿联酋"), "NZ": ("new zealand", "新西兰"), "IE": ("ireland", "爱尔兰"),
+}
+_ALIAS = {name: code for code, names in _COUNTRY_ALIASES.items() for name in names}
+
+
+def country_code(country) -> str | None:
+    """A country as a comparable code: 'China', '中国' and 'cn' are all CN; None when empty."""
+    if country is None or not str(country).strip():
+        return None
+    c = str(country).strip()
+    return _ALIAS.get(c.lower(), _ALIAS.get(c, c.upper()))
+
+
+def home_country(ctx, setting: str = "") -> str | None:
+    """The home country: ``setting`` when given, else the most common country of the units (None when
+    units carry no country)."""
+    if setting:
+        return country_code(setting)
     if "home_country" not in ctx.extra:
         c = Counter()
         for o in ctx.officials():
             for u in ctx.units_of(o)[:1]:
-                cc = ctx.node(u).get("country")
+                cc = country_code(ctx.node(u).get("country"))
                 if cc:
-                    c[str(cc).upper()] += 1
+                    c[cc] += 1
         ctx.extra["home_country"] = c.most_common(1)[0][0] if c else None
     return ctx.extra["home_country"]
 
 
-def abroad(ctx, country) -> bool:
+def abroad(ctx, country, setting: str = "") -> bool:
     """A country other than home (any named country when home is unknown)."""
-    if not country:
+    code = country_code(country)
+    if not code:
         return False
-    home = home_country(ctx)
-    return home is None or str(country).upper() != home
+    home = home_country(ctx, setting)
+    return home is None or code != home
 
 
 def days(a: str | None, b: str | None) -> int | None:

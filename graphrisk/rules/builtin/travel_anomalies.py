@@ -43,7 +43,7 @@ def check(ctx) -> list[Finding]:
     for o, tr in every:
         units = ctx.units_of(o, tr.get("date"))
         unit_of[(o, tr["record_id"])] = units[0] if units else None
-        where = abroad(ctx, tr.get("country"))
+        where = abroad(ctx, tr.get("country"), cfg["home_country"])
         cur = money.currency_of(tr.get("currency"), s)
         for scope in ((units[0] if units else None, where), (None, where)):
             dur = duration(tr)
@@ -60,13 +60,13 @@ def check(ctx) -> list[Finding]:
             norms[(key, what)] = _robust(vals) if len(vals) >= s["scoring"]["min_sample"] else None
         return norms[(key, what)]
 
-    abroad_trips = [tr for _, tr in every if abroad(ctx, tr.get("country"))]
+    abroad_trips = [tr for _, tr in every if abroad(ctx, tr.get("country"), cfg["home_country"])]
     approved_share = (sum(1 for tr in abroad_trips if tr.get("approval_date") or tr.get("approver_id")
                           or tr.get("approver_unit_id")) / len(abroad_trips)) if abroad_trips else 0.0
     out = []
     for o, tr in every:
         unit = unit_of[(o, tr["record_id"])]
-        where = abroad(ctx, tr.get("country"))
+        where = abroad(ctx, tr.get("country"), cfg["home_country"])
         cur = money.currency_of(tr.get("currency"), s)
         signals: list[tuple[str, dict]] = []
         for what, value, keys in (("duration", duration(tr), [(unit, where), (None, where)]),

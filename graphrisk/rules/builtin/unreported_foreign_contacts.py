@@ -25,7 +25,7 @@ def check(ctx) -> list[Finding]:
         if d.get("reported") != 0 or ctx.kind(u) != "official":
             continue
         country = d.get("country") or ctx.node(v).get("country")
-        if not abroad(ctx, country):
+        if not abroad(ctx, country, cfg["home_country"]):
             continue
         groups[(u, v)].append({**d, "_country": country})
     out = []
