@@ -464,3 +464,14 @@ def test_flagged_table_shows_triage_state(escalation_db, tmp_path):
     assert rep.data["flagged"][0]["triage"] == {"watch": 1}
     write_report(rep, tmp_path, formats=("html",), lang="zh", maps=False)
     assert '<td class="triage">持续关注1项</td>' in (tmp_path / "index.html").read_text(encoding="utf-8")
+
+
+def test_no_maps_means_no_dead_links(sample_store, tmp_path):
+    db_path, *_ = sample_store
+    r = run("--week", WEEK, "--db", db_path, "--out", tmp_path, "--no-maps", "--format", "html,md,json", "--quiet")
+    assert r.exit_code == 0, r.output
+    assert not (tmp_path / "maps").exists() and not (tmp_path / "cases").exists()
+    data = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert data["maps"]  # the report's data is the same with or without the files
+    for text in ((tmp_path / "index.html").read_text(encoding="utf-8"), (tmp_path / "report.md").read_text("utf-8")):
+        assert "maps/" not in text and "cases/" not in text

@@ -45,7 +45,9 @@ def triage_text(counts: dict, lang: str) -> str:
                     for k, n in counts.items())
 
 
-def render_html(data: dict, lang: str = "en", top_units: int = 15, period_note: str | None = None) -> str:
+def render_html(data: dict, lang: str = "en", top_units: int = 15, period_note: str | None = None,
+                links: bool = True) -> str:
+    """The page; ``links=False`` when the maps and case files are not written beside it (no dead links)."""
     L = labels(lang)
     css = resources.files("graphrisk.render").joinpath("templates", "report.css").read_text(encoding="utf-8")
     css = css.replace("var(--font)", h.FONT_STACK)
@@ -56,7 +58,7 @@ def render_html(data: dict, lang: str = "en", top_units: int = 15, period_note: 
         charts={"levels": charts.levels_chart(data["levels"]["current"], data["levels"]["previous"], L),
                 "trend": charts.trend_chart(data["trend"], L),
                 "units": charts.units_chart(shown, L)},
-        maps={m["official_id"]: m["file"] for m in data["maps"]},
+        maps={m["official_id"]: m["file"] for m in data["maps"]} if links else {}, links=links,
         units_shown=shown, units_more=max(len([u for u in units if u["flagged"] > 0]) - len(shown), 0),
         money=lambda a: fmt.money(a, lang), delta=fmt.delta, num=fmt.num, period_note=period_note,
         T=lambda key, **kw: layout_text(key, lang, **kw), tx=lambda item, texts, text: in_lang(item, texts, text, lang),

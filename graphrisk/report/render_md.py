@@ -23,7 +23,8 @@ def _table(head: list[str], rows: list[list[str]]) -> list[str]:
     return out + [""]
 
 
-def render_md(data: dict, lang: str = "en", top_units: int = 15, period_note: str | None = None) -> str:
+def render_md(data: dict, lang: str = "en", top_units: int = 15, period_note: str | None = None,
+              links: bool = True) -> str:
     from ..i18n import rule_name
     from .i18n import data_version_text
     from .render_html import in_lang, layout_text
@@ -64,11 +65,11 @@ def render_md(data: dict, lang: str = "en", top_units: int = 15, period_note: st
     if not flagged:
         lines += [L["none"], ""]
     for e in flagged:
-        links = [f"[{L['open_map']}]({e['map']})"] if e.get("map") else []
-        links += [f"[{layout_text('case', lang)}]({e['case']})"] if e.get("case") else []
+        refs = [f"[{L['open_map']}]({e['map']})"] if e.get("map") and links else []
+        refs += [f"[{layout_text('case', lang)}]({e['case']})"] if e.get("case") and links else []
         top = in_lang(e["reasons"][0], "summaries", "summary", lang) if e["reasons"] else ""
         lines.append(f"- **{esc(e['name'])}** ({esc(e['official_id'])}, {esc(e['unit'] or '')}): {L[e['level']]}, "
-                     f"{L['score'].lower()} {e['score']:.0f}" + (f" · {' · '.join(links)}" if links else "")
+                     f"{L['score'].lower()} {e['score']:.0f}" + (f" · {' · '.join(refs)}" if refs else "")
                      + (f" — {esc(top)}" if top else ""))
     lines.append("")
 
@@ -80,8 +81,8 @@ def render_md(data: dict, lang: str = "en", top_units: int = 15, period_note: st
             lines += [L["none"], ""]
             continue
         for e in att[section]:
-            link = f" · [{L['open_map']}]({e['map']})" if e["map"] else ""
-            link += f" · [{layout_text('case', lang)}]({e['case']})" if e.get("case") else ""
+            link = f" · [{L['open_map']}]({e['map']})" if e["map"] and links else ""
+            link += f" · [{layout_text('case', lang)}]({e['case']})" if e.get("case") and links else ""
             lines.append(f"- **{esc(e['name'])}** ({esc(e['official_id'])}, {esc(e['unit'] or '')}): "
                          f"{L[e['previous_level']]} → {L[e['level']]}, {L['score'].lower()} "
                          f"{e['previous_score']:.0f} → {e['score']:.0f}{link}")

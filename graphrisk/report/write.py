@@ -188,9 +188,9 @@ def write_report(report: Report, out_dir, formats=FORMATS, lang: str = "en", map
     if "json" in formats:
         put("report.json", report_json(data))
     if "html" in formats:
-        put("index.html", render_html(data, lang, top_units, period_note=note))
+        put("index.html", render_html(data, lang, top_units, period_note=note, links=maps))
     if "md" in formats:
-        put("report.md", render_md(data, lang, top_units, period_note=note))
+        put("report.md", render_md(data, lang, top_units, period_note=note, links=maps))
     if "csv" in formats:
         for name, text in csv_tables(data).items():
             put(name, text, encoding="utf-8-sig")  # the BOM lets spreadsheet programs read Chinese right
