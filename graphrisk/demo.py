@@ -8,7 +8,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.markup import escape
 
-from . import store
+from . import safeio, store
 from .i18n import current_lang, fmt_date, kind_label, level_label, t
 from .info import store_info
 
@@ -20,8 +20,7 @@ def run_demo(db_path: str, sample_dir: str, out_dir: str, scale: float, settings
     from .sample import generate
 
     t_start = time.perf_counter()
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    out = safeio.make_dirs(out_dir)
     sample = Path(sample_dir)
     say = console.print
     if not (sample / "truth.json").exists():
@@ -65,11 +64,11 @@ def _analysis(db, settings, out: Path, results: dict, say) -> None:
     for p in ev.paths[:5]:
         say(f"   [{p.score:.0f}] {escape(p.text(current_lang()))}")
     flags_path = out / "flags.json"
-    flags_path.write_text(json.dumps([f.to_dict() for f in ev.flags if f.level != "green"], ensure_ascii=False,
-                                     indent=2), encoding="utf-8")
+    safeio.write_text(flags_path, json.dumps([f.to_dict() for f in ev.flags if f.level != "green"],
+                                             ensure_ascii=False, indent=2), encoding="utf-8")
     paths_path = out / "paths.json"
-    paths_path.write_text(json.dumps([p.to_dict() for p in ev.paths], ensure_ascii=False, indent=2),
-                          encoding="utf-8")
+    safeio.write_text(paths_path, json.dumps([p.to_dict() for p in ev.paths], ensure_ascii=False, indent=2),
+                      encoding="utf-8")
     results.setdefault("written", []).extend([(t("demo.written.flags"), flags_path),
                                               (t("demo.written.paths"), paths_path)])
     results["print_flags"] = lambda: _flags_table([f for f in ev.flags if f.level in ("red", "orange")],
@@ -134,18 +133,19 @@ def _centrality(db, settings, out: Path, results: dict, say) -> None:
 
 def _maps(db, settings, out: Path, results: dict, say) -> None:
     from .render.maps import official_map, overview_map
+    from .report.build import map_file
 
     ev, G = results["evaluation"], results["G"]
     levels = {f.official_id: f.level for f in ev.flags}
     scores = {f.official_id: f.score for f in ev.flags}
     maps_dir = out / "maps"
-    maps_dir.mkdir(parents=True, exist_ok=True)
+    safeio.make_dirs(maps_dir)
     t0 = time.perf_counter()
     red = [f for f in ev.flags if f.level == "red"]  # readable maps: paths, private ties, timeline (the report adds orange)
     written = []
     for f in red:
         mine = [p for p in ev.paths if p.official_id == f.official_id]
-        path = maps_dir / f"official-{f.official_id}.html"
+        path = maps_dir / f"official-{Path(map_file(f.official_id)).name}"  # safe whatever the id ("/", "..")
         official_map(G, f.official_id, paths=mine, levels=levels, scores=scores, settings=settings,
                      lang=current_lang()).write(path)
         written.append(path)

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from . import schema
+from . import schema, store
 from . import settings as settings_mod
 from .errors import NotFound
 from .findings import LEVEL_RANK, ConflictPath, OfficialFlag
@@ -142,7 +142,8 @@ class Records:
         self.db = db
         self.names = names
         self.tables = set(db.table_names())
-        self.files = {r["id"]: (r["path"], r["file_name"]) for r in db.query("select id, path, file_name from batches")}
+        self.files = {r["id"]: (store.display_path(db, r["path"]), r["file_name"])  # no absolute paths in outputs
+                      for r in db.query("select id, path, file_name from batches")}
         self.kinds = [k for k in (*schema.RECORD_KINDS, *schema.TIE_KINDS) if k in self.tables]
 
     def _make(self, kind: str, r: dict) -> CaseRecord:

@@ -76,8 +76,9 @@ def explain(official, fmt, out_file, lang, as_of, since, db_path, config_path):
         except ImportError:
             raise click.ClickException(t("explain.pdf_unavailable", lang)) from None
     elif out_file:
-        Path(out_file).parent.mkdir(parents=True, exist_ok=True)
-        Path(out_file).write_text(text, encoding="utf-8")
+        from .. import safeio  # atomic, private, noted for the audit log
+
+        safeio.write_text(out_file, text, encoding="utf-8")
     else:
         click.echo(text, nl=not text.endswith("\n"))
         return

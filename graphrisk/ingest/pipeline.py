@@ -297,15 +297,11 @@ def _confusable_ids(db, prep: Prepared, mode: str, report: FileReport, file: str
     ids = [i for i in prep.frame[pk].dropna().unique() if isinstance(i, str)]
     if not ids:
         return
-    known: dict[str, set[str]] = {}
-    for k in schema.ENTITY_TABLES:
-        if k not in db.table_names():
-            continue
-        kpk = schema.KINDS[k].id_column
-        for (i,) in db.conn.execute(f"select [{kpk}] from [{k}]"):
-            known.setdefault(values.id_skeleton(i), set()).add(i)
-    for i in ids:
-        known.setdefault(values.id_skeleton(i), set()).add(i)
+    stored = _stored_skeletons(db)
+    skeleton = {i: values.id_skeleton(i) for i in ids}
+    groups: dict[str, set[str]] = {}
+    for i, sk in skeleton.items():
+        groups.setdefault(sk, set(stored.get(sk, ()))).add(i)
     col = prep.frame[pk].to_numpy(dtype=object)
     first = {}
     for pos, i in enumerate(col):
@@ -313,7 +309,7 @@ def _confusable_ids(db, prep: Prepared, mode: str, report: FileReport, file: str
             first[i] = pos
     shown = 0
     for i in ids:
-        others = sorted(known.get(values.id_skeleton(i), set()) - {i})
+        others = sorted(groups[skeleton[i]] - {i})
         if not others:
             continue
         msg = t("errors.ingest.lookalike", id=i.encode("unicode_escape").decode("ascii"),
@@ -323,6 +319,28 @@ def _confusable_ids(db, prep: Prepared, mode: str, report: FileReport, file: str
         elif shown < 50:
             report.warnings.append(t("errors.ingest.warning_row", row=int(prep.rows[first[i]]), message=msg))
             shown += 1
+
+
+def _stored_skeletons(db) -> dict[str, set[str]]:
+    """Skeleton -> stored entity ids, kept on the Database object and extended by the batches since.
+
+    A folder of entity files would otherwise recompute every stored id's skeleton for each file.
+    """
+    top = db.conn.execute("select coalesce(max(id), 0) from batches").fetchone()[0]
+    seen, known = getattr(db, "_graphrisk_skeletons", (-1, None))
+    if known is None or top < seen:
+        known, seen = {}, -1
+    if top != seen:
+        tables = set(db.table_names())
+        for k in schema.ENTITY_TABLES:
+            if k not in tables:
+                continue
+            kpk = schema.KINDS[k].id_column
+            for (i,) in db.conn.execute(f"select [{kpk}] from [{k}] where _batch > ? or _batch is null", [seen]):
+                if isinstance(i, str):
+                    known.setdefault(values.id_skeleton(i), set()).add(i)
+        db._graphrisk_skeletons = (top, known)  # type: ignore[attr-defined]
+    return known
 
 
 def _created_on_good_rows(prep: Prepared, created: list[dict]) -> list[dict]:
