@@ -46,8 +46,8 @@ def _merge(base: dict, over: dict, where: str) -> dict:
     for key, value in over.items():
         name = f"{where}.{key}" if where else key
         if where in OPEN_TABLES:
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise SettingsError(f"setting '{name}' must be a number, got {type(value).__name__} {value!r}")
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+                raise SettingsError(f"setting '{name}' must be a positive number, got {type(value).__name__} {value!r}")
             out[key] = float(value)
             continue
         if key not in base:

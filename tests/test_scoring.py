@@ -559,3 +559,16 @@ def test_a_limit_shows_as_a_cliff_when_awards_spread_up_to_it():
     for n, sigma in ((400, 0.8), (2000, 0.8), (300, 1.2)):
         dist = NormalDist(11, sigma)
         assert bunching_limits([math.exp(dist.inv_cdf((i + 0.5) / n)) for i in range(n)], cfg) == []
+
+
+@pytest.mark.parametrize("text,words", [
+    ("[rules.contract_splitting]\nmargin_pct = 80.0\n", "rules.contract_splitting': margin_pct must be at most 50"),
+    ("[rules.gift_before_contract]\ntrivial_quantile = 1.5\n", "trivial_quantile must be at most 1"),
+    ("[rules.travel_anomalies]\nanomaly_z = -1.0\n", "anomaly_z must be at least 0"),
+    ("[money.rates]\nTHB = 0.0\n", "money.rates.THB"),
+])
+def test_out_of_range_settings_are_errors(tmp_path, text, words):
+    p = tmp_path / "s.toml"
+    p.write_text(text, encoding="utf-8")
+    with pytest.raises(SettingsError, match=words.replace("[", r"\[").replace(".", r"\.")):
+        settings_mod.load(p)

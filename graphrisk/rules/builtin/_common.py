@@ -20,6 +20,25 @@ SOCIAL = ("associate",)
 RELATED = ("family", "associate")
 
 
+def ranges(**bounds):
+    """A settings validator for ``rule(validate=...)``: each key within (low, high), either may be None.
+
+    >>> ranges(share=(0, 1))({"share": 1.5})
+    'share must be at most 1 (got 1.5)'
+    """
+    def check(section: dict) -> str | None:
+        for key, (low, high) in bounds.items():
+            v = section.get(key)
+            if v is None:
+                continue
+            if low is not None and v < low:
+                return f"{key} must be at least {low:g} (got {v:g})"
+            if high is not None and v > high:
+                return f"{key} must be at most {high:g} (got {v:g})"
+        return None
+    return check
+
+
 def chain(p: ConflictPath) -> list[str]:
     """Edge kinds of the private part of a path, from the official outwards."""
     return [e.kind for e in p.private_edges]

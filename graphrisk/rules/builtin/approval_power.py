@@ -19,6 +19,7 @@ from ._common import (
     claimed,
     matches_vocabulary,
     per_pair,
+    ranges,
 )
 
 BENEFITS = ("gift", "trip_sponsor", "contact")
@@ -34,7 +35,7 @@ def decision_type(ctx, p) -> str | None:
     return None
 
 
-@rule("approval_power", "Benefit before an approval of the foreign-affairs office", order=5)
+@rule("approval_power", "Benefit before an approval of the foreign-affairs office", order=5, validate=ranges(window_days=(0, None)))
 def check(ctx) -> list[Finding]:
     cfg = ctx.cfg("approval_power")
     matches, meta = [], {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 from ...findings import Reason
 from ...i18n import LANGS, t
 from .. import Finding, rule
+from ._common import ranges
 from ._fence import iqr_fence
 
 
@@ -19,7 +20,7 @@ def _brokerage(ctx) -> dict[str, float]:
     return {o: float(sum(1 for m in ctx.neighbours(o) if ctx.kind(m) == "company")) for o in ctx.officials()}
 
 
-@rule("brokerage_outlier", "Brokerage outlier", max_level="yellow", order=40)
+@rule("brokerage_outlier", "Brokerage outlier", max_level="yellow", order=40, validate=ranges(iqr_k=(0, None), min_value=(0, None), score=(0, 100)))
 def check(ctx) -> list[Finding]:
     cfg = ctx.cfg("brokerage_outlier")
     values = ctx.extra.get("brokerage") or _brokerage(ctx)

@@ -8,12 +8,12 @@ the decision. A delegation with company people and no later benefit makes no pat
 from __future__ import annotations
 
 from .. import Finding, rule
-from ._common import OWNER_ROLES, ceiling, chain, claimed, per_pair
+from ._common import OWNER_ROLES, ceiling, chain, claimed, per_pair, ranges
 
 COMPANY_SIDE = {()} | {(r,) for r in OWNER_ROLES + ("manager", "employee")}
 
 
-@rule("business_on_public_trip", "Company people on a public trip, then a decision for the company", order=10)
+@rule("business_on_public_trip", "Company people on a public trip, then a decision for the company", order=10, validate=ranges(window_days=(0, None)))
 def check(ctx) -> list[Finding]:
     cfg = ctx.cfg("business_on_public_trip")
     done = claimed(ctx)

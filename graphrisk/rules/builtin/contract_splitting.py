@@ -23,7 +23,7 @@ from ...findings import Reason
 from ...i18n import LANGS, fmt_money, t
 from .. import Finding, rule
 from ..scale import band
-from ._common import matches_vocabulary
+from ._common import matches_vocabulary, ranges
 
 MANTISSAS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0)
 
@@ -117,7 +117,7 @@ def bunching_limits(amounts: list[float], cfg: dict) -> list[dict]:
     return sorted(chosen, key=lambda f: f["limit"])
 
 
-@rule("contract_splitting", "Contract splitting under a limit", max_level="orange", order=10)
+@rule("contract_splitting", "Contract splitting under a limit", max_level="orange", order=10, validate=ranges(margin_pct=(0.1, 50), bunching_min_awards=(1, None), bunching_ratio=(1, None), window_days=(0, None), min_awards=(2, None)))
 def check(ctx) -> list[Finding]:
     cfg = ctx.cfg("contract_splitting")
     s = ctx.settings

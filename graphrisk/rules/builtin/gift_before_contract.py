@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .. import Finding, rule
 from ..scale import threshold
-from ._common import OWNER_ROLES, benefit_at, ceiling, chain, claimed, per_pair
+from ._common import OWNER_ROLES, benefit_at, ceiling, chain, claimed, per_pair, ranges
 
 # Who gave, as the private chain after the gift: the supplier itself, one of its owners or
 # representatives, or a relative of one of them.
@@ -29,7 +29,7 @@ def gift_fences(ctx, cfg: dict, currency: str | None):
     return ctx.extra[key]
 
 
-@rule("gift_before_contract", "Gift before contract or decision", order=10)
+@rule("gift_before_contract", "Gift before contract or decision", order=10, validate=ranges(window_days=(0, None), trivial_quantile=(0, 1), declared_z=(0, None), min_value=(0, None), declared_min_value=(0, None), fallback_min_value=(0, None), fallback_declared_min_value=(0, None)))
 def check(ctx) -> list[Finding]:
     cfg = ctx.cfg("gift_before_contract")
     matches, meta = [], {}

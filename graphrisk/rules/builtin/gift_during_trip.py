@@ -12,6 +12,7 @@ from ...findings import Reason
 from ...i18n import LANGS, fmt_date, fmt_money, t
 from .. import Finding, rule
 from ..scale import band, scales_of, threshold
+from ._common import ranges
 from ._trips import companies_of, days, people_of, trips_of
 
 PRIVATE = ("person", "company", "organisation")
@@ -29,7 +30,7 @@ def _trip_of(trips: dict, gift: dict, margin: int) -> dict | None:
     return None
 
 
-@rule("gift_during_trip", "Gift during an official trip", max_level="orange", order=25)
+@rule("gift_during_trip", "Gift during an official trip", max_level="orange", order=25, validate=ranges(margin_days=(0, None), trivial_quantile=(0, 1), min_value=(0, None)))
 def check(ctx) -> list[Finding]:
     cfg = ctx.cfg("gift_during_trip")
     trips = trips_of(ctx)

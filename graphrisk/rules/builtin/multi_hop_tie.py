@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from .. import Finding, rule
 from ..scale import strengths
-from ._common import claimed, per_pair
+from ._common import claimed, per_pair, ranges
 
 
-@rule("multi_hop_tie", "Multi-hop tie to a supplier", order=90)
+@rule("multi_hop_tie", "Multi-hop tie to a supplier", order=90, validate=ranges(min_hops=(2, None)))
 def check(ctx) -> list[Finding]:
     cfg = ctx.cfg("multi_hop_tie")
     done = claimed(ctx)

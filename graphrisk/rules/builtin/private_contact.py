@@ -11,14 +11,14 @@ from datetime import date
 from ...graph import is_private_channel
 from ...i18n import LANGS, fmt_date, t
 from .. import Finding, rule
-from ._common import ROLES, chain, claimed, per_pair
+from ._common import ROLES, chain, claimed, per_pair, ranges
 
 
 def _contacts(ctx, a: str, b: str) -> list[dict]:
     return [d for u, v in ((a, b), (b, a)) for d in ctx.between(u, v) if d["kind"] == "contact"]
 
 
-@rule("private_contact", "Private contact before award", max_level="orange", order=20)
+@rule("private_contact", "Private contact before award", max_level="orange", order=20, validate=ranges(window_days=(0, None)))
 def check(ctx) -> list[Finding]:
     cfg = ctx.cfg("private_contact")
     repeated = ctx.settings["paths"]["min_repeated_contacts"]

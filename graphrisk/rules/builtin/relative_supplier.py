@@ -9,7 +9,7 @@ only) lowers the ceiling one level: one gives orange, two or more yellow.
 from __future__ import annotations
 
 from .. import Finding, rule
-from ._common import ROLES, chain, claimed, per_pair
+from ._common import ROLES, chain, claimed, per_pair, ranges
 
 
 def ended_before_award(p) -> bool:
@@ -17,7 +17,7 @@ def ended_before_award(p) -> bool:
     return bool(award) and any((e.detail.get("end_date") or "9999") < award for e in p.private_edges)
 
 
-@rule("relative_supplier", "Relative or associate tied to a supplier", order=10)
+@rule("relative_supplier", "Relative or associate tied to a supplier", order=10, validate=ranges(min_share_pct=(0, 100)))
 def check(ctx) -> list[Finding]:
     cfg = ctx.cfg("relative_supplier")
     matches, meta = [], {}

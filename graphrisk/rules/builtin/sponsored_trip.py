@@ -11,12 +11,12 @@ from ...findings import Reason
 from ...i18n import LANGS, fmt_date, fmt_money, t
 from .. import Finding, rule
 from ..scale import band, threshold
-from ._common import OWNER_ROLES, benefit_at, ceiling, chain, claimed, per_pair
+from ._common import OWNER_ROLES, benefit_at, ceiling, chain, claimed, per_pair, ranges
 
 DECISION_KINDS = ("contract", "decision")
 
 
-@rule("sponsored_trip", "Trip paid by a company or private person", order=10)
+@rule("sponsored_trip", "Trip paid by a company or private person", order=10, validate=ranges(window_days=(0, None), unlinked_score=(0, 100), unusual_cost_z=(0, None), linked_unlinked_score=(0, 100)))
 def check(ctx) -> list[Finding]:
     cfg = ctx.cfg("sponsored_trip")
     matches = []

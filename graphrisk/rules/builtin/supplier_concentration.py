@@ -10,10 +10,11 @@ from ...findings import Reason
 from ...i18n import LANGS, fmt_money, t
 from .. import Finding, rule
 from ..scale import band
+from ._common import ranges
 from ._fence import iqr_fence
 
 
-@rule("supplier_concentration", "Supplier concentration", max_level="orange", order=30)
+@rule("supplier_concentration", "Supplier concentration", max_level="orange", order=30, validate=ranges(min_contracts=(1, None), share=(0, 1), single_source_threshold=(0, None), iqr_k=(0, None)))
 def check(ctx) -> list[Finding]:
     cfg = ctx.cfg("supplier_concentration")
     s = ctx.settings

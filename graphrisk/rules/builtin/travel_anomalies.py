@@ -20,6 +20,7 @@ from ...findings import Reason
 from ...i18n import LANGS, fmt_date, fmt_money, t
 from .. import Finding, rule
 from ..scale import band
+from ._common import ranges
 from ._trips import abroad, days, duration, is_related, trips_of
 
 
@@ -32,7 +33,7 @@ def _robust(values: list[float]):
     return med, spread, len(logs)
 
 
-@rule("travel_anomalies", "Travel anomalies", max_level="orange", order=35)
+@rule("travel_anomalies", "Travel anomalies", max_level="orange", order=35, validate=ranges(anomaly_z=(0, None), approval_expected_share=(0, 1)))
 def check(ctx) -> list[Finding]:
     cfg = ctx.cfg("travel_anomalies")
     s = ctx.settings

@@ -14,10 +14,11 @@ from ...graph import is_private_channel
 from ...i18n import LANGS, fmt_date, t
 from .. import Finding, rule
 from ..scale import band
+from ._common import ranges
 from ._trips import abroad
 
 
-@rule("unreported_foreign_contacts", "Unreported foreign contacts", max_level="orange", order=35)
+@rule("unreported_foreign_contacts", "Unreported foreign contacts", max_level="orange", order=35, validate=ranges(many_contacts=(1, None)))
 def check(ctx) -> list[Finding]:
     cfg = ctx.cfg("unreported_foreign_contacts")
     groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
