@@ -300,6 +300,8 @@ def build_report(db, period: Period, settings: dict, *, store_runs: bool | None 
         c = _level_counts(s.flags, total_officials)
         trend.append({"as_of": d, "week": iso_week_label(date.fromisoformat(d)),
                       **{lvl: c[lvl] for lvl in FLAGGED}, "flagged": sum(c[lvl] for lvl in FLAGGED)})
+        if d not in (period.until, prev_period.until):  # only counts are needed: let its graph go
+            s.G, s.ev = None, None
     t = lap("trend", t)
 
     # maps: every official listed in the attention sections, then everyone at map_level or above, up to max_maps
