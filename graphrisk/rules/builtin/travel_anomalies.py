@@ -24,6 +24,34 @@ from ._common import ranges
 from ._trips import abroad, days, duration, is_related, trips_of
 
 
+def journeys(ctx) -> list[tuple[str, dict]]:
+    """Each official's journeys: trip records of one official with the same start, end and destination
+    are one journey (a register may file a visit once per sponsor); costs add up, participants join,
+    and ``records`` lists every record id."""
+    out = []
+    for o, ts in sorted(trips_of(ctx).items()):
+        if ctx.kind(o) != "official":
+            continue
+        merged: dict[tuple, dict] = {}
+        for rid, tr in sorted(ts.items()):
+            key = (tr.get("date"), tr.get("end_date"), str(tr.get("destination") or ""), tr.get("country"))
+            j = merged.get(key)
+            cost = tr.get("cost") if tr.get("cost") is not None else tr.get("amount")
+            if j is None:
+                merged[key] = {**tr, "records": [rid], "cost": cost, "participants": set(tr["participants"])}
+                continue
+            j["records"].append(rid)
+            j["participants"] |= set(tr["participants"])
+            if cost is not None and money.currency_of(tr.get("currency"), ctx.settings) == \
+                    money.currency_of(j.get("currency"), ctx.settings):
+                j["cost"] = (j.get("cost") or 0) + cost
+            j["paid_by_government"] = j["paid_by_government"] and tr["paid_by_government"]
+            if tr.get("in_plan") == 0:
+                j["in_plan"] = 0
+        out.extend((o, j) for _, j in sorted(merged.items(), key=lambda kv: kv[1]["records"][0]))
+    return out
+
+
 def _robust(values: list[float]):
     logs = [math.log(v) for v in values if v and v > 0]
     if not logs:
@@ -37,8 +65,7 @@ def _robust(values: list[float]):
 def check(ctx) -> list[Finding]:
     cfg = ctx.cfg("travel_anomalies")
     s = ctx.settings
-    trips = trips_of(ctx)
-    every = [(o, tr) for o, ts in sorted(trips.items()) if ctx.kind(o) == "official" for _, tr in sorted(ts.items())]
+    every = journeys(ctx)
     groups: dict[tuple, dict[str, list[float]]] = defaultdict(lambda: {"duration": [], "cost": []})
     unit_of = {}
     for o, tr in every:
@@ -108,12 +135,13 @@ def check(ctx) -> list[Finding]:
                              date=fmt_date(tr.get("date"), lang), signals=parts[lang]) for lang in LANGS}
         ties = {d["record_id"] for kind, info in signals for p in info.get("people", ())
                 for d in ctx.between(p, o) + ctx.between(o, p) if d["kind"] in ("family", "associate")}
-        evidence = sorted({tr["record_id"]} | ties)
+        evidence = sorted(set(tr["records"]) | ties)
         out.append(Finding(o, Reason(
             rule="travel_anomalies", score=band(s, "yellow", strength), summary=summaries["en"],
             summaries=summaries, evidence=evidence, path=[o] + [p for k, i in signals for p in i.get("people", [])],
             latest_date=tr.get("end_date") or tr.get("date"),
-            metadata={"trip_id": tr["record_id"], "signals": {k: i for k, i in signals}})))
+            metadata={"trip_id": tr["record_id"], "records": list(tr["records"]),
+                      "signals": {k: i for k, i in signals}})))
     return out
 
 
