@@ -12,6 +12,7 @@ from ...i18n import LANGS, fmt_date, fmt_money, t
 from .. import Finding, rule
 from ..scale import band, threshold
 from ._common import OWNER_ROLES, benefit_at, ceiling, chain, claimed, per_pair, ranges
+from ._trips import companies_of
 
 DECISION_KINDS = ("contract", "decision")
 
@@ -42,7 +43,8 @@ def check(ctx) -> list[Finding]:
         if ctx.kind(v) != "official" or ctx.kind(u) not in ("company", "person", "organisation"):
             continue
         units = ctx.units_of(v, d.get("date"))
-        supplies = any(e.get("kind") in DECISION_KINDS for unit in units for e in ctx.between(unit, u))
+        side = {u} | companies_of(ctx, u, OWNER_ROLES)  # the sponsor, or a company the sponsor owns or runs
+        supplies = any(e.get("kind") in DECISION_KINDS for unit in units for c in side for e in ctx.between(unit, c))
         fence = threshold(ctx, "trip_sponsor", d.get("currency"), z=cfg["unusual_cost_z"])
         unusual = bool(d.get("amount") and fence.value is not None and d["amount"] > fence.value)
         if supplies or unusual:
