@@ -185,13 +185,15 @@ def test_parallel_records_collapse_into_one_edge_with_count_and_sum(G):
 
 def test_styles_come_from_the_schema(G):
     from graphrisk import schema
+    from graphrisk.render.map_data import label_width
 
     data = page_data(maps.official_map(G, "O1", levels={"O1": "red", "O2": "yellow"}).html)
     nodes = {n["id"]: n for n in data["nodes"]}
     for n in nodes.values():
         assert n["shape"] == schema.NODE_KINDS[n["kind"]]["shape"]
         assert n["color"]["background"] == schema.NODE_KINDS[n["kind"]]["color"]
-        assert len(re.sub(r" \(\+\d+\)$", "", n["label"])) <= maps.LABEL_MAX  # "(+N)": a collapsed hub
+        # at most LABEL_MAX Chinese characters wide (twice as many Latin ones); "(+N)": a collapsed hub
+        assert label_width(re.sub(r" \(\+\d+\)$", "", n["label"])) <= 2 * maps.LABEL_MAX
     assert nodes["O1"]["color"]["border"] == maps.LEVEL_COLORS["red"] and nodes["O1"]["borderWidth"] == 5
     assert nodes["O2"]["color"]["border"] == maps.LEVEL_COLORS["yellow"]
     assert nodes["O1"]["size"] >= nodes["P4"]["size"] if "P4" in nodes else True
@@ -412,6 +414,15 @@ def test_hubs_collapse_with_a_count_and_expand_from_the_file(G):
     assert all("U1" in (e["from"], e["to"]) for e in x["edges"]) and x["edges"]
     assert not nodes["O1"]["collapsed"]  # the focus is never collapsed
     assert data["meta"]["hubs"] == sum(1 for n in nodes.values() if n["collapsed"])
+
+
+def test_labels_are_cut_by_width_not_characters():
+    from graphrisk.render.map_data import _short
+
+    assert _short("华鼎科技有限公司") == "华鼎科技有限公司"
+    assert _short("云南区嘉丰管理咨询股份有限公司") == "云南区嘉丰管理咨询…"
+    assert _short("Leslie Hughes") == "Leslie Hughes" and _short("National Farmers' Union of England") == \
+        "National Farmers'…"
 
 
 def test_search_keys_fold_scripts_and_pinyin():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import math
+import unicodedata
 from collections import defaultdict, deque
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
@@ -25,7 +26,7 @@ __all__ = ["hop_distances", "select_nodes", "collapse_edges", "is_hub", "distinc
 
 LEVEL_COLORS = {"red": "#d62728", "orange": "#ff7f0e", "yellow": "#e6b800", "green": "#2ca02c"}
 PATH_GLOW = "rgba(227,26,28,0.9)"
-LABEL_MAX = 10  # characters of a node label; the full name is in the tooltip
+LABEL_MAX = 10  # width of a node label in Chinese characters (a Latin letter counts half); the tooltip has all
 PRIVATE_ROLES = ("benefit", "tie")  # edge roles that are private ties (not decisions or memberships)
 HUB_KINDS = ("unit", "public_body")  # always collapsed: everyone in them is one click away
 
@@ -150,9 +151,23 @@ def _fmt_sums(sums: Mapping[str, float], lang: str) -> str:
     return "; ".join(fmt_money(v, c or None, lang) for c, v in sums.items())
 
 
+def label_width(text: str) -> int:
+    """Display width in half-width units: a Chinese (wide) character counts 2, a Latin letter 1."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
 def _short(name: str, n: int = LABEL_MAX) -> str:
+    """The name cut to ``n`` wide characters (2n Latin ones), ending in "…" when cut."""
     name = " ".join(str(name).split())
-    return name if len(name) <= n else name[: n - 1] + "…"
+    if label_width(name) <= 2 * n:
+        return name
+    out, w = "", 0
+    for c in name:
+        w += label_width(c)
+        if w > 2 * n - 2:
+            break
+        out += c
+    return out.rstrip() + "…"
 
 
 @functools.lru_cache(maxsize=4096)
