@@ -9,7 +9,7 @@ from rich.table import Table
 
 from .. import store
 from .. import triage as triage_mod
-from ..i18n import rule_name, t
+from ..i18n import current_lang, rule_name, t
 from .base import cli, config_option, console, db_option, handle_errors
 
 
@@ -75,7 +75,7 @@ def triage(official, finding, status, note, filter_status, fmt, db_path, config_
             if tri.get("new_evidence"):
                 state += " " + t("triage.new_evidence", ids=", ".join(tri["new_evidence"]))
             table.add_row(str(r.metadata.get("finding_id")), escape(rule_name(r.rule)), f"{r.score:.0f}", escape(state),
-                          escape(r.text()))
+                          escape(r.text(current_lang())))
         console.print(table)
         return
     if not finding or not status:

@@ -21,6 +21,7 @@ from datetime import date
 from ... import money
 from ...findings import Reason
 from ...i18n import LANGS, fmt_money, t
+from ...narrate import field_value
 from .. import Finding, rule
 from ..scale import band
 from ._common import matches_vocabulary, ranges
@@ -196,7 +197,8 @@ def _findings(ctx, cfg, cur, lim, supplier, run) -> list[Finding]:
             src = {lang: t("rules.contract_splitting.limit_data", lang, under=lim["just_under"], over=lim["just_over"],
                            further=lim["further_under"], margin=f"{cfg['margin_pct']:g}") for lang in LANGS}
         summaries = {lang: t("rules.contract_splitting.summary", lang, n=len(run),
-                             methods="/".join(sorted({str(a[2].get("method") or "?") for a in run})),
+                             methods="/".join(sorted({field_value("method", a[2].get("method") or "?", lang)
+                                                      for a in run})),
                              units="、".join(ctx.name(u) for u in units) if lang == "zh"
                              else ", ".join(ctx.name(u) for u in units),
                              supplier=ctx.name(supplier), span=span, limit=fmt_money(L, cur, lang),

@@ -10,6 +10,7 @@ from datetime import date
 
 from ...graph import is_private_channel
 from ...i18n import LANGS, fmt_date, t
+from ...narrate import channel_name
 from .. import Finding, rule
 from ._common import ROLES, chain, claimed, per_pair, ranges
 
@@ -56,7 +57,7 @@ def check(ctx) -> list[Finding]:
         last = cited[-1]
         key = "rules.private_contact.private" if private else "rules.private_contact.office"
         summary = {lang: t(key, lang, official=ctx.name(p.official_id), n=len(cited), person=ctx.name(person),
-                           window=cfg["window_days"], channel=last.get("channel") or "contact",
+                           window=cfg["window_days"], channel=channel_name(last.get("channel"), lang),
                            date=fmt_date(last["date"], lang), ids=", ".join(ids[:5]),
                            award=(p.explanations.get(lang) or p.explanation).split("; " if lang == "en" else "；")[-1])
                    for lang in LANGS}
