@@ -1,8 +1,9 @@
 """Interactive, self-contained HTML maps of the graph for investigators, readable by default.
 
 Library first: every function takes the graph (and the paths and risk levels it should show) as
-arguments and returns a :class:`RenderedMap`; :func:`graphrisk.render.map_load.map_from_store` is the
-glue the CLI, the demo and the report use (flags and paths from the one engine).
+arguments and returns a :class:`RenderedMap`. Flags and paths always come from the one engine
+(:func:`graphrisk.engine.evaluation`): :func:`graphrisk.render.map_load.map_from_store` fetches them for the
+CLI and the API; the demo and the report pass the evaluation they already hold.
 
 How a map is made:
 
