@@ -31,15 +31,8 @@ FIELDS = ("id", "at", "user", "host", "pid", "command", "params", "store", "data
 
 
 def migrate(db: sqlite_utils.Database) -> None:
-    """Migration 003_audit: the table and the triggers that keep it append-only."""
-    db[TABLE].create({
-        "id": int, "at": str, "user": str, "host": str, "pid": int, "command": str, "params": str,
-        "store": str, "data_version": str, "outputs": str, "status": int, "message": str,
-        "prev_hash": str, "hash": str,
-    }, pk="id", if_not_exists=True)
-    for op in ("UPDATE", "DELETE"):
-        db.conn.execute(f"CREATE TRIGGER IF NOT EXISTS audit_no_{op.lower()} BEFORE {op} ON {TABLE} "
-                        f"BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END")
+    """The table and the triggers that keep it append-only (migration 003_audit in graphrisk.store)."""
+    store._m003_audit(db)
 
 
 def _user() -> str:

@@ -10,7 +10,6 @@ header being row 1).
 from __future__ import annotations
 
 import os
-import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable
@@ -18,6 +17,8 @@ from typing import Callable, Iterable
 import sqlite_utils
 
 from . import schema
+from .dbconn import (ENV_KEY, ENV_KEY_FILE, _driver, _t, begin_write, configure,  # noqa: F401 (API)
+                     encryption_key, is_db_error, limits as _limits)
 from .errors import NotFound, StoreError
 
 ENV_DB = "GRAPHRISK_DB"
@@ -156,10 +157,15 @@ def _m005_results(db: sqlite_utils.Database) -> None:
 
 
 def _m003_audit(db: sqlite_utils.Database) -> None:
-    """The append-only, hash-chained audit log (see graphrisk.audit)."""
-    from . import audit
-
-    audit.migrate(db)
+    """The append-only, hash-chained audit log (see graphrisk.audit): triggers refuse UPDATE and DELETE."""
+    db["audit"].create({
+        "id": int, "at": str, "user": str, "host": str, "pid": int, "command": str, "params": str,
+        "store": str, "data_version": str, "outputs": str, "status": int, "message": str,
+        "prev_hash": str, "hash": str,
+    }, pk="id", if_not_exists=True)
+    for op in ("UPDATE", "DELETE"):
+        db.conn.execute(f"CREATE TRIGGER IF NOT EXISTS audit_no_{op.lower()} BEFORE {op} ON audit "
+                        f"BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END")
 
 
 def _m004_triage(db: sqlite_utils.Database) -> None:
@@ -195,69 +201,10 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
     return applied
 
 
-def _limits() -> dict:
-    from . import settings as settings_mod
-
-    try:
-        return settings_mod.load().get("limits", {})
-    except Exception:  # a bad user settings file is reported by the command that loads it
-        return settings_mod.defaults().get("limits", {})
-
-
 def _private() -> bool:
     from . import safeio
 
     return safeio.private()
-
-
-def _t(key: str, **params) -> str:
-    """A message from the catalogue (graphrisk/i18n/messages/errors.toml) in the current language."""
-    from .i18n import t
-
-    return t(key, **params)
-
-
-ENV_KEY = "GRAPHRISK_KEY"
-ENV_KEY_FILE = "GRAPHRISK_KEY_FILE"
-
-
-def encryption_key() -> str | None:
-    """The store's passphrase from $GRAPHRISK_KEY or the file named by $GRAPHRISK_KEY_FILE; None: not encrypted.
-
-    Never from a command-line option: arguments show in process lists and in the audit log.
-    """
-    key = os.environ.get(ENV_KEY)
-    if key is None and os.environ.get(ENV_KEY_FILE):
-        kf = Path(os.environ[ENV_KEY_FILE])
-        try:
-            key = kf.read_text(encoding="utf-8").strip("\r\n")
-        except OSError as exc:
-            raise StoreError(_t("errors.store.key_file", path=kf, var=ENV_KEY_FILE, reason=exc.strerror or exc)) from None
-    if key == "":
-        raise StoreError(_t("errors.store.key_empty", var=ENV_KEY))
-    return key
-
-
-def _driver(key: str | None):
-    """sqlite3, or SQLCipher's drop-in module when the store is encrypted (pip install 'graphrisk[encrypted]')."""
-    if key is None:
-        return sqlite3
-    try:
-        from sqlcipher3 import dbapi2
-    except ImportError:
-        raise StoreError(_t("errors.store.no_sqlcipher", var=ENV_KEY)) from None
-    return dbapi2
-
-
-def is_db_error(exc: BaseException, *names: str) -> bool:
-    """Whether ``exc`` is an sqlite3 or SQLCipher error (of one of the DB-API classes ``names``, when given).
-
-    SQLCipher's module mirrors sqlite3's exception classes without subclassing them.
-    """
-    mod = type(exc).__module__ or ""
-    if not mod.startswith(("sqlite3", "sqlcipher3")):
-        return False
-    return not names or any(c.__name__ in names for c in type(exc).__mro__)
 
 
 def connect(path: str | os.PathLike | None = None, *, create: bool = True,
@@ -348,38 +295,6 @@ def connect(path: str | os.PathLike | None = None, *, create: bool = True,
         raise StoreError(_t("errors.store.cannot_open", path=p, reason=msg)) from None
     db.readonly = readonly  # type: ignore[attr-defined]
     return db
-
-
-def begin_write(conn: sqlite3.Connection, timeout: float | None = None, on_wait=None) -> None:
-    """``BEGIN IMMEDIATE``, waiting for another writer with a line of progress on stderr every few seconds.
-
-    Gives up after ``timeout`` seconds (``[limits] lock_timeout``) with a StoreError saying why.
-    """
-    import sys
-    import time
-
-    timeout = float(timeout if timeout is not None else _limits().get("lock_timeout", 120.0))
-    step = min(2.0, max(timeout, 0.05))
-    started = time.monotonic()
-    conn.execute(f"PRAGMA busy_timeout = {int(step * 1000)}")
-    try:
-        while True:
-            try:
-                conn.execute("BEGIN IMMEDIATE")
-                return
-            except Exception as exc:
-                if not is_db_error(exc, "OperationalError") or ("locked" not in str(exc) and "busy" not in str(exc)):
-                    raise
-                waited = time.monotonic() - started
-                if waited >= timeout:
-                    raise StoreError(_t("errors.store.lock_gave_up", seconds=f"{timeout:.0f}")) from None
-                if on_wait:
-                    on_wait(waited, timeout)
-                else:
-                    sys.stderr.write(_t("errors.store.waiting", waited=f"{waited:.0f}", seconds=f"{timeout:.0f}") + "\n")
-                    sys.stderr.flush()
-    finally:
-        conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
 
 
 # ---------------------------------------------------------------- queries

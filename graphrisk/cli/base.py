@@ -80,7 +80,9 @@ def handle_errors(f):
         state = {"status": 0, "message": "", "started": time.time()}
         try:
             try:
-                safeio.configure(settings_mod.load(kwargs.get("config_path")))
+                cfg = settings_mod.load(kwargs.get("config_path"))
+                safeio.configure(cfg)
+                store.configure(cfg)  # [limits] lock_timeout for every connection the command opens
             except GraphRiskError:
                 pass  # the command reports a bad settings file itself
             return f(*args, **kwargs)

@@ -23,7 +23,8 @@ from .. import safeio, schema, store
 from ..errors import InputError
 from ..resolve import references, unresolved
 from ..i18n import current_lang, node_label, t
-from . import readers, values
+from . import readers
+from .hostile import created_on_good_rows, hostile_checks
 from .prepare import Prepared, Problem, content_hash, derive_keys, prepare, stored_columns
 
 Progress = Callable[[str, int, int], None]  # (file, rows done, rows total)
@@ -256,113 +257,6 @@ class _Raced(Exception):
     """Another ingest stored this file, or records of it, between our checks and our write."""
 
 
-def _hostile_checks(db, table: readers.Table, prep: Prepared, settings: dict, report: FileReport,
-                    file: str) -> None:
-    """Row problems the reader found, values outside the plausible range, look-alike ids (issue 14)."""
-    for pos, col, msg in table.problems:
-        prep.add(pos, col, msg, file)
-    if prep.problems and not prep.bad:  # structural: missing columns; nothing else matters yet
-        return
-    lim = settings.get("limits", {})
-    kind = schema.KINDS[prep.kind]
-    out = prep.frame
-    lo, hi = lim.get("min_date", "1900-01-01"), lim.get("max_date", "2100-12-31")
-    max_amount = float(lim.get("max_amount", 1e15))
-    for c in kind.columns:
-        if c.name not in out:
-            continue
-        if c.type == schema.DATE:
-            vals = out[c.name].to_numpy(dtype=object)
-            for pos in np.flatnonzero([isinstance(v, str) and (v[:10] < lo or v[:10] > hi) for v in vals]):
-                prep.add(int(pos), c.name, values.check_date_range(vals[pos], lo, hi), file)
-        elif c.type == schema.AMOUNT:
-            vals = out[c.name].to_numpy(dtype=object)
-            for pos, v in enumerate(vals):
-                if v is None or v != v:  # empty, or a value the parser already refused
-                    continue
-                msg = values.check_amount_range(float(v), max_amount)
-                if msg:
-                    prep.add(pos, c.name, msg, file)
-    _confusable_ids(db, prep, lim.get("confusable_ids", "warn"), report, file)
-
-
-def _confusable_ids(db, prep: Prepared, mode: str, report: FileReport, file: str) -> None:
-    """Warn (or reject, ``[limits] confusable_ids = "error"``) ids that display like another id."""
-    if mode not in ("warn", "error"):
-        raise InputError(t("errors.ingest.confusable_setting", value=mode))
-    kind = schema.KINDS[prep.kind]
-    if not kind.entity:
-        return
-    pk = kind.id_column
-    ids = [i for i in prep.frame[pk].dropna().unique() if isinstance(i, str)]
-    if not ids:
-        return
-    stored = _stored_skeletons(db)
-    skeleton = {i: values.id_skeleton(i) for i in ids}
-    groups: dict[str, set[str]] = {}
-    for i, sk in skeleton.items():
-        groups.setdefault(sk, set(stored.get(sk, ()))).add(i)
-    col = prep.frame[pk].to_numpy(dtype=object)
-    first = {}
-    for pos, i in enumerate(col):
-        if isinstance(i, str) and i not in first:
-            first[i] = pos
-    shown = 0
-    for i in ids:
-        others = sorted(groups[skeleton[i]] - {i})
-        if not others:
-            continue
-        msg = t("errors.ingest.lookalike", id=i.encode("unicode_escape").decode("ascii"),
-                others=", ".join(f"'{o.encode('unicode_escape').decode('ascii')}'" for o in others[:3]))
-        if mode == "error":
-            prep.add(first[i], pk, msg, file)
-        elif shown < 50:
-            report.warnings.append(t("errors.ingest.warning_row", row=int(prep.rows[first[i]]), message=msg))
-            shown += 1
-
-
-def _stored_skeletons(db) -> dict[str, set[str]]:
-    """Skeleton -> stored entity ids, kept on the Database object and extended by the batches since.
-
-    A folder of entity files would otherwise recompute every stored id's skeleton for each file.
-    """
-    top = db.conn.execute("select coalesce(max(id), 0) from batches").fetchone()[0]
-    seen, known = getattr(db, "_graphrisk_skeletons", (-1, None))
-    if known is None or top < seen:
-        known, seen = {}, -1
-    if top != seen:
-        tables = set(db.table_names())
-        for k in schema.ENTITY_TABLES:
-            if k not in tables:
-                continue
-            kpk = schema.KINDS[k].id_column
-            for (i,) in db.conn.execute(f"select [{kpk}] from [{k}] where _batch > ? or _batch is null", [seen]):
-                if isinstance(i, str):
-                    known.setdefault(values.id_skeleton(i), set()).add(i)
-        db._graphrisk_skeletons = (top, known)  # type: ignore[attr-defined]
-    return known
-
-
-def _created_on_good_rows(prep: Prepared, created: list[dict]) -> list[dict]:
-    """Entities created from names, only when a row that will be stored names them.
-
-    With --skip-bad-rows a name given only on rejected rows must not become an entity.
-    """
-    if not prep.bad or not created:
-        return created
-    good = np.ones(len(prep.frame), dtype=bool)
-    good[list(prep.bad)] = False
-    used: set = set()
-    for id_col in prep.name_columns:
-        used |= set(prep.frame.loc[good, id_col].dropna())
-    out = []
-    for c in created:
-        eid = c.get("id") or c["row"][schema.KINDS[c["kind"]].id_column]
-        if eid in used:
-            out.append(c)
-    return out
-
-
 def _write(db, prep: Prepared, hashes: pd.Series, info: dict, created: list[dict], path: Path, sha: str,
            report: FileReport, options: dict, progress: Progress | None, started: float,
            lock_timeout: float | None = None) -> None:
@@ -546,7 +440,7 @@ def ingest_file(db: sqlite_utils.Database, path: str | Path, *, kind: str | None
         prep.ref_kinds.update(applied.ref_kinds)
         report.skipped = dict(applied.skipped)
     report.extra_columns = prep.extra_columns
-    _hostile_checks(db, table, prep, settings, report, str(path))
+    hostile_checks(db, table, prep, settings, report, str(path))
     cap = settings["ingest"]["max_problems_shown"]
     if prep.problems and not len(prep.bad):  # structural: missing columns
         report.problems, report.problem_count = prep.problems[:cap], len(prep.problems)
@@ -555,7 +449,7 @@ def ingest_file(db: sqlite_utils.Database, path: str | Path, *, kind: str | None
     ids = _Ids(db)
     created = _resolve_names(db, prep, settings, report, str(path))
     hashes, info = _check(db, prep, ids, str(path), created, update, report)
-    created = _created_on_good_rows(prep, created)
+    created = created_on_good_rows(prep, created)
     prep.problems.sort(key=lambda p: (p.row or 0, p.column))
     report.problem_count = len(prep.problems)
     report.problems = prep.problems[:cap]
