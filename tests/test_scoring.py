@@ -572,3 +572,55 @@ def test_out_of_range_settings_are_errors(tmp_path, text, words):
     p.write_text(text, encoding="utf-8")
     with pytest.raises(SettingsError, match=words.replace("[", r"\[").replace(".", r"\.")):
         settings_mod.load(p)
+
+
+# ------------------------------------------------------------------ thresholds say where they came from
+
+
+def _golden_eval(tmp_path, case: str, only: list[str]):
+    from pathlib import Path
+
+    from graphrisk import store
+    from graphrisk.graph import build_graph
+    from graphrisk.ingest import ingest_paths
+
+    folder = Path(__file__).parent / "golden" / case
+    db = store.connect(tmp_path / "g.db")
+    ingest_paths(db, [folder])
+    s = settings_mod.load(folder / "settings.toml" if (folder / "settings.toml").exists() else None)
+    return evaluate(G=build_graph(db), settings=s, only=only)
+
+
+def test_a_data_derived_fence_is_reported_in_metadata_and_both_summaries(tmp_path):
+    ev = _golden_eval(tmp_path, "gift_before_contract/fence_from_register_gbp", ["gift_before_contract"])
+    [r] = [r for f in ev.flags for r in f.reasons if r.rule == "gift_before_contract"]
+    th = r.metadata["threshold"]
+    assert th["source"] == "data" and th["currency"] == "GBP" and 5 < th["value"] < 60
+    assert "GBP" in r.summaries["en"] and "register's own amounts" in r.summaries["en"]
+    assert "本登记" in r.summaries["zh"] and "英镑" in r.summaries["zh"]
+    assert r.metadata["path_strength"] >= 70 and r.score >= 70
+
+
+def test_a_splitting_limit_from_settings_or_data_says_which(tmp_path):
+    ev = _golden_eval(tmp_path, "contract_splitting/limit_from_bunching_gbp", ["contract_splitting"])
+    [r] = [r for f in ev.flags for r in f.reasons]
+    assert r.metadata["threshold"]["source"] == "data" and round(r.metadata["threshold"]["value"]) == 100_000
+    assert r.metadata["bunching"]["just_under"] >= 3 and "found in the data" in r.summary
+    ev = _golden_eval(tmp_path / "b", "contract_splitting/threshold_from_settings", ["contract_splitting"])
+    [r] = [r for f in ev.flags for r in f.reasons]
+    assert r.metadata["threshold"]["source"] == "settings" and "from the settings" in r.summary
+
+
+def test_a_currency_with_few_records_is_judged_through_the_rate_table():
+    from graphrisk.rules.scale import AmountScales
+
+    s = settings_mod.load()
+    sc = AmountScales(s)
+    for v in (100, 200, 300, 400, 500, 600, 700, 800, 900, 1000):
+        sc.add("gift", v, "CNY")
+    sc.add("gift", 500, "USD")  # one USD gift: judged against the CNY gifts converted
+    d = sc.dist("gift", "USD")
+    assert d is not None and d.pooled and d.currency == "CNY"
+    assert sc.z("gift", 500, "USD") > sc.z("gift", 500, "CNY")  # 500 USD is much more than 500 CNY
+    sc.add("gift", 500, "XYZ")  # no rate, too few of its own: not comparable
+    assert sc.dist("gift", "XYZ") is None and sc.z("gift", 500, "XYZ") is None
