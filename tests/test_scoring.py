@@ -624,3 +624,24 @@ def test_a_currency_with_few_records_is_judged_through_the_rate_table():
     assert sc.z("gift", 500, "USD") > sc.z("gift", 500, "CNY")  # 500 USD is much more than 500 CNY
     sc.add("gift", 500, "XYZ")  # no rate, too few of its own: not comparable
     assert sc.dist("gift", "XYZ") is None and sc.z("gift", 500, "XYZ") is None
+
+
+def test_scorer_amount_factor_is_relative_with_data_and_fixed_without():
+    from graphrisk.rules.scale import AmountScales, scorer_amount_factor
+
+    s = settings_mod.load()
+    small = AmountScales(s)
+    # too few records: the fixed scale (low 200, high 50,000 in the base currency), GBP converted
+    assert scorer_amount_factor(small, "gift", 100, "CNY", 200, 50_000, 0.2) == 0.2
+    assert scorer_amount_factor(small, "gift", 60_000, "CNY", 200, 50_000, 0.2) == 1.0
+    assert scorer_amount_factor(small, "gift", 6_000, "GBP", 200, 50_000, 0.2) == 1.0  # 54,000 CNY
+    assert scorer_amount_factor(None, "gift", 100, "CNY", 200, 50_000, 0.2) == 0.2
+    sc = AmountScales(s)
+    for v in (5, 8, 10, 12, 15, 20, 20, 25, 30, 40):
+        sc.add("gift", v, "GBP")
+    # with data: a 900 GBP gift is far above this register's gifts, a 15 GBP one is ordinary
+    assert scorer_amount_factor(sc, "gift", 900, "GBP", 200, 50_000, 0.2) == 1.0
+    assert scorer_amount_factor(sc, "gift", 15, "GBP", 200, 50_000, 0.2) < 0.3
+    for v in range(10):
+        sc.add("contract", 10_000 * (v + 1), "GBP")
+    assert scorer_amount_factor(sc, "approved", 500_000, "GBP", 50_000, 5_000_000, 0.5) == 1.0

@@ -168,6 +168,28 @@ def amount_factor(scales: AmountScales, kind: str, amount: float | None, currenc
     return min(1.0, floor + (1 - floor) * z / high_z)
 
 
+def scorer_amount_factor(scales: AmountScales | None, kind: str, amount: float | None, currency: str | None,
+                         low: float, high: float, floor: float) -> float:
+    """Drop-in for ``paths.Scorer``'s ``_amount_factor(amount, low, high, floor)``: the amount against the
+    register's own amounts of ``kind`` (contract, gift, trip_sponsor, decision; an ``approved`` or
+    ``decided`` edge counts as its contract or decision) in its currency; a register too small to
+    judge keeps the fixed log scale from ``low`` to ``high`` (base currency), the amount converted
+    through the rate table when it can be.
+    """
+    import math
+
+    kind = {"approved": "contract", "decided": "decision"}.get(kind, kind)
+    if scales is not None and scales.dist(kind, currency) is not None:
+        return amount_factor(scales, kind, amount, currency, floor)
+    if amount is not None and scales is not None:
+        amount = money.to_base_or_none(amount, currency, scales.settings) or amount
+    if amount is None or amount <= low:
+        return floor
+    if amount >= high:
+        return 1.0
+    return floor + (1 - floor) * (math.log(amount) - math.log(low)) / (math.log(high) - math.log(low))
+
+
 def scales_of(ctx) -> AmountScales:
     """The amount scales of a rule context's graph (built once, shared by every rule)."""
     if "amount_scales" not in ctx.extra:
@@ -346,4 +368,4 @@ def strengths(ctx) -> dict[str, float]:
 
 
 __all__ = ["AmountScales", "Dist", "Fence", "amount_factor", "band", "edge_strength", "level_ceiling",
-           "path_strength", "scales_of", "strengths", "threshold"]
+           "path_strength", "scales_of", "scorer_amount_factor", "strengths", "threshold"]
