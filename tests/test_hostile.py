@@ -768,3 +768,24 @@ def test_inputs_that_are_devices_or_too_big_are_refused(world_db, tmp_path):
     (tmp_path / "gifts_big.csv").write_text(GIFTS_HEAD + "G98,P1,O1,2026-03-01,100,CNY,卡,no\n", encoding="utf-8")
     with pytest.raises(InputError, match="max_file_bytes"):
         read_table(tmp_path / "gifts_big.csv", settings={"limits": {"max_file_bytes": 10}})
+
+
+def test_profile_header_row_goes_through_the_hardened_reader(tmp_path):
+    from graphrisk.ingest.profiles import Profile
+
+    prof = Profile.from_text('kind = "gifts"\nheader_row = 3\n[columns]\ngiver_name = "Donor"\n'
+                             'recipient_name = "Councillor"\n')
+    good = tmp_path / "gifts.csv"
+    good.write_text("Register of gifts 2025\n\nDonor,Councillor,Date,Value\nAcme Ltd,Cllr A,2025-02-03,£10\n",
+                    encoding="utf-8")
+    assert prof.apply(good).table.rows.tolist() == [4]
+    bad = tmp_path / "gifts_bad.csv"
+    bad.write_text('Register "2025\n\nDonor,Councillor,Date,Value\nAcme Ltd,"Cllr A,2025-02-03,£10\n'
+                   "Beta Ltd,Cllr B,2025-02-04,£20\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"gifts_bad.csv:4"):
+        prof.apply(bad)
+    mixed = tmp_path / "gifts_mixed.csv"
+    mixed.write_bytes("Register\n\nDonor,Councillor,Date,Value\nAcme,Cllr A,2025-02-03,£10\n".encode("utf-8")
+                      + "王强,Cllr B,2025-02-04,20\n".encode("gbk"))
+    with pytest.raises(InputError, match=r"gifts_mixed.csv:5"):
+        prof.apply(mixed)

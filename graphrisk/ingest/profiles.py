@@ -352,58 +352,14 @@ class Profile:
 
 
 def read_source(path: Path, kind: str, header_row: int | None = None) -> readers.Table:
-    """The file as text columns; with ``header_row``, the lines above it (a title, a blank line) are not data."""
-    if not header_row or header_row == 1:
-        return readers.read_table(path, kind)
-    path = Path(path)
-    if not path.exists():
-        raise InputError(f"{path}: no such file")
-    fmt = readers.SUFFIXES.get(path.suffix.lower())
-    lines: list[tuple[int, list[str]]] = []
-    if fmt == "csv":
-        import csv
-        import io
+    """The file as text columns; with ``header_row``, the lines above it (a title, a blank line) are not data.
 
-        text, encoding = readers.decode(path, path.read_bytes())
-        raw = text.lstrip("\ufeff").splitlines()
-        head = raw[header_row - 1] if len(raw) >= header_row else ""
-        delim = "\t" if path.suffix.lower() == ".tsv" or head.count("\t") > head.count(",") else ","
-        reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=delim)
-        start = 1
-        for rec in reader:
-            lines.append((start, rec))
-            start = reader.line_num + 1
-    elif fmt == "xlsx":
-        import openpyxl
-
-        try:
-            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a broken file
-            raise InputError(f"{path}: not readable as XLSX: {exc}") from None
-        ws = wb.worksheets[0]
-        ws.reset_dimensions()
-        lines = [(i, [readers._cell(v) for v in row]) for i, row in enumerate(ws.iter_rows(values_only=True), 1)]
-        wb.close()
-        encoding = "xlsx"
-    else:
+    Read by :func:`graphrisk.ingest.readers.read_table` like any file (one encoding per file, strict
+    quoting, field counts, XLSX caps, formulas without values), starting at ``header_row``.
+    """
+    if header_row and header_row > 1 and readers.SUFFIXES.get(Path(path).suffix.lower()) not in ("csv", "xlsx"):
         raise InputError(t("profiles.err.header_row_format", path=str(path)))
-    header = next((rec for n, rec in lines if n == header_row), None)
-    if not header or not any(c.strip() for c in header):
-        raise InputError(t("profiles.err.header_row_empty", path=str(path), row=header_row))
-    while header and not header[-1].strip():
-        header = header[:-1]
-    records, numbers, problems = [], [], []
-    for n, rec in lines:
-        if n <= header_row or not any(str(c).strip() for c in rec):
-            continue
-        if len(rec) > len(header) and any(str(c).strip() for c in rec[len(header):]):
-            problems.append((len(records), "", t("profiles.err.wide_row", n=len(rec), m=len(header))))
-        records.append([str(c) for c in rec[:len(header)]] + [""] * (len(header) - len(rec)))
-        numbers.append(n)
-    cols = [str(h).strip().lower() for h in header]
-    frame = pd.DataFrame(records, columns=cols, dtype=object) if records else pd.DataFrame(columns=cols, dtype=object)
-    return readers.Table(path=path, kind=kind, frame=frame, rows=pd.Series(numbers, dtype="int64"),
-                         encoding=encoding, problems=problems)
+    return readers.read_table(path, kind, header_row=header_row)
 
 
 def load(path: str | Path) -> Profile:

@@ -81,7 +81,9 @@ def _read_csv(path: Path, limits: dict) -> tuple[pd.DataFrame, pd.Series, str, l
     if not data.strip(b" \t\r\n\xef\xbb\xbf"):
         raise InputError(t("errors.read.empty", path=path))
     text, encoding = decode(path, data)
-    first_line = text.lstrip("\ufeff").split("\n", 1)[0]
+    header_row = int(limits.get("header_row") or 1)
+    head_lines = text.lstrip("\ufeff").split("\n", header_row)
+    first_line = head_lines[header_row - 1] if len(head_lines) >= header_row else ""
     delimiter = "\t" if path.suffix.lower() == ".tsv" or (
         first_line.count("\t") > first_line.count(",") and first_line.count("\t") > 0) else ","
     cap = int(limits["max_cell_chars"])
@@ -111,7 +113,11 @@ def _read_csv(path: Path, limits: dict) -> tuple[pd.DataFrame, pd.Series, str, l
             raise InputError(t("errors.read.bad_quoting", path=path, row=start, reason=msg)) from None
         end = reader.line_num
         prev_end = end
+        if header is None and start < header_row:  # title lines above the header a profile names
+            continue
         if not rec or not "".join(rec).strip():
+            if header is None and header_row > 1:
+                raise InputError(t("profiles.err.header_row_empty", path=str(path), row=header_row))
             continue
         if header is None:
             header = rec
@@ -151,8 +157,13 @@ def _read_plain_csv(path: Path, text: str, delimiter: str, cap: int, limits: dic
     lines = text.split("\n")
     header, records, numbers, problems = None, [], [], []
     blank = " \t\ufeff" + delimiter
+    header_row = int(limits.get("header_row") or 1)
     for i, line in enumerate(lines, start=1):
+        if header is None and i < header_row:  # title lines above the header a profile names
+            continue
         if not line.strip(blank):  # empty, or nothing but delimiters and spaces
+            if header is None and header_row > 1:
+                raise InputError(t("profiles.err.header_row_empty", path=str(path), row=header_row))
             continue
         rec = line.split(delimiter)
         if header is None:
@@ -240,11 +251,12 @@ def cell_problems(frame: pd.DataFrame, kind: str) -> tuple[list[tuple[int, str, 
 
 
 def read_table(path: Path, kind: str | None = None, rename: dict[str, str] | None = None,
-               settings: dict | None = None, nested: bool = False) -> Table:
+               settings: dict | None = None, nested: bool = False, header_row: int | None = None) -> Table:
     """Read ``path`` as ``kind`` (default: from the file name), columns trimmed and lower-cased, renamed.
 
     ``settings`` supplies the ``[limits]``; ``nested`` lets JSON Lines carry
-    nested objects (kept as JSON text) for a profile that declares them.
+    nested objects (kept as JSON text) for a profile that declares them;
+    ``header_row`` (CSV, XLSX) is the row of the header when title lines sit above it.
     """
     path = Path(path)
     fmt = SUFFIXES.get(path.suffix.lower())
@@ -265,6 +277,7 @@ def read_table(path: Path, kind: str | None = None, rename: dict[str, str] | Non
     if size > cap:
         raise InputError(t("errors.read.too_big", path=path, size=f"{size:,}", cap=f"{cap:,}"))
     limits = limits_of(settings)
+    limits["header_row"] = header_row or 1
     try:
         if fmt == "csv":
             frame, rows, encoding, notes, problems = _read_csv(path, limits)

@@ -310,8 +310,11 @@ def _sheet(zf, name, sheet_name, shared, date_styles, date1904, path, limits, no
         if len(value) > cell_cap:
             raise InputError(t("errors.xlsx.cell_too_long", path=path, row=row_no, cell=cell, cap=f"{cell_cap:,}"))
         rows.setdefault(row_no, {})[col_no] = value
-    ordered = sorted(r for r, cells in rows.items() if any(str(x).strip() for x in cells.values())
-                     or any(b[0] == r for b in bad))
+    header_row = int(limits.get("header_row") or 1)
+    ordered = sorted(r for r, cells in rows.items() if r >= header_row and (
+        any(str(x).strip() for x in cells.values()) or any(b[0] == r for b in bad)))
+    if header_row > 1 and (not ordered or ordered[0] != header_row):
+        raise InputError(t("profiles.err.header_row_empty", path=str(path), row=header_row))
     if not ordered:
         raise InputError(t("errors.read.empty", path=path))
     head_row = ordered[0]
