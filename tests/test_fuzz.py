@@ -31,7 +31,7 @@ FUZZ = settings(max_examples=int(os.environ.get("GRAPHRISK_FUZZ_EXAMPLES", "150"
 
 # Text that real and hostile registers contain: CJK, full-width forms, signs, quotes, separators, controls.
 ALPHABET = st.sampled_from(list("0123456789,.-+ ¥￥$€£元万亿年月日/:TZ\"'\n\r\t;；，。OoОCc李明华鼎有限公司"
-                                "\u200b\u202e\x00\x1b\x7f\ufeffＯ０１２")) | st.characters()
+                                "\u200b\u202e\x00\x1b\x7f\ufeffＯ０１２")) | st.characters(blacklist_categories=("Cs",))
 TEXT = st.text(ALPHABET, max_size=30)
 WHERE = re.compile(r":\d+(:|$| )")
 
@@ -182,3 +182,45 @@ def test_ingest_stores_what_it_read_or_rejects_with_file_row_column(fuzz_store, 
         assert got["date"] == values.parse_date(r[3])
         assert got["value"] == values.parse_amount(r[4])[0]
         assert (got["description"] or "") == r[6].strip()
+
+
+XLSX_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=12)
+XLSX_VALUE = XLSX_TEXT | st.integers(min_value=-10 ** 15, max_value=10 ** 15) \
+    | st.floats(min_value=-1e300, max_value=1e300, allow_nan=False, allow_infinity=False)
+
+
+@settings(FUZZ, max_examples=int(os.environ.get("GRAPHRISK_FUZZ_EXAMPLES", "150")) // 3)
+@given(st.lists(st.lists(XLSX_VALUE, min_size=3, max_size=3), min_size=1, max_size=5))
+def test_xlsx_cells_round_trip(tmp_path_factory, rows_):
+    """Cells written by openpyxl read back as the text graphrisk stores (numbers as their shortest form)."""
+    import openpyxl
+    from openpyxl.utils.exceptions import IllegalCharacterError
+
+    from graphrisk.ingest.cells import _cell
+
+    p = tmp_path_factory.mktemp("xlsx") / "units.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["unit_id", "name", "region"])
+    try:
+        for r in rows_:
+            ws.append(r)
+    except IllegalCharacterError:
+        assume(False)
+    wb.save(p)
+    t = read_table(p)
+    kept = [r for r in rows_ if any(_cell(v).strip() for v in r)]
+    assert len(t.frame) == len(kept)
+    flagged = {pos for pos, _, _ in t.problems}
+    for pos, r in enumerate(kept):
+        got = list(t.frame.iloc[pos])
+        if any(isinstance(v, str) and v.startswith("=") for v in r):  # openpyxl writes these as formulas
+            assert pos in flagged  # ... with no saved value: a problem naming the cell, never an empty value
+            continue
+        for i, (g, v) in enumerate(zip(got, r)):
+            if isinstance(v, float):  # openpyxl writes floats to about 16 significant digits
+                assert math.isclose(float(g), v, rel_tol=1e-14, abs_tol=1e-300), (g, v)
+            elif i == 0 and isinstance(v, str) and not v.isascii():
+                assert g == unicodedata.normalize("NFKC", v)
+            else:
+                assert g == _cell(v)
