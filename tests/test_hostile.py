@@ -789,3 +789,14 @@ def test_profile_header_row_goes_through_the_hardened_reader(tmp_path):
                       + "王强,Cllr B,2025-02-04,20\n".encode("gbk"))
     with pytest.raises(InputError, match=r"gifts_mixed.csv:5"):
         prof.apply(mixed)
+
+
+def test_names_with_invisible_characters_show_escaped_in_tables(tmp_path):
+    world = dict(SMALL_WORLD)
+    world["officials.csv"] = world["officials.csv"].replace("李明", "李\u200b明\u202e")
+    folder = write_files(tmp_path / "world", world)
+    db_path = tmp_path / "s.db"
+    ingest_paths(store.connect(db_path), [folder])
+    res = run("flags", "--db", db_path, "--no-store", "--level", "green")
+    assert res.exit_code == 0, res.output
+    assert "\u200b" not in res.output and "\u202e" not in res.output and "\\u200b" in res.output

@@ -20,8 +20,25 @@ from ..i18n import t
 from ..safeio import escape_text
 from ._lang import Group
 
-console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
-err_console = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 160)
+
+
+class SafeConsole(Console):
+    """A rich Console that shows control, invisible and bidi characters of the data as escapes.
+
+    Names come from untrusted registers: an ANSI sequence in one must not clear the investigator's
+    screen, and a zero-width space must show, not hide a look-alike. Rich's own styling is not
+    text, so colours still work on a terminal.
+    """
+
+    def _render_buffer(self, buffer):
+        from rich.segment import Segment
+
+        return super()._render_buffer(
+            seg if seg.control else Segment(escape_text(seg.text), seg.style, seg.control) for seg in buffer)
+
+
+console = SafeConsole(highlight=False, width=None if sys.stdout.isatty() else 160)
+err_console = SafeConsole(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 160)
 
 
 def db_option(f):
