@@ -44,7 +44,7 @@ def run_demo(db_path: str, sample_dir: str, out_dir: str, scale: float, settings
         step(db, settings, out, results, say)
     say(t("demo.done", seconds=f"{time.perf_counter() - t_start:.1f}"))
     for label, path in results.get("written", []):
-        say(f"  {label}: {escape(str(path))}")
+        say(t("demo.result", label=label, path=escape(str(path))))
     return results
 
 
