@@ -800,3 +800,18 @@ def test_names_with_invisible_characters_show_escaped_in_tables(tmp_path):
     res = run("flags", "--db", db_path, "--no-store", "--level", "green")
     assert res.exit_code == 0, res.output
     assert "\u200b" not in res.output and "\u202e" not in res.output and "\\u200b" in res.output
+
+
+def test_store_in_a_read_only_folder_opens_immutable_for_reads(world_db, monkeypatch):
+    db, db_path = world_db
+    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.conn.close()
+    real = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode, *a, **k: False if mode & os.W_OK else real(p, mode, *a, **k))
+    ro = store.connect(db_path, create=False)
+    assert ro.readonly and ro["gifts"].count == 2
+    with pytest.raises(sqlite3.DatabaseError):
+        ro.conn.execute("insert into gifts (gift_id) values ('X')")
+    res = run("info", "--db", db_path)
+    no_traceback(res)
+    assert res.exit_code == 0 and "read-only" in res.output  # the note: no audit entry could be written
