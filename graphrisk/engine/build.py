@@ -127,7 +127,7 @@ def count_unresolved(db) -> dict[str, int]:
 class RowTable:
     """What every edge of one stored kind shares: column positions in its row tuples and derived fields."""
 
-    __slots__ = ("table", "pos", "alias", "keys")
+    __slots__ = ("table", "pos", "alias", "keys", "index", "files", "batch_i")
 
     def __init__(self, table: str, k, cols: list[str], files: dict):
         self.table = table
@@ -151,6 +151,16 @@ class RowTable:
         if k.entity and not k.node:
             self.alias["evidence_source"] = col("source")
         self.keys = tuple(c for c in cols if not c.startswith("_") and c not in self.alias) + tuple(self.alias)
+        # key -> position in the row (or -1: the file of the row's batch): one dict look-up per access
+        self.files, self.batch_i = files, b
+        self.index = {c: i for c, i in pos.items() if not c.startswith("_")}
+        for name, column in (("record_id", k.id_column), ("date", k.date_column), ("end_date", k.end_column),
+                             ("amount", k.amount_column), ("currency", "currency"), ("batch", "_batch"),
+                             ("row", "_row"), ("approver_id", approver if "approver_id" not in pos else "approver_id"),
+                             ("evidence_source", "source" if k.entity and not k.node else None)):
+            if name in self.alias:
+                self.index[name] = pos[column] if column in pos else None
+        self.index["source"] = -1
 
 
 class EdgeData(Mapping):
@@ -170,22 +180,29 @@ class EdgeData(Mapping):
         if key in x:
             return x[key]
         t = self._t
-        f = t.alias.get(key)  # provenance and the kind's date/amount names first (relations have a "source" column)
-        if f is not None:
-            return f(self._r)
-        i = t.pos.get(key)
-        if i is not None and not key.startswith("_"):
-            return self._r[i]
-        raise KeyError(key)
+        i = t.index[key]  # KeyError for a key the edge does not have
+        if i is None:
+            return None
+        if i < 0:  # "source": the file the row came from (relations also have a "source" column: evidence_source)
+            return t.files.get(self._r[t.batch_i])
+        return self._r[i]
 
     def get(self, key, default=None):
-        try:
-            return self[key]
-        except KeyError:
+        x = self._x
+        if key in x:
+            return x[key]
+        t = self._t
+        i = t.index.get(key, default)
+        if i is default:
             return default
+        if i is None:
+            return None
+        if i < 0:
+            return t.files.get(self._r[t.batch_i])
+        return self._r[i]
 
     def __contains__(self, key) -> bool:
-        return key in self._x or key in self._t.alias or (key in self._t.pos and not key.startswith("_"))
+        return key in self._x or key in self._t.index
 
     def __iter__(self):
         seen = set(self._x)

@@ -167,10 +167,9 @@ class LiteGraph:
 
         nodes = sorted(self.nodes, key=str)
         index = {n: i for i, n in enumerate(nodes)}
-        get = index.__getitem__
-        edges = [e for e in self._edges if e[3].get("kind") not in exclude_kinds] if exclude_kinds else self._edges
-        src = np.fromiter((get(e[0]) for e in edges), dtype=np.int64, count=len(edges))
-        dst = np.fromiter((get(e[1]) for e in edges), dtype=np.int64, count=len(edges))
+        edges = [e for e in self._edges if e[3]["kind"] not in exclude_kinds] if exclude_kinds else self._edges
+        src = np.array([index[e[0]] for e in edges], dtype=np.int64)
+        dst = np.array([index[e[1]] for e in edges], dtype=np.int64)
         return nodes, index, src, dst
 
     def to_networkx(self, nodes: Iterable | None = None):
