@@ -158,10 +158,17 @@ def capture(paths, since: float) -> None:
     noted for the audit log and made private. A safety net for writers that do not use :func:`write_text`
     (a library's own file writer, e.g. networkx's GraphML).
     """
+    import itertools
+
     seen = {p for p, _ in _written}
     for base in paths:
         b = Path(base)
-        files = [b] if b.is_file() else sorted(x for x in b.rglob("*") if x.is_file()) if b.is_dir() else []
+        if b.is_file():
+            files = [b]
+        elif b.is_dir():  # an output folder; at most 10,000 entries looked at (`--out .` in a home folder)
+            files = sorted(x for x in itertools.islice(b.rglob("*"), 10_000) if x.is_file())
+        else:
+            files = []
         for f in files:
             try:
                 if f.stat().st_mtime < since - 1 or str(f) in seen:
