@@ -62,12 +62,10 @@ def initial_layout(nodes: Sequence, groups: Sequence[dict], seed: int = 42,
     is missing."""
     if len(nodes) < 2:
         return {}
-    try:
-        import random
+    import random
 
-        import igraph as ig
-    except ImportError:
-        return {}
+    import igraph as ig
+
     idx = {n: i for i, n in enumerate(nodes)}
     pairs = sorted({(min(idx[g["from"]], idx[g["to"]]), max(idx[g["from"]], idx[g["to"]])) for g in groups
                     if g["from"] != g["to"]})

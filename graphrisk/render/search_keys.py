@@ -18,10 +18,8 @@ _SPACES = re.compile(r"[\s\u3000·•'’\-_.()（）]+")
 
 @functools.lru_cache(maxsize=1)
 def _converters():
-    try:
-        import opencc
-    except ImportError:  # a dependency; without it simplified/traditional folding is off, ids and pinyin work
-        return None, None
+    import opencc
+
     return opencc.OpenCC("t2s"), opencc.OpenCC("s2t")
 
 
@@ -30,7 +28,7 @@ def fold(text: str) -> str:
     s = unicodedata.normalize("NFKC", str(text)).lower()
     s = _SPACES.sub("", s)
     t2s, _ = _converters()
-    return t2s.convert(s) if t2s is not None and _has_han(s) else s
+    return t2s.convert(s) if _has_han(s) else s
 
 
 def _has_han(s: str) -> bool:
@@ -43,10 +41,8 @@ def name_keys(name: str) -> tuple[str, ...]:
     base = fold(name)
     keys = [base]
     if _has_han(base):
-        try:
-            from pypinyin import Style, lazy_pinyin
-        except ImportError:
-            return tuple(keys)
+        from pypinyin import Style, lazy_pinyin
+
         syl = [p for p in lazy_pinyin(base, style=Style.NORMAL, errors="ignore") if p.strip()]
         if syl:
             keys.append("".join(syl).lower())
@@ -57,8 +53,6 @@ def name_keys(name: str) -> tuple[str, ...]:
 def char_folds(names) -> dict[str, str]:
     """Traditional (and variant) character → simplified, for every Han character of ``names`` whose forms differ."""
     t2s, s2t = _converters()
-    if t2s is None:
-        return {}
     out = {}
     chars = sorted({c for n in names for c in unicodedata.normalize("NFKC", str(n)) if _has_han(c)})
     for c in chars:

@@ -144,11 +144,9 @@ def case_file(official_id: str) -> str | None:
 
 def _triage_states(db, rows: list[dict]) -> None:
     """Each row's triage: how many of the official's findings stand at each status ({} when none is
-    triaged); left None when ``graphrisk.triage`` is not installed."""
-    try:
-        from .. import triage
-    except ImportError:
-        return
+    triaged)."""
+    from .. import triage
+
     state = triage.current(db)
     for r in rows:
         counts: dict[str, int] = {}

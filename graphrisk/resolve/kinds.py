@@ -117,19 +117,14 @@ _WORD = re.compile(r"^[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’\-]+$|^[A-Z]\.?$|^(?:de|v
 
 @functools.lru_cache(maxsize=1)
 def _given_names():
-    """The given-name list of gender-guesser (about 40,000 names from many countries); None if absent."""
-    try:
-        import gender_guesser.detector as gd
-    except ImportError:  # the name shape alone decides
-        return None
+    """The given-name list of gender-guesser (about 40,000 names from many countries)."""
+    import gender_guesser.detector as gd
+
     return gd.Detector(case_sensitive=False)
 
 
 def is_given_name(word: str) -> bool:
-    det = _given_names()
-    if det is None:
-        return False
-    return det.get_gender(word) != "unknown"
+    return _given_names().get_gender(word) != "unknown"
 
 
 def _strip_person_marks(name: str) -> tuple[str, bool]:
