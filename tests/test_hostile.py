@@ -815,3 +815,12 @@ def test_store_in_a_read_only_folder_opens_immutable_for_reads(world_db, monkeyp
     res = run("info", "--db", db_path)
     no_traceback(res)
     assert res.exit_code == 0 and "read-only" in res.output  # the note: no audit entry could be written
+
+
+def test_values_under_a_column_without_a_name_are_not_dropped_unseen(world_db, tmp_path):
+    db, _ = world_db
+    (tmp_path / "units_nn.csv").write_text("unit_id,,name,\nU8,x,市局,\nU9,,市局二,\n", encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        ingest_file(db, tmp_path / "units_nn.csv")
+    assert "units_nn.csv:2" in problems_of(exc.value) and "column 2" in problems_of(exc.value)
+    assert "units_nn.csv:3" not in problems_of(exc.value)

@@ -307,5 +307,11 @@ def read_table(path: Path, kind: str | None = None, rename: dict[str, str] | Non
     found, changed = cell_problems(frame, kind)
     if changed:
         notes.append(t("errors.read.ids_normalised", n=changed))
+    for i, c in enumerate(columns):  # a value under a column with no name would be dropped unseen
+        if c:
+            continue
+        values = frame.iloc[:, i].to_numpy(dtype=object)
+        for pos in (p for p, v in enumerate(values) if isinstance(v, str) and v.strip()):
+            found.append((pos, "", t("errors.read.unnamed_column", col=i + 1, value=show(values[pos], 40))))
     return Table(path=path, kind=kind, frame=frame, rows=rows, encoding=encoding, notes=notes,
                  problems=problems + found, checked=True)
