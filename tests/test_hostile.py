@@ -824,3 +824,13 @@ def test_values_under_a_column_without_a_name_are_not_dropped_unseen(world_db, t
         ingest_file(db, tmp_path / "units_nn.csv")
     assert "units_nn.csv:2" in problems_of(exc.value) and "column 2" in problems_of(exc.value)
     assert "units_nn.csv:3" not in problems_of(exc.value)
+
+
+def test_a_bad_date_limit_in_the_settings_is_named(world_db, tmp_path):
+    _, db_path = world_db
+    cfg = tmp_path / "bad.toml"
+    cfg.write_text('[limits]\nmin_date = "1900/01/01"\n', encoding="utf-8")
+    (tmp_path / "gifts_s.csv").write_text(GIFTS_HEAD + "G93,P1,O1,2026-03-01,100,CNY,卡,no\n", encoding="utf-8")
+    res = run("ingest", tmp_path / "gifts_s.csv", "--db", db_path, "--config", cfg)
+    no_traceback(res)
+    assert res.exit_code == 1 and "min_date" in res.output

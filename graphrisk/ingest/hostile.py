@@ -7,10 +7,12 @@ rejected rows are not created.
 """
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 
 from .. import schema
-from ..errors import InputError
+from ..errors import InputError, SettingsError
 from ..i18n import t
 from . import readers, values
 from .prepare import Prepared
@@ -27,6 +29,11 @@ def hostile_checks(db, table: readers.Table, prep: Prepared, settings: dict, rep
     kind = schema.KINDS[prep.kind]
     out = prep.frame
     lo, hi = lim.get("min_date", "1900-01-01"), lim.get("max_date", "2100-12-31")
+    for key, value in (("min_date", lo), ("max_date", hi)):
+        try:
+            date.fromisoformat(value)
+        except (TypeError, ValueError):
+            raise SettingsError(t("errors.ingest.date_setting", setting=key, value=value)) from None
     max_amount = float(lim.get("max_amount", 1e15))
     for c in kind.columns:
         if c.name not in out:
