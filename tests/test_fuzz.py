@@ -217,6 +217,8 @@ def test_xlsx_cells_round_trip(tmp_path_factory, rows_):
         if any(isinstance(v, str) and v.startswith("=") for v in r):  # openpyxl writes these as formulas
             assert pos in flagged  # ... with no saved value: a problem naming the cell, never an empty value
             continue
+        if any(isinstance(v, float) and abs(v) >= 1e15 for v in r) and pos in flagged:
+            continue  # written in exponent form: digits a spreadsheet number cannot keep, refused
         for i, (g, v) in enumerate(zip(got, r)):
             if isinstance(v, float):  # openpyxl writes floats to about 16 significant digits
                 assert math.isclose(float(g), v, rel_tol=1e-14, abs_tol=1e-300), (g, v)

@@ -834,3 +834,13 @@ def test_a_bad_date_limit_in_the_settings_is_named(world_db, tmp_path):
     res = run("ingest", tmp_path / "gifts_s.csv", "--db", db_path, "--config", cfg)
     no_traceback(res)
     assert res.exit_code == 1 and "min_date" in res.output
+
+
+def test_xlsx_id_number_typed_as_a_number_is_refused_not_stored_wrong(world_db, tmp_path):
+    db, _ = world_db
+    rows_ = [["person_id", "name", "id_number"], ["P50", "周敏", "placeholder"]]
+    p = _xlsx(tmp_path / "people.xlsx", rows_, {"xl/worksheets/sheet1.xml": lambda x: x.replace(
+        '<c r="C2" t="inlineStr"><is><t>placeholder</t></is></c>', '<c r="C2"><v>1.10101197001010E+17</v></c>')})
+    with pytest.raises(InputError) as exc:
+        ingest_file(db, p)
+    assert "people.xlsx:2:id_number" in problems_of(exc.value) and "C2" in problems_of(exc.value)

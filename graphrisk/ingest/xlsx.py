@@ -299,6 +299,10 @@ def _sheet(zf, name, sheet_name, shared, date_styles, date1904, path, limits, no
                     value = _cell(from_excel(num, epoch))
                 except (ValueError, OverflowError, TypeError):
                     bad.append((row_no, col_no, t("errors.xlsx.not_date", cell=cell, value=show(v))))
+            elif isinstance(num, float) and abs(num) >= 1e15:
+                # past 15 significant digits a spreadsheet number has lost digits: an 18-digit id number
+                # typed as a number reads 110101197001010000; refuse it rather than store wrong digits
+                bad.append((row_no, col_no, t("errors.xlsx.digits_lost", cell=cell, value=show(v))))
             else:
                 value = _cell(num)
         el.clear()
