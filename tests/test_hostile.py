@@ -844,3 +844,12 @@ def test_xlsx_id_number_typed_as_a_number_is_refused_not_stored_wrong(world_db, 
     with pytest.raises(InputError) as exc:
         ingest_file(db, p)
     assert "people.xlsx:2:id_number" in problems_of(exc.value) and "C2" in problems_of(exc.value)
+
+
+def test_csv_id_number_shortened_by_a_spreadsheet_is_refused(world_db, tmp_path):
+    db, _ = world_db
+    (tmp_path / "people_e.csv").write_text("person_id,name,id_number\nP51,周敏,1.10101E+17\nP52,吴刚,110101198001010099\n",
+                                           encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        ingest_file(db, tmp_path / "people_e.csv")
+    assert "people_e.csv:2:id_number" in problems_of(exc.value) and "people_e.csv:3" not in problems_of(exc.value)

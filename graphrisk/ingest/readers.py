@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -247,7 +248,23 @@ def cell_problems(frame: pd.DataFrame, kind: str) -> tuple[list[tuple[int, str, 
                 problems.append((pos, col, msg))
             new.append(n)
         frame[col] = pd.Series(new, index=frame.index, dtype=object)
+    # identifiers a spreadsheet turned into numbers on the way to CSV: 1.10101E+17 has lost digits
+    for col in [c for c in frame.columns if c in id_cols or c in _IDENTIFIER_COLUMNS]:
+        values = frame[col].to_numpy(dtype=object)
+        try:
+            if "e" not in "".join(values).lower():
+                continue
+        except TypeError:
+            pass
+        for pos, v in enumerate(values):
+            if isinstance(v, str) and _EXPONENT.match(v.strip()):
+                problems.append((pos, col, t("errors.read.id_as_exponent", value=show(v, 40))))
     return problems, changed
+
+
+# Columns holding identifiers that are digits (citizen id numbers, registration numbers).
+_IDENTIFIER_COLUMNS = {"id_number", "registration_no"}
+_EXPONENT = re.compile(r"^[+-]?\d+(\.\d+)?[eE][+]?\d+$")
 
 
 def read_table(path: Path, kind: str | None = None, rename: dict[str, str] | None = None,
