@@ -140,12 +140,78 @@ def entries(db: sqlite_utils.Database, limit: int | None = None) -> list[dict]:
     return list(reversed(rows))
 
 
+ENV_FALLBACK = "GRAPHRISK_AUDIT_FILE"
+
+
+def fallback_path() -> Path:
+    """Where entries go when the store is read-only: $GRAPHRISK_AUDIT_FILE, else the user's state folder."""
+    env = os.environ.get(ENV_FALLBACK)
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_STATE_HOME") or os.path.join(os.path.expanduser("~"), ".local", "state")
+    return Path(base) / "graphrisk" / "audit.jsonl"
+
+
+def append_fallback(db, command: str, params: dict, outputs: list[tuple[str, str]], status: int,
+                    message: str = "") -> Path:
+    """Append an entry for a read-only store to the fallback log: JSON lines, hash-chained like the table, 0600."""
+    from . import safeio
+
+    path = fallback_path()
+    prev = read_fallback(path)
+    row = {
+        "id": (prev[-1]["id"] + 1) if prev else 1,
+        "at": store.now(), "user": _user(), "host": socket.gethostname(), "pid": os.getpid(),
+        "command": command, "params": json.dumps(params, sort_keys=True, ensure_ascii=False, default=str),
+        "store": str(Path(db.conn.execute("pragma database_list").fetchone()[2] or "").resolve()),
+        "data_version": store.data_version(db),
+        "outputs": json.dumps([{"path": str(Path(p).resolve()), "sha256": h} for p, h in outputs], ensure_ascii=False),
+        "status": int(status), "message": message or "", "prev_hash": prev[-1]["hash"] if prev else "",
+    }
+    row["hash"] = row_hash(row)
+    safeio.make_dirs(path.parent)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    with os.fdopen(fd, "a", encoding="utf-8") as f:
+        f.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
+    return path
+
+
+def read_fallback(path: Path) -> list[dict]:
+    """The entries of a fallback log (JSON lines); an unreadable line stops the reading."""
+    out = []
+    if not Path(path).is_file():
+        return out
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        try:
+            out.append(json.loads(line))
+        except ValueError:
+            break
+    return out
+
+
+def verify_fallback(path: Path) -> Verification:
+    """The hash chain of a fallback log, checked like the table's."""
+    out = Verification()
+    prev_hash, prev_id = "", 0
+    for row in read_fallback(path):
+        out.entries += 1
+        if row.get("id") != prev_id + 1:
+            out.problems.append(f"entries {prev_id + 1}-{row.get('id', 0) - 1} are missing (removed)")
+        if (row.get("prev_hash") or "") != prev_hash:
+            out.problems.append(f"entry {row.get('id')}: does not follow entry {prev_id} (chain broken)")
+        if row_hash(row) != row.get("hash"):
+            out.problems.append(f"entry {row.get('id')}: content does not match its hash (edited)")
+        prev_hash, prev_id = row.get("hash", ""), row.get("id", prev_id)
+    out.head = prev_hash
+    return out
+
+
 def record_command(db_path: str | None, command: str, params: dict, status: int, message: str = "",
                    settings: dict | None = None) -> str | None:
     """Append the entry of a finished CLI command; returns a note when it could not be written.
 
-    A store that does not exist is not created for the log; a read-only store cannot take
-    an entry (the note says so).
+    A store that does not exist is not created for the log; the entry of a command on a
+    read-only store goes to the user's fallback log (:func:`fallback_path`), and the note says so.
     """
     from . import safeio
 
@@ -159,10 +225,11 @@ def record_command(db_path: str | None, command: str, params: dict, status: int,
         return None
     try:
         db = store.connect(p, create=False)
-        if getattr(db, "readonly", False):
+        if getattr(db, "readonly", False):  # the store cannot take the entry: the user's own log does
             from .i18n import t
 
-            return t("errors.audit.readonly")
+            path = append_fallback(db, command, params, outputs, status, message)
+            return t("errors.audit.fallback", path=path)
         lock = (settings or {}).get("limits", {}).get("lock_timeout")
         append(db, command, params, outputs, status, message, lock_timeout=lock)
         db.conn.close()

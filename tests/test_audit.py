@@ -14,6 +14,12 @@ from graphrisk.ingest import ingest_paths
 from .conftest import SMALL_WORLD, write_files
 
 
+@pytest.fixture(autouse=True)
+def _fallback_audit_log(tmp_path, monkeypatch):
+    """Commands on read-only stores log to a fallback file: keep it in the test's folder, not the home."""
+    monkeypatch.setenv("GRAPHRISK_AUDIT_FILE", str(tmp_path / "fallback-audit.jsonl"))
+
+
 def run(*args):
     return CliRunner().invoke(cli, [str(a) for a in args])
 
@@ -116,3 +122,27 @@ def test_exports_written_by_other_libraries_are_logged_and_private(case, tmp_pat
     assert entry["command"] == "graphrisk export"
     assert entry["outputs"] == [{"path": str(out.resolve()), "sha256": safeio.sha256_file(out)}]
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
+
+
+def test_commands_on_a_read_only_store_are_logged_to_the_fallback_file(case, tmp_path, monkeypatch):
+    import os
+
+    log = tmp_path / "fallback" / "audit.jsonl"
+    monkeypatch.setenv("GRAPHRISK_AUDIT_FILE", str(log))
+    n = len(audit.entries(store.connect(case)))
+    real = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode, *a, **k: False if mode & os.W_OK else real(p, mode, *a, **k))
+    assert run("info", "--db", case).exit_code == 0
+    assert run("flags", "--db", case, "--no-store").exit_code == 0
+    monkeypatch.setattr(os, "access", real)
+    assert len(audit.entries(store.connect(case))) == n
+    rows = audit.read_fallback(log)
+    assert [r["command"] for r in rows] == ["graphrisk info", "graphrisk flags"]
+    assert rows[0]["store"] == str(case.resolve()) and rows[1]["prev_hash"] == rows[0]["hash"]
+    assert (log.stat().st_mode & 0o077) == 0
+    res = run("audit", "verify", "--file", log)
+    assert res.exit_code == 0 and "2" in res.output
+    lines = log.read_text(encoding="utf-8").splitlines()
+    log.write_text(lines[0].replace("graphrisk info", "graphrisk map") + "\n" + lines[1] + "\n", encoding="utf-8")
+    res = run("audit", "verify", "--file", log)
+    assert res.exit_code == 1 and "entry 1" in res.output

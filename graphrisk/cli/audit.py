@@ -24,11 +24,17 @@ def audit_group():
     """
 
 
+FILE_OPTION = click.option("--file", "log_file", type=click.Path(dir_okay=False), default=None,
+                           help="A fallback log (JSON lines) instead of the store's table: where commands on a "
+                                "read-only store are logged ($GRAPHRISK_AUDIT_FILE or ~/.local/state/graphrisk/).")
+
+
 @audit_group.command("verify")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@FILE_OPTION
 @db_option
 @handle_errors
-def audit_verify(fmt, db_path):
+def audit_verify(fmt, log_file, db_path):
     """Check the audit log's hash chain: exit 0 when intact, 1 when an entry was edited, inserted or removed.
 
     Prints the latest hash: keep it elsewhere to show later that the whole log
@@ -37,12 +43,16 @@ def audit_verify(fmt, db_path):
     \b
     Example:
       graphrisk audit verify --db cases/dept.db && echo intact
+      graphrisk audit verify --file ~/.local/state/graphrisk/audit.jsonl
     """
-    from ..audit import verify
+    from ..audit import verify, verify_fallback
 
-    db = store.connect(db_path, create=False)
-    v = verify(db)
-    db.conn.close()
+    if log_file:
+        v = verify_fallback(log_file)
+    else:
+        db = store.connect(db_path, create=False)
+        v = verify(db)
+        db.conn.close()
     if fmt == "json":
         click.echo(json.dumps(v.to_dict(), ensure_ascii=False, indent=2))
     elif v.ok:
@@ -59,9 +69,10 @@ def audit_verify(fmt, db_path):
 @click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True,
               help="The latest N entries.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@FILE_OPTION
 @db_option
 @handle_errors
-def audit_log(limit, fmt, db_path):
+def audit_log(limit, fmt, log_file, db_path):
     """List the latest entries: time, user@host, command and arguments, data version, files written.
 
     \b
@@ -69,11 +80,20 @@ def audit_log(limit, fmt, db_path):
       graphrisk audit log --limit 20
       graphrisk audit log --format json | jq '.[-1].outputs'
     """
-    from ..audit import entries
+    from ..audit import entries, read_fallback
 
-    db = store.connect(db_path, create=False)
-    rows = entries(db, limit)
-    db.conn.close()
+    if log_file:
+        rows = read_fallback(log_file)[-limit:]
+        for r in rows:
+            for k in ("params", "outputs"):
+                try:
+                    r[k] = json.loads(r[k]) if r.get(k) else None
+                except ValueError:
+                    pass
+    else:
+        db = store.connect(db_path, create=False)
+        rows = entries(db, limit)
+        db.conn.close()
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
