@@ -27,6 +27,8 @@ What the report counts
   two dates.
 - **Trend**: officials per level as of each of the last ``trend_weeks`` week
   ends (stored runs reused; missing ones evaluated and stored).
+- **Foreign affairs** (``foreign_affairs``): trips under way in the period, gifts
+  during trips, trip and business-card approvals given, foreign contacts (``foreign.py``).
 
 Nothing here reads the clock: the same store, settings and period give the
 same dict. Timings and cache use go to ``Report.meta``.
@@ -42,6 +44,7 @@ from dataclasses import dataclass, field
 from .. import store
 from ..findings import LEVEL_RANK, LEVELS
 from .period import Period, week_ends, iso_week_label
+from .foreign import foreign_affairs
 from .records import Names, _in, _name, lookup_records, received  # noqa: F401 (lookup_records re-exported)
 from .snapshots import Snapshot, Snapshots
 
@@ -266,6 +269,8 @@ def build_report(db, period: Period, settings: dict, *, store_runs: bool | None 
     levels_before = _level_counts(prev.flags, total_officials)
     rec = received(db, period)
     t = lap("received", t)
+    foreign = foreign_affairs(db, period, settings, G)  # trips, gifts during trips, approvals, foreign contacts
+    t = lap("foreign_affairs", t)
 
     att, records = attention(cur, prev, period, cfg.get("attention_level", "orange"), int(cfg.get("top_reasons", 3)),
                              db, G)
@@ -350,6 +355,7 @@ def build_report(db, period: Period, settings: dict, *, store_runs: bool | None 
                    "change": changes, "as_of": period.until, "previous_as_of": prev_period.until},
         "attention": att,
         "flagged": flagged,
+        "foreign_affairs": foreign,
         "paths": {"new": paths, "total": len(cur.paths), "previous_total": len(prev.paths)},
         "units": unit_rows,
         "movers": mv,

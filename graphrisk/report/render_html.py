@@ -7,7 +7,7 @@ from importlib import resources
 import jinja2
 
 from ..render import html as h
-from . import charts, fmt
+from . import charts, fmt, foreign
 from ..i18n import rule_name
 from .i18n import data_version_text, labels
 
@@ -54,7 +54,7 @@ def render_html(data: dict, lang: str = "en", top_units: int = 15, period_note: 
     units = data["units"]
     shown = [u for u in units if u["flagged"] > 0][:top_units]
     html = _env().get_template("report.html").render(
-        r=data, L=L, lang=lang, css=h.inline_css(css),
+        r=data, L=L, lang=lang, css=h.inline_css(css), fa=foreign.view(data.get("foreign_affairs"), lang),
         charts={"levels": charts.levels_chart(data["levels"]["current"], data["levels"]["previous"], L),
                 "trend": charts.trend_chart(data["trend"], L),
                 "units": charts.units_chart(shown, L)},

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from . import fmt
+from . import fmt, foreign
 from .i18n import labels
 from .render_html import defang
 
@@ -100,6 +100,8 @@ def render_md(data: dict, lang: str = "en", top_units: int = 15, period_note: st
         lines += [f"- **{x['score']:.0f}** {esc(x['official_name'])} → {esc(x['company_name'])} "
                   f"({esc(x['path_id'])}{gap}): {esc(in_lang(x, 'explanations', 'explanation', lang))}"]
     lines.append("")
+
+    lines += foreign.markdown(r.get("foreign_affairs"), lang, esc, _table)
 
     units = [u for u in r["units"] if u["flagged"] > 0]
     lines += [f"## {L['units']}", "", L["units_note"], ""]

@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .. import safeio
+from . import foreign
 from .build import Report
 
 FORMATS = ("html", "json", "md", "csv")
@@ -84,6 +85,7 @@ def csv_tables(data: dict) -> dict[str, str]:
                               [[x["record_id"], x["kind"], x["date"], x["amount"], x["currency"], x["from_id"],
                                 x["from"], x["to_id"], x["to"], x["source_file"], x["row"], x["batch"]]
                                for x in data["records"]])
+    out.update(foreign.csv_tables(data.get("foreign_affairs"), _csv))  # foreign_trips.csv, ...
     return out
 
 
