@@ -334,7 +334,7 @@ def links_cmd(fmt, db_path):
     tab = Table(title=t("entities.links_title", n=len(rows)))
     cols = ("id", "name", "entity_id", "entity_kind", "reason", "created_at", "undone_at")
     for c in cols:
-        tab.add_column(c, overflow="fold")
+        tab.add_column(_log_col(c), overflow="fold")
     for r in rows:
         tab.add_row(*[escape("" if r.get(c) is None else str(r[c])) for c in cols])
     console.print(tab)
