@@ -859,3 +859,14 @@ def test_csv_id_number_shortened_by_a_spreadsheet_is_refused(world_db, tmp_path)
     with pytest.raises(InputError) as exc:
         ingest_file(db, tmp_path / "people_e.csv")
     assert "people_e.csv:2:id_number" in problems_of(exc.value) and "people_e.csv:3" not in problems_of(exc.value)
+
+
+def test_an_identifier_with_a_letter_e_is_not_taken_for_a_spreadsheet_number(tmp_path):
+    from graphrisk import store as store_mod
+    from graphrisk.ingest import ingest_paths
+
+    (tmp_path / "companies.csv").write_text("company_id,name,registration_no\n"
+                                            "C1,江西某某科技有限公司,913601007E18205423\n", encoding="utf-8")
+    db = store_mod.connect(tmp_path / "s.db")
+    ingest_paths(db, [tmp_path / "companies.csv"])
+    assert db.execute("select registration_no from companies").fetchone()[0] == "913601007E18205423"

@@ -264,7 +264,9 @@ def cell_problems(frame: pd.DataFrame, kind: str) -> tuple[list[tuple[int, str, 
 
 # Columns holding identifiers that are digits (citizen id numbers, registration numbers).
 _IDENTIFIER_COLUMNS = {"id_number", "registration_no"}
-_EXPONENT = re.compile(r"^[+-]?\d+(\.\d+)?[eE][+]?\d+$")
+# What a spreadsheet shows for a long number: one digit, decimals, a short exponent (1.10101E+17). A real
+# identifier with a letter E inside (unified social credit code 913601007E18205423) is not that shape.
+_EXPONENT = re.compile(r"^[+-]?\d(\.\d+)?[eE][+]?\d{1,3}$")
 
 
 def read_table(path: Path, kind: str | None = None, rename: dict[str, str] | None = None,
