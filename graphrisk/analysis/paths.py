@@ -29,6 +29,7 @@ import networkx as nx
 from .. import schema
 from .. import settings as settings_mod
 from ..findings import ConflictPath, PathEdge
+from ..rules.scale import AmountScales, scorer_amount_factor
 
 BENEFIT_KINDS = {k for k, e in schema.EDGE_KINDS.items() if e.benefit}
 
@@ -190,9 +191,12 @@ def _amount_factor(amount: float | None, low: float, high: float, floor: float) 
 
 
 class Scorer:
-    def __init__(self, settings: dict, window_days: int):
+    def __init__(self, settings: dict, window_days: int, scales=None):
         self.cfg = settings["paths"]
         self.window = window_days
+        # the register's own amounts per kind and currency (graphrisk.rules.scale.AmountScales): amounts are
+        # judged against them, not against fixed CNY constants (issue 13); None keeps the fixed scale
+        self.scales = scales
 
     def edge_factor(self, d: dict, award_date: str) -> tuple[float, int | None]:
         """Strength of one private record against one award; with the gap in days when dated benefit."""
@@ -205,11 +209,12 @@ class Scorer:
         if kind == "contact" and not d.get("private"):
             f *= 0.5
         if kind == "gift":
-            f *= _amount_factor(d.get("amount"), 200, 50_000, 0.2)
+            f *= scorer_amount_factor(self.scales, "gift", d.get("amount"), d.get("currency"), 200, 50_000, 0.2)
             if d.get("declared") == 1:
                 f *= self.cfg["declared_factor"]
         if kind == "trip_sponsor":
-            f *= _amount_factor(d.get("amount"), 1_000, 50_000, 0.4)
+            f *= scorer_amount_factor(self.scales, "trip_sponsor", d.get("amount"), d.get("currency"), 1_000, 50_000,
+                                      0.4)
         if ek.benefit or kind == "trip_participant":
             gap = _days(d.get("date"), award_date)
             if gap is None:
@@ -228,8 +233,8 @@ class Scorer:
                 f *= 0.9
         return f, gap
 
-    def contract_factor(self, amount: float | None) -> float:
-        return _amount_factor(amount, 50_000, 5_000_000, 0.5)
+    def contract_factor(self, amount: float | None, currency: str | None = None, kind: str = "contract") -> float:
+        return scorer_amount_factor(self.scales, kind, amount, currency, 50_000, 5_000_000, 0.5)
 
 
 def _pe(G: nx.MultiDiGraph, e) -> PathEdge:
@@ -275,7 +280,9 @@ def find_paths(G: nx.MultiDiGraph, official: str | None = None, company: str | N
     max_hops = max_hops or cfg["max_hops"]
     window = window_days if window_days is not None else cfg["window_days"]
     index = index or PathIndex(G, settings)
-    scorer = Scorer(settings, window)
+    if getattr(index, "scales", None) is None:  # the register's own amounts, once per graph
+        index.scales = AmountScales.from_edges(G.edges(keys=True, data=True), settings)
+    scorer = Scorer(settings, window, scales=index.scales)
     if official is not None:
         officials = [official]
     elif company is not None:
@@ -368,7 +375,7 @@ def _score_path(G, scorer: Scorer, official: str, company: str, nodes: list[str]
             gaps.append(best_gap)
     hops = len(steps)
     approved = cd.get("approver_id") == official
-    score = 100.0 * chain * scorer.contract_factor(cd.get("amount")) * (cfg["hop_decay"] ** (hops - 1))
+    score = 100.0 * chain * scorer.contract_factor(cd.get("amount"), cd.get("currency"), cd.get("kind", "contract")) * (cfg["hop_decay"] ** (hops - 1))
     score *= 1.0 if approved else cfg["unit_only_factor"]
     if score < cfg["min_score"]:
         return None
