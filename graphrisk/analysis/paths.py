@@ -375,7 +375,8 @@ def _score_path(G, scorer: Scorer, official: str, company: str, nodes: list[str]
             gaps.append(best_gap)
     hops = len(steps)
     approved = cd.get("approver_id") == official
-    score = 100.0 * chain * scorer.contract_factor(cd.get("amount"), cd.get("currency"), cd.get("kind", "contract")) * (cfg["hop_decay"] ** (hops - 1))
+    decision = scorer.contract_factor(cd.get("amount"), cd.get("currency"), cd.get("kind", "contract"))
+    score = 100.0 * chain * decision * (cfg["hop_decay"] ** (hops - 1))
     score *= 1.0 if approved else cfg["unit_only_factor"]
     if score < cfg["min_score"]:
         return None
