@@ -142,6 +142,15 @@ class Case:
 
         return ConflictPath.from_dict(json.loads(row[0]))
 
+    def triage(self, official: str, finding: str, status: str, note: str | None = None) -> dict:
+        """Record an investigator's decision (confirmed, dismissed, watch) on one finding of an official
+        (see ``graphrisk triage``); returns the stored step. A dismissed finding stops counting until new
+        records arrive."""
+        from . import triage as triage_mod
+
+        self.require(official, "officials")
+        return triage_mod.set_status(self.db, official, finding, status, note, evaluation=self.evaluation())
+
     # ------------------------------------------------------------ graphs and outputs
     def graph(self, *, since: str | None = None, until: str | None = None, as_of: str | None = None):
         """The networkx ``MultiDiGraph`` of the store (optionally of a window): the public graph model."""

@@ -82,7 +82,7 @@ def _flags_table(flags, title: str, say, top_reasons: int = 3) -> None:
     """The priority-attention officials as `graphrisk flags` prints them (the library does not import the CLI)."""
     from rich.table import Table
 
-    from .i18n import rule_name
+    from .rules import rule_name
 
     lang = current_lang()
     table = Table(title=title, show_lines=True)

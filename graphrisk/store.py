@@ -169,10 +169,12 @@ def _m003_audit(db: sqlite_utils.Database) -> None:
 
 
 def _m004_triage(db: sqlite_utils.Database) -> None:
-    """Investigators' triage steps on findings (see graphrisk.triage)."""
-    from . import triage
-
-    triage.migrate(db)
+    """Investigators' triage steps on findings (see graphrisk.triage): appended, never changed."""
+    db["triage"].create({"id": int, "finding_id": str, "official_id": str, "rule": str, "status": str,
+                         "note": str, "user": str, "at": str, "evidence": str, "run_id": int},
+                        pk="id", if_not_exists=True)
+    db["triage"].create_index(["finding_id"], if_not_exists=True)
+    db["triage"].create_index(["official_id"], if_not_exists=True)
 
 
 # Append only: (name, function). A function runs once per database, in order.

@@ -22,20 +22,6 @@ STATUSES = ("confirmed", "dismissed", "watch")
 TABLE = "triage"
 
 
-def migrate(db) -> None:
-    """Create the ``triage`` table (migration 004_triage)."""
-    db[TABLE].create({"id": int, "finding_id": str, "official_id": str, "rule": str, "status": str,
-                      "note": str, "user": str, "at": str, "evidence": str, "run_id": int},
-                     pk="id", if_not_exists=True)
-    db[TABLE].create_index(["finding_id"], if_not_exists=True)
-    db[TABLE].create_index(["official_id"], if_not_exists=True)
-
-
-def _ensure(db) -> None:
-    if TABLE not in db.table_names():
-        migrate(db)
-
-
 def _user() -> str:
     try:
         return getpass.getuser()
@@ -60,20 +46,15 @@ def _find(flags, official_id: str, finding: str):
 
 
 def set_status(db, official_id: str, finding: str, status: str, note: str | None = None, *,
-               evaluation=None, user: str | None = None, at: str | None = None) -> dict:
+               evaluation, user: str | None = None, at: str | None = None) -> dict:
     """Record a triage step on one finding of an official; return the stored row.
 
-    ``evaluation`` (a graphrisk.engine Evaluation) is the evaluation the finding is looked up in
-    (default: the current one, computed or reused). The step keeps the finding's evidence as it
-    stands, so later records can be told apart as new evidence.
+    ``evaluation`` (a graphrisk.engine Evaluation) is the evaluation the finding is looked up in.
+    The step keeps the finding's evidence as it stands, so later records can be told apart as new
+    evidence.
     """
     if status not in STATUSES:
         raise GraphRiskError(f"unknown triage status '{status}' (use one of: {', '.join(STATUSES)})")
-    _ensure(db)
-    if evaluation is None:
-        from .engine import evaluation as evaluate
-
-        evaluation = evaluate(db)
     reason = _find(evaluation.flags, official_id, finding)
     row = {"finding_id": reason.metadata["finding_id"], "official_id": official_id, "rule": reason.rule,
            "status": status, "note": note or "", "user": user or _user(),
@@ -121,21 +102,6 @@ def annotate_reasons(reasons, state: dict[str, dict]) -> None:
                                 "at": step["at"], "new_evidence": new}
 
 
-def apply(db, flags: list, settings: dict) -> list:
-    """Flags with the current triage applied: reasons annotated, scores and levels regraded so a
-    dismissed finding without new evidence no longer counts. Returns the flags re-sorted."""
-    state = current(db) if db is not None else {}
-    if not state and not any("triage" in r.metadata for f in flags for r in f.reasons):
-        return flags
-    from .rules.engine import level_for
-
-    for f in flags:
-        annotate_reasons(f.reasons, state)
-        f.score, f.level = level_for(f.reasons, settings)
-    flags.sort(key=lambda f: (-f.score, f.official_id))
-    return flags
-
-
 def listing(db, status: str | None = None, official_id: str | None = None) -> list[dict]:
     """The latest step of each triaged finding (optionally of one status or official), newest first,
     with how many steps it has had."""
@@ -149,4 +115,4 @@ def listing(db, status: str | None = None, official_id: str | None = None) -> li
     return out
 
 
-__all__ = ["STATUSES", "annotate_reasons", "apply", "current", "history", "listing", "migrate", "set_status"]
+__all__ = ["STATUSES", "annotate_reasons", "current", "history", "listing", "set_status"]

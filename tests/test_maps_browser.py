@@ -202,12 +202,9 @@ def test_sample_world_maps_in_the_browser(sample_store, tmp_path):
         "sample-overview": maps.map_from_store(db, overview=True, min_level="red", notes=notes),
     }
     G = build_graph(db)
-    try:
-        from graphrisk.rules import current_flags
+    from graphrisk.engine import evaluation
 
-        red = sorted(f.official_id for f in current_flags(db) if f.level == "red")
-    except ImportError:
-        red = []
+    red = sorted(f.official_id for f in evaluation(db).flags if f.level == "red")
     if red:
         made["sample-red-official-paths"] = maps.map_from_store(db, official=red[0], only_paths=True)
         made["sample-red-official"] = maps.map_from_store(db, official=red[0])

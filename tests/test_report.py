@@ -286,7 +286,8 @@ def test_escalation_across_two_weeks(escalation_db):
 
 def test_previous_levels_never_come_from_the_latest_run(escalation_db):
     """A run stored with everything (O1 red) must not become last week's level."""
-    from graphrisk.rules.engine import evaluate, store_evaluation
+    from graphrisk.engine import store_evaluation
+    from graphrisk.rules.engine import evaluate
 
     db = escalation_db
     store_evaluation(db, evaluate(db))

@@ -15,15 +15,8 @@ from graphrisk.cli import cli
 from graphrisk.errors import SettingsError
 from graphrisk.findings import LEVEL_RANK, OfficialFlag, Reason
 from graphrisk.rules import Finding, load_builtin
-from graphrisk.rules.engine import (
-    combine,
-    evaluate,
-    grade,
-    level_changes,
-    level_of,
-    load_flags,
-    store_evaluation,
-)
+from graphrisk.engine import load_flags, store_evaluation
+from graphrisk.rules.engine import combine, evaluate, grade, level_changes, level_of
 
 
 @pytest.fixture(autouse=True)
@@ -328,7 +321,7 @@ def test_flags_table_and_stored_run(cli_db):
 
     r = CliRunner().invoke(cli, ["flags", "--db", cli_db])
     assert r.exit_code == 0, r.output
-    from graphrisk.i18n import rule_name
+    from graphrisk.rules import rule_name
 
     names = {"gift_before_contract", rule_name("gift_before_contract", "en"), rule_name("gift_before_contract", "zh")}
     assert "李明" in r.output and any(n in r.output for n in names)

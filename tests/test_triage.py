@@ -16,6 +16,11 @@ from graphrisk.errors import GraphRiskError, NotFound
 from graphrisk.ingest import ingest_paths
 
 
+def _set(db, *args, **kwargs):
+    """A triage step looked up in the store's current evaluation (as the CLI and the API do)."""
+    return triage.set_status(db, *args, evaluation=evaluation(db), **kwargs)
+
+
 @pytest.fixture(autouse=True)
 def _no_user_config(monkeypatch):
     monkeypatch.delenv(settings_mod.ENV_CONFIG, raising=False)
@@ -40,7 +45,7 @@ def test_dismissed_finding_stays_listed_but_stops_counting(loaded_db):
     assert ev.flag("O1").level == "red"
     before = {r.metadata["finding_id"] for r in ev.flag("O1").reasons}
     for r in list(ev.flag("O1").reasons):
-        triage.set_status(loaded_db, "O1", r.metadata["finding_id"], "dismissed", "explained in interview")
+        _set(loaded_db, "O1", r.metadata["finding_id"], "dismissed", "explained in interview")
     after = evaluation(loaded_db)  # the stored run is reused for the same data: triage still applies
     flag = after.flag("O1")
     assert {r.metadata["finding_id"] for r in flag.reasons} == before  # still visible
@@ -52,7 +57,7 @@ def test_watch_and_confirmed_count_as_before(loaded_db):
     ev = evaluation(loaded_db)
     level, score = ev.flag("O1").level, ev.flag("O1").score
     fid = _finding(ev, "O1", "gift_before_contract").metadata["finding_id"]
-    triage.set_status(loaded_db, "O1", fid, "watch")
+    _set(loaded_db, "O1", fid, "watch")
     again = evaluation(loaded_db)
     assert (again.flag("O1").level, again.flag("O1").score) == (level, score)
     assert _finding(again, "O1", "gift_before_contract").metadata["triage"]["status"] == "watch"
@@ -62,7 +67,7 @@ def test_new_evidence_raises_a_dismissed_finding_again(loaded_db, tmp_path):
     ev = evaluation(loaded_db)
     gift = _finding(ev, "O1", "gift_before_contract")
     for r in ev.flag("O1").reasons:
-        triage.set_status(loaded_db, "O1", r.metadata["finding_id"], "dismissed")
+        _set(loaded_db, "O1", r.metadata["finding_id"], "dismissed")
     assert evaluation(loaded_db).flag("O1").level == "green"
     # a second award to the same supplier, approved by O1, after the same gift
     f = tmp_path / "more" / "contracts_more.csv"
@@ -82,9 +87,9 @@ def test_new_evidence_raises_a_dismissed_finding_again(loaded_db, tmp_path):
 def test_every_step_is_kept_with_who_and_when(loaded_db):
     ev = evaluation(loaded_db)
     fid = _finding(ev, "O1", "gift_before_contract").metadata["finding_id"]
-    triage.set_status(loaded_db, "O1", fid, "watch", "check the gift register", user="alice",
+    _set(loaded_db, "O1", fid, "watch", "check the gift register", user="alice",
                       at="2026-11-20T09:00:00+00:00")
-    triage.set_status(loaded_db, "O1", fid[:8], "confirmed", "receipt found", user="bob",
+    _set(loaded_db, "O1", fid[:8], "confirmed", "receipt found", user="bob",
                       at="2026-11-21T09:00:00+00:00")  # a unique prefix names the finding
     steps = triage.history(loaded_db, finding=fid)
     assert [(s["status"], s["user"], s["note"]) for s in steps] == [
@@ -94,17 +99,17 @@ def test_every_step_is_kept_with_who_and_when(loaded_db):
     assert latest["status"] == "confirmed" and latest["steps"] == 2
     assert triage.listing(loaded_db, status="watch") == []
     # the OS user by default
-    row = triage.set_status(loaded_db, "O1", fid, "watch")
+    row = _set(loaded_db, "O1", fid, "watch")
     assert row["user"] and row["at"].endswith("+00:00")
 
 
 def test_unknown_status_or_finding_is_a_clear_error(loaded_db):
     with pytest.raises(GraphRiskError, match="unknown triage status"):
-        triage.set_status(loaded_db, "O1", "F-x", "ignored")
+        _set(loaded_db, "O1", "F-x", "ignored")
     with pytest.raises(NotFound, match="no finding F-000000000000"):
-        triage.set_status(loaded_db, "O1", "F-000000000000", "dismissed")
+        _set(loaded_db, "O1", "F-000000000000", "dismissed")
     with pytest.raises(NotFound, match="O2"):
-        triage.set_status(loaded_db, "O2", "F-000000000000", "dismissed")
+        _set(loaded_db, "O2", "F-000000000000", "dismissed")
     assert triage.history(loaded_db) == []  # nothing written
 
 

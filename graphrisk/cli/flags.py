@@ -15,7 +15,8 @@ from .. import settings as settings_mod
 from .. import store
 from .base import cli, config_option, console, date_option, db_option, handle_errors
 from ..findings import LEVEL_RANK, LEVELS
-from ..i18n import current_lang, level_label, rule_name, t
+from ..i18n import current_lang, level_label, t
+from ..rules import rule_name
 
 LEVEL_STYLE = {"red": "bold red", "orange": "bold dark_orange", "yellow": "yellow", "green": "green"}
 

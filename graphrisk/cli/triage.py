@@ -9,7 +9,8 @@ from rich.table import Table
 
 from .. import store
 from .. import triage as triage_mod
-from ..i18n import current_lang, rule_name, t
+from ..i18n import current_lang, t
+from ..rules import rule_name
 from .base import cli, config_option, console, db_option, handle_errors
 
 

@@ -9,6 +9,6 @@ one generic builder (:mod:`graphrisk.engine.build`) into a compact multigraph
 """
 from __future__ import annotations
 
-from .evaluate import Evaluation, evaluation, load_evaluation, store_evaluation
+from .evaluate import Evaluation, evaluation, load_evaluation, load_flags, load_paths, store_evaluation
 
-__all__ = ["Evaluation", "evaluation", "load_evaluation", "store_evaluation"]
+__all__ = ["Evaluation", "evaluation", "load_evaluation", "load_flags", "load_paths", "store_evaluation"]

@@ -102,8 +102,8 @@ def iter_nodes(db, canon: dict | None = None) -> Iterator[tuple[str, dict]]:
 def _edge_columns(db, table: str, k) -> list[str]:
     """Stored columns an edge carries: the kind's own (no derived text, names or provenance)."""
     have = [c.name for c in db[table].columns]
-    return [c for c in have if c not in SKIP_COLUMNS and not c.endswith(("_text", "_norm", "_name"))] + \
-        ["_batch", "_row"]
+    return [c for c in have if c not in SKIP_COLUMNS and c not in PRIVATE_COLUMNS
+            and not c.endswith(("_text", "_norm", "_name"))] + ["_batch", "_row"]
 
 
 def count_unresolved(db) -> dict[str, int]:

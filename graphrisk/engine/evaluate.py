@@ -9,39 +9,11 @@ every weaker path a finding cites: the paths the rules cite are the paths every 
 from __future__ import annotations
 
 import json
-import time
-from dataclasses import dataclass, field
 
 from .. import settings as settings_mod
 from .. import store as store_mod
 from ..findings import ConflictPath, OfficialFlag, Reason
-
-
-@dataclass
-class Evaluation:
-    """Flags and paths of one evaluation, with what it was computed on."""
-
-    flags: list[OfficialFlag]  # every official with a finding, sorted by score; green ones included
-    paths: list[ConflictPath]  # shown paths and every path a finding cites, strongest first
-    G: object | None  # the graph it ran on (None when loaded from the store; see graph())
-    settings: dict
-    as_of: str | None
-    seconds: float
-    run_id: int | None = None
-    since: str | None = None
-    data_version: str | None = None
-    reused: bool = False
-    unresolved: dict = field(default_factory=dict)  # {"names", "references", "by_kind", "without_id"}
-
-    def flag(self, official_id: str) -> OfficialFlag | None:
-        return next((f for f in self.flags if f.official_id == official_id), None)
-
-    def paths_of(self, official: str | None = None, company: str | None = None) -> list[ConflictPath]:
-        return [p for p in self.paths if (official is None or p.official_id == official)
-                and (company is None or p.company_id == company)]
-
-    def path(self, path_id: str) -> ConflictPath | None:
-        return next((p for p in self.paths if p.path_id == path_id), None)
+from ..rules.engine import Evaluation
 
 
 def evaluation(db, *, settings: dict | None = None, as_of: str | None = None, since: str | None = None,
@@ -51,8 +23,7 @@ def evaluation(db, *, settings: dict | None = None, as_of: str | None = None, si
     ``as_of`` (or ``until``) caps records and ties at a date; ``since`` starts the window.
     ``store=False`` computes without writing (``--no-store``); ``reuse=False`` always computes.
     """
-    from ..graph import load
-    from ..rules.engine import grade, paths_for_rules, run_rules
+    from ..rules.engine import evaluate
 
     settings = settings or settings_mod.load()
     end = min(d for d in (as_of, until) if d) if (as_of or until) else None
@@ -64,27 +35,18 @@ def evaluation(db, *, settings: dict | None = None, as_of: str | None = None, si
             ev = load_evaluation(db, run_id, settings)
             ev.flags = _triaged(db, ev.flags, settings)
             return ev
-    t0 = time.perf_counter()
-    G = load(db, since=since, as_of=end)
-    version = G.graph["data_version"]  # read before the data
-    paths = paths_for_rules(G, settings)
-    flags = _triaged(db, grade(G, run_rules(G, paths, settings, as_of=end), settings), settings)
-    cited = {r.path_id for f in flags for r in f.reasons if r.path_id}
-    floor = settings["paths"]["min_score"]
-    kept = [p for p in paths if p.score >= floor or p.path_id in cited]
-    ev = Evaluation(flags, kept, G, settings, end, round(time.perf_counter() - t0, 3), since=since,
-                    data_version=version, unresolved=dict(G.graph.get("unresolved") or {}))
+    ev = evaluate(db, settings=settings, as_of=end, since=since)
     if store:
         store_evaluation(db, ev)
     return ev
 
 
 def _triaged(db, flags, settings):
-    """Flags with the investigators' current triage applied (graphrisk.triage): a stored run is reused
-    for the same data, but triage decisions made since apply to it."""
-    from ..triage import apply
+    """Flags with the investigators' current triage applied: a stored run is reused for the same data, but
+    triage decisions made since apply to it."""
+    from ..rules.engine import apply_triage
 
-    return apply(db, flags, settings)
+    return apply_triage(db, flags, settings)
 
 
 def store_evaluation(db, ev: Evaluation, params: dict | None = None) -> int:
@@ -113,8 +75,12 @@ def store_evaluation(db, ev: Evaluation, params: dict | None = None) -> int:
 _REASON_FIELDS = set(Reason.__dataclass_fields__)
 
 
-def load_flags(db, run_id: int) -> list[OfficialFlag]:
-    """Flags of a stored run, sorted by score."""
+def load_flags(db, run_id: int | None = None, as_of: str | None = None) -> list[OfficialFlag]:
+    """Flags of a stored run (default: the latest, or the latest as of a date), sorted by score; [] if none."""
+    if run_id is None:
+        run_id = store_mod.latest_run(db, "flags", as_of=as_of)
+        if run_id is None:
+            return []
     out = []
     for r in db.query("select * from flags where run_id = ? order by score desc, official_id", [run_id]):
         reasons = [Reason(**{k: v for k, v in d.items() if k in _REASON_FIELDS}) for d in json.loads(r["reasons"])]

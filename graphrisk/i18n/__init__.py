@@ -127,22 +127,13 @@ def kind_label(kind: str, lang: str | None = None) -> str:
     return (k.label.get(lang or current_lang()) or k.label.get("en") or kind) if k else kind
 
 
-def rule_name(rule_id: str, lang: str | None = None) -> str:
-    """A rule's name: ``rules.<id>.name`` in the catalogue, else its registered title (English), else its id."""
-    lang = lang or current_lang()
-    entry = catalogue().get(f"rules.{rule_id}.name")
-    if entry and entry.get(lang):
-        return entry[lang]
-    if lang == "en":
-        try:
-            from ..rules import load_builtin
+def catalogue_rule_name(rule_id: str, lang: str | None = None) -> str | None:
+    """A rule's name from the catalogue (``rules.<id>.name``), None when the catalogue has none in ``lang``.
 
-            rule = load_builtin().get(rule_id)
-            if rule is not None:
-                return rule.title
-        except Exception:  # a rule set that cannot load still has ids to show
-            pass
-    return rule_id
+    ``graphrisk.rules.rule_name`` adds the registered title of a rule from another package.
+    """
+    entry = catalogue().get(f"rules.{rule_id}.name")
+    return entry.get(lang or current_lang()) if entry else None
 
 
 CURRENCY_ZH = {"CNY": "元", "RMB": "元", "GBP": "英镑", "EUR": "欧元", "USD": "美元", "HKD": "港元",

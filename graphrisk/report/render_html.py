@@ -8,7 +8,7 @@ import jinja2
 
 from ..render import html as h
 from . import charts, fmt, foreign
-from ..i18n import rule_name
+from ..rules import rule_name
 from .i18n import data_version_text, labels
 
 

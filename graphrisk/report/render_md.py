@@ -25,7 +25,7 @@ def _table(head: list[str], rows: list[list[str]]) -> list[str]:
 
 def render_md(data: dict, lang: str = "en", top_units: int = 15, period_note: str | None = None,
               links: bool = True) -> str:
-    from ..i18n import rule_name
+    from ..rules import rule_name
     from .i18n import data_version_text
     from .render_html import in_lang, layout_text
 

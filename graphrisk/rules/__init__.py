@@ -140,11 +140,16 @@ def rule_defaults() -> dict[str, dict]:
     return {rid: r.defaults for rid, r in load_builtin().items()}
 
 
-def current_flags(db, settings: dict | None = None, as_of: str | None = None):
-    """Flags of every official as of a date (default: everything stored), without storing the run."""
-    from .engine import evaluate
+def rule_name(rule_id: str, lang: str | None = None) -> str:
+    """A rule's name: ``rules.<id>.name`` in the catalogue, else its registered title (English), else its id."""
+    from ..i18n import catalogue_rule_name, current_lang
 
-    return evaluate(db, settings=settings, as_of=as_of).flags
+    lang = lang or current_lang()
+    name = catalogue_rule_name(rule_id, lang)
+    if name:
+        return name
+    rule = load_builtin().get(rule_id) if lang == "en" else None
+    return rule.title if rule is not None else rule_id
 
 
-__all__ = ["REGISTRY", "Context", "Finding", "Rule", "current_flags", "load_builtin", "rule", "rule_defaults"]
+__all__ = ["REGISTRY", "Context", "Finding", "Rule", "rule_name", "load_builtin", "rule", "rule_defaults"]

@@ -7,15 +7,13 @@ never outweigh one strong one. A level is capped by the strongest rule's
 """
 from __future__ import annotations
 
-import json
 import time
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import networkx as nx
 
 from .. import settings as settings_mod
-from .. import store
 from ..analysis.paths import PathIndex, find_paths
 from ..findings import LEVEL_RANK, LEVELS, ConflictPath, OfficialFlag, Reason
 from . import Context, Finding, load_builtin
@@ -23,13 +21,29 @@ from . import Context, Finding, load_builtin
 
 @dataclass
 class Evaluation:
+    """Flags and paths of one evaluation, with what it was computed on."""
+
     flags: list[OfficialFlag]  # every official with a finding, sorted by score; green ones included
-    paths: list[ConflictPath]
-    G: nx.MultiDiGraph
+    paths: list[ConflictPath]  # shown paths and every path a finding cites, strongest first
+    G: object | None  # the graph it ran on (None when loaded from the store)
     settings: dict
     as_of: str | None
     seconds: float
     run_id: int | None = None
+    since: str | None = None
+    data_version: str | None = None
+    reused: bool = False
+    unresolved: dict = field(default_factory=dict)  # {"names", "references", "by_kind", "without_id"}
+
+    def flag(self, official_id: str) -> OfficialFlag | None:
+        return next((f for f in self.flags if f.official_id == official_id), None)
+
+    def paths_of(self, official: str | None = None, company: str | None = None) -> list[ConflictPath]:
+        return [p for p in self.paths if (official is None or p.official_id == official)
+                and (company is None or p.company_id == company)]
+
+    def path(self, path_id: str) -> ConflictPath | None:
+        return next((p for p in self.paths if p.path_id == path_id), None)
 
 
 def combine(scores: list[float]) -> float:
@@ -78,6 +92,21 @@ def _counts(r: Reason) -> bool:
     return tri.get("status") != "dismissed" or bool(tri.get("new_evidence"))
 
 
+def apply_triage(db, flags: list, settings: dict) -> list:
+    """Flags with the current triage applied: reasons annotated, scores and levels regraded so a
+    dismissed finding without new evidence no longer counts. Returns the flags re-sorted."""
+    from .. import triage
+
+    state = triage.current(db) if db is not None else {}
+    if not state and not any("triage" in r.metadata for f in flags for r in f.reasons):
+        return flags
+    for f in flags:
+        triage.annotate_reasons(f.reasons, state)
+        f.score, f.level = level_for(f.reasons, settings)
+    flags.sort(key=lambda f: (-f.score, f.official_id))
+    return flags
+
+
 def run_rules(G: nx.MultiDiGraph, paths: list[ConflictPath], settings: dict, as_of: str | None = None,
               only: list[str] | None = None) -> list[Finding]:
     rules = load_builtin()
@@ -89,6 +118,11 @@ def run_rules(G: nx.MultiDiGraph, paths: list[ConflictPath], settings: dict, as_
         if not settings["rules"][rid]["enabled"]:
             continue
         findings.extend(rules[rid].check(ctx))
+    # one scale: a path's score is the strength the rules judged it by (rules.scale.path_strength)
+    from .scale import strengths
+
+    for p in paths:
+        p.score = strengths(ctx).get(p.path_id, p.score)
     return findings
 
 
@@ -152,10 +186,14 @@ def paths_for_rules(G: nx.MultiDiGraph, settings: dict) -> list[ConflictPath]:
     return find_paths(G, settings=floor, index=PathIndex(G, settings))
 
 
-def evaluate(db=None, *, G: nx.MultiDiGraph | None = None, settings: dict | None = None,
-             as_of: str | None = None, since: str | None = None, paths: list[ConflictPath] | None = None,
+def evaluate(db=None, *, G=None, settings: dict | None = None, as_of: str | None = None,
+             since: str | None = None, paths: list[ConflictPath] | None = None,
              only: list[str] | None = None) -> Evaluation:
-    """Build the graph (as of a date), find paths, run the rules, grade officials."""
+    """Graph (as of a date) → paths → rules → levels, with the investigators' triage applied when a store is
+    given; nothing is stored (``graphrisk.engine.evaluation`` stores and reuses).
+
+    The paths kept are every path at or above ``[paths] min_score`` plus every weaker path a finding cites.
+    """
     from ..graph import load
 
     t0 = time.perf_counter()
@@ -164,70 +202,15 @@ def evaluate(db=None, *, G: nx.MultiDiGraph | None = None, settings: dict | None
         G = load(db, since=since, as_of=as_of)
     if paths is None:
         paths = paths_for_rules(G, settings)
-    findings = run_rules(G, paths, settings, as_of=as_of, only=only)
-    flags = grade(G, findings, settings)
+    flags = grade(G, run_rules(G, paths, settings, as_of=as_of, only=only), settings)
     if db is not None:  # the investigators' triage decisions (graphrisk.triage)
-        from ..triage import apply as apply_triage
-
         flags = apply_triage(db, flags, settings)
-    shown = [p for p in paths if p.score >= settings["paths"]["min_score"]]
-    return Evaluation(flags, shown, G, settings, as_of, round(time.perf_counter() - t0, 3))
-
-
-# ------------------------------------------------------------------ storage
-
-def _ensure_tables(db) -> None:
-    db["flags"].create({"run_id": int, "official_id": str, "name": str, "unit_id": str, "unit": str,
-                        "score": float, "level": str, "reasons": str}, pk=("run_id", "official_id"),
-                       if_not_exists=True)
-    db["findings"].create({"run_id": int, "official_id": str, "rule": str, "score": float, "summary": str,
-                           "evidence": str, "path": str, "path_id": str, "company_id": str,
-                           "latest_date": str}, if_not_exists=True)
-    db["findings"].create_index(["run_id", "official_id"], if_not_exists=True)
-
-
-def store_evaluation(db, ev: Evaluation, params: dict | None = None) -> int:
-    """Store flags, findings and paths of an evaluation as one run (kind 'flags'); return its id."""
-    from ..analysis.paths import store_paths
-
-    _ensure_tables(db)
-    run_id = store.start_run(db, "flags", params or {}, settings_mod.fingerprint(ev.settings), as_of=ev.as_of)
-    with db.conn:
-        db.conn.executemany("insert into flags values (?, ?, ?, ?, ?, ?, ?, ?)", [
-            (run_id, f.official_id, f.name, f.unit_id, f.unit, f.score, f.level,
-             json.dumps([r.to_dict() for r in f.reasons], ensure_ascii=False, sort_keys=True))
-            for f in ev.flags])
-        db.conn.executemany("insert into findings values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
-            (run_id, f.official_id, r.rule, r.score, r.summary, json.dumps(r.evidence, ensure_ascii=False),
-             json.dumps(r.path, ensure_ascii=False) if r.path else None, r.path_id, r.company_id, r.latest_date)
-            for f in ev.flags for r in f.reasons])
-    store.finish_run(db, run_id, ev.seconds)
-    store_paths(db, ev.paths, {"flags_run": run_id}, ev.settings, seconds=0.0, as_of=ev.as_of)
-    ev.run_id = run_id
-    return run_id
-
-
-_REASON_FIELDS = set(Reason.__dataclass_fields__)
-
-
-def load_flags(db, run_id: int | None = None, as_of: str | None = None) -> list[OfficialFlag]:
-    """Flags of a stored run: the given one, the latest as of a date, or the latest of all."""
-    if "flags" not in db.table_names():
-        return []
-    if run_id is None:
-        if as_of:
-            row = next(db.query("select max(id) id from runs where kind = 'flags' and as_of = ?", [as_of]), None)
-        else:
-            row = next(db.query("select max(id) id from runs where kind = 'flags'"), None)
-        run_id = row and row["id"]
-        if run_id is None:
-            return []
-    out = []
-    for r in db.query("select * from flags where run_id = ? order by score desc, official_id", [run_id]):
-        reasons = [Reason(**{k: v for k, v in d.items() if k in _REASON_FIELDS}) for d in json.loads(r["reasons"])]
-        out.append(OfficialFlag(r["official_id"], r["name"], r["unit_id"], r["unit"], r["score"], r["level"],
-                                reasons))
-    return out
+    cited = {r.path_id for f in flags for r in f.reasons if r.path_id}
+    floor = settings["paths"]["min_score"]
+    kept = sorted((p for p in paths if p.score >= floor or p.path_id in cited), key=lambda p: (-p.score, p.path_id))
+    graph = getattr(G, "graph", {}) or {}
+    return Evaluation(flags, kept, G, settings, as_of, round(time.perf_counter() - t0, 3), since=since,
+                      data_version=graph.get("data_version"), unresolved=dict(graph.get("unresolved") or {}))
 
 
 def level_changes(before: list[OfficialFlag], after: list[OfficialFlag]) -> dict[str, list[dict]]:
@@ -248,5 +231,5 @@ def level_changes(before: list[OfficialFlag], after: list[OfficialFlag]) -> dict
     return out
 
 
-__all__ = ["LEVELS", "Evaluation", "combine", "evaluate", "finding_id", "grade", "level_changes", "level_for",
-           "level_of", "load_flags", "run_rules", "store_evaluation"]
+__all__ = ["LEVELS", "Evaluation", "apply_triage", "combine", "evaluate", "finding_id", "grade", "level_changes",
+           "level_for", "level_of", "run_rules"]
