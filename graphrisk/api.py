@@ -126,7 +126,7 @@ class Case:
         if company is not None:
             self.require(company, ("companies", "people", "organisations"))
         ev = self.evaluation(as_of=as_of, since=since, until=until, settings=settings, store=store)
-        floor = (settings or self.settings)["paths"]["min_score"] if min_score is None else min_score
+        floor = (settings or self.settings)["paths"]["show_min_strength"] if min_score is None else min_score
         cited = {r.path_id for f in ev.flags for r in f.reasons if r.path_id}
         out = [p for p in ev.paths_of(official, company) if p.score >= floor or p.path_id in cited]
         return PathsResult(out, ev)

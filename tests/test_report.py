@@ -459,8 +459,9 @@ def test_flagged_table_shows_triage_state(escalation_db, tmp_path):
     db, cfg, period = escalation_db, settings_mod.load(), week_period("2026-W15")
     before = build_report(db, period, cfg).data["flagged"]
     assert [e["official_id"] for e in before] == ["O1"] and before[0]["triage"] == {}
-    reason = evaluation(db, settings=cfg, as_of=period.until).flag("O1").reasons[0]
-    triage.set_status(db, "O1", reason.metadata["finding_id"], "watch", note="核实中")
+    ev = evaluation(db, settings=cfg, as_of=period.until)
+    reason = ev.flag("O1").reasons[0]
+    triage.set_status(db, "O1", reason.metadata["finding_id"], "watch", note="核实中", evaluation=ev)
     rep = build_report(db, period, cfg)
     assert rep.data["flagged"][0]["triage"] == {"watch": 1}
     write_report(rep, tmp_path, formats=("html",), lang="zh", maps=False)

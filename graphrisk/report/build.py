@@ -274,7 +274,7 @@ def build_report(db, period: Period, settings: dict, *, store_runs: bool | None 
 
     att, records = attention(cur, prev, period, cfg.get("attention_level", "orange"), int(cfg.get("top_reasons", 3)),
                              db, G)
-    paths = new_paths(cur, period, G, (settings.get("paths") or {}).get("min_score"))
+    paths = new_paths(cur, period, G, (settings.get("paths") or {}).get("show_min_strength"))
     flagged = flagged_table(cur, prev, ("red", "orange"), int(cfg.get("top_reasons", 3)), db)
     unit_rows = units(cur, prev, db, G)
     t = lap("attention_paths_units", t)

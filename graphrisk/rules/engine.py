@@ -206,7 +206,7 @@ def evaluate(db=None, *, G=None, settings: dict | None = None, as_of: str | None
     if db is not None:  # the investigators' triage decisions (graphrisk.triage)
         flags = apply_triage(db, flags, settings)
     cited = {r.path_id for f in flags for r in f.reasons if r.path_id}
-    floor = settings["paths"]["min_score"]
+    floor = settings["paths"]["show_min_strength"]
     kept = sorted((p for p in paths if p.score >= floor or p.path_id in cited), key=lambda p: (-p.score, p.path_id))
     graph = getattr(G, "graph", {}) or {}
     return Evaluation(flags, kept, G, settings, as_of, round(time.perf_counter() - t0, 3), since=since,
