@@ -77,10 +77,16 @@ class Case:
     """One store and its settings: ingest, evaluate, and every output from one engine."""
 
     def __init__(self, path: str | os.PathLike | None = None, *, config: str | os.PathLike | None = None,
-                 settings: dict | None = None, create: bool = True):
+                 settings: dict | None = None, create: bool = True, lang: str | None = None):
+        from . import i18n
+
         self.db_path = Path(path) if path else store_mod.default_path()
         self.db = store_mod.connect(self.db_path, create=create)
         self.settings = settings or settings_mod.load(config)
+        # texts (explanations, summaries, reports) in ``lang``, else [output] lang, else the locale
+        wanted = lang or i18n.lang_setting(self.settings)
+        if wanted:
+            i18n.set_lang(wanted)
 
     def __repr__(self) -> str:
         return f"Case({str(self.db_path)!r})"

@@ -429,7 +429,10 @@ def _data_words(data) -> set:
         elif isinstance(x, str) and key in ("official_id", "name", "unit_id", "unit", "company_id", "path_id",
                                               "record_id", "file_name", "source_file", "official_name",
                                               "company_name", "unit_name", "node_names", "from", "to", "from_id",
-                                              "to_id", "evidence", "nodes", "currency", "map", "case", "week", "kind"):
+                                              "to_id", "evidence", "nodes", "currency", "map", "case", "week", "kind",
+                                              "country", "title", "destination", "description", "giver",
+                                              "recipient", "counterpart", "sponsor", "beneficiary", "approver",
+                                              "decision_type", "traveller", "participants", "companions"):
             out.add(x)
     walk(data)
     # a finding whose rule gives no Chinese text stays in the rule's language (the rule's catalogue, not the page)

@@ -57,6 +57,7 @@ PATTERN_SPECS = [
     Pattern("split_contracts", 5, RED_OR_ORANGE, ("one_approver", "two_approvers", "two_units")),
     Pattern("gift_before_decision", 5, RED_OR_ORANGE, ("licence", "permit", "subsidy", "approval")),
     Pattern("two_hop_tie", 5, AT_LEAST_YELLOW, ("associate", "classmate"), family="tie"),
+    Pattern("private_contact_before_award", 3, RED_OR_ORANGE),
     Pattern("business_on_public_trip", 4, RED_OR_ORANGE, ("contract", "decision"), family="foreign_conflict"),
     Pattern("benefit_before_trip_approval", 4, RED_OR_ORANGE, ("trip_approval", "business_card"),
             family="foreign_conflict"),

@@ -165,6 +165,21 @@ def split_contracts(w, t, i, o, u, a, v):
         f"{w.limit:,.0f} {w.cur} open-tender limit, {sum(amounts):,} {w.cur} in total."))
 
 
+def private_contact_before_award(w, t, i, o, u, a, v):
+    """A private dinner (no gift) with a supplier's owner in the weeks before an award the official approved."""
+    rng = w.rng
+    c, owner, keys = w.new_company(u, t["tag"])
+    t["keys"] += keys
+    gap = _gap(rng, 7, 80, a - 1)
+    channel = ("宴请", "dinner", "私下会面")[int(rng.integers(0, 3))]
+    w.contact(o, K_PER, owner, a - gap, channel, "", "", t["tag"])
+    amount = w.money(int(rng.integers(500, 5001)) * 1000 + int(rng.integers(0, 1000)))
+    method = _METHODS[rng.integers(0, 5)]
+    w.contract(u, c, a, amount, method, o, t["tag"])
+    t.update(company=c, desc=(f"{{O}} had a private {channel} with the owner of {{C}}; {gap} days later {{C}} won a "
+                              f"{amount:,} {w.cur} {method} contract from {{U}} approved by {{O}}."))
+
+
 def gift_before_decision(w, t, i, o, u, a, v):
     rng = w.rng
     c, owner, keys = w.new_company(u, t["tag"])
@@ -286,5 +301,6 @@ def decoy_single_award_below_limit(w, t, i, o, u, a, v):
 
 PATTERN_FUNCS = {f.__name__: f for f in (
     gift_before_contract, relative_owned_supplier, sponsored_trip_contract, split_contracts, gift_before_decision,
+    private_contact_before_award,
     two_hop_tie, decoy_small_declared_gift, decoy_government_trips, decoy_homonym_spouse, decoy_busy_approver,
     decoy_single_award_below_limit)}
