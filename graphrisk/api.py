@@ -83,10 +83,8 @@ class Case:
         self.db_path = Path(path) if path else store_mod.default_path()
         self.db = store_mod.connect(self.db_path, create=create)
         self.settings = settings or settings_mod.load(config)
-        # texts (explanations, summaries, reports) in ``lang``, else [output] lang, else the locale
-        wanted = lang or i18n.lang_setting(self.settings)
-        if wanted:
-            i18n.set_lang(wanted)
+        if lang:  # texts (summaries, explanations, reports) in this language from now on
+            i18n.set_lang(lang)
 
     def __repr__(self) -> str:
         return f"Case({str(self.db_path)!r})"

@@ -75,26 +75,13 @@ def _analysis(db, settings, out: Path, results: dict, say) -> None:
                                                   t("demo.flags_title"), say)
 
 
-_LEVEL_STYLE = {"red": "bold red", "orange": "bold dark_orange", "yellow": "yellow", "green": "green"}
 
 
 def _flags_table(flags, title: str, say, top_reasons: int = 3) -> None:
-    """The priority-attention officials as `graphrisk flags` prints them (the library does not import the CLI)."""
-    from rich.table import Table
+    """The priority-attention officials as `graphrisk flags` prints them."""
+    from .render.console import flags_table
 
-    from .rules import rule_name
-
-    lang = current_lang()
-    table = Table(title=title, show_lines=True)
-    for col in ("level", "score", "official", "unit", "reasons"):
-        table.add_column(t(f"cmd.flags.col.{col}"), overflow="fold")
-    for f in flags:
-        reasons = "\n".join(f"[{rule_name(r.rule)} {r.score:.0f}] {r.text(lang)}" for r in f.reasons[:top_reasons])
-        if len(f.reasons) > top_reasons:
-            reasons += "\n" + t("cmd.more", n=len(f.reasons) - top_reasons)
-        table.add_row(f"[{_LEVEL_STYLE[f.level]}]{escape(level_label(f.level))}[/]", f"{f.score:.0f}",
-                      escape(f"{f.name} ({f.official_id})"), escape(f.unit or ""), escape(reasons))
-    say(table)
+    say(flags_table(flags, title, top_reasons))
 
 
 def _resolution(db, settings, out: Path, results: dict, say) -> None:

@@ -4,21 +4,17 @@ from __future__ import annotations
 import csv
 import io
 import json
-from pathlib import Path
 
 import click
-from rich.markup import escape
-from rich.table import Table
 
 from .. import safeio
 from .. import settings as settings_mod
 from .. import store
 from .base import cli, config_option, console, date_option, db_option, handle_errors
 from ..findings import LEVEL_RANK, LEVELS
-from ..i18n import current_lang, level_label, t
-from ..rules import rule_name
+from ..i18n import level_label, t
 
-LEVEL_STYLE = {"red": "bold red", "orange": "bold dark_orange", "yellow": "yellow", "green": "green"}
+from ..render.console import LEVEL_STYLE, flags_table  # noqa: F401 (LEVEL_STYLE re-exported)
 
 
 def flags_rows(flags, level: str, unit: str | None):
@@ -38,17 +34,7 @@ def to_csv(flags) -> str:
 
 
 def print_table(flags, top_reasons: int = 3, title: str | None = None) -> None:
-    lang = current_lang()
-    table = Table(title=title or t("cmd.flags.title"), show_lines=True)
-    for col in ("level", "score", "official", "unit", "reasons"):
-        table.add_column(t(f"cmd.flags.col.{col}"), overflow="fold")
-    for f in flags:
-        reasons = "\n".join(f"[{rule_name(r.rule)} {r.score:.0f}] {r.text(lang)}" for r in f.reasons[:top_reasons])
-        if len(f.reasons) > top_reasons:
-            reasons += "\n" + t("cmd.more", n=len(f.reasons) - top_reasons)
-        table.add_row(f"[{LEVEL_STYLE[f.level]}]{escape(level_label(f.level))}[/]", f"{f.score:.0f}",
-                      escape(f"{f.name} ({f.official_id})"), escape(f.unit or ""), escape(reasons))
-    console.print(table)
+    console.print(flags_table(flags, title, top_reasons))
 
 
 @cli.command()
