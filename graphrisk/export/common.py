@@ -201,3 +201,15 @@ def attr_types(items) -> dict[str, type]:
         for k, v in d.items():
             types.setdefault(k, type(v))
     return dict(sorted(types.items()))
+
+
+XML_TYPES = {str: "string", int: "long", float: "double", bool: "boolean"}  # GraphML and GEXF attribute types
+
+
+def xml_value(v) -> str:
+    """An attribute value as GraphML and GEXF write it (booleans in words, floats exactly)."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        return repr(v)
+    return xml_text(v)

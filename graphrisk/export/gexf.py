@@ -10,17 +10,10 @@ from pathlib import Path
 
 import networkx as nx
 
+from .common import XML_TYPES as _TYPES
 from .common import attr_types, plain_graph, xml_text
+from .common import xml_value as _value
 
-_TYPES = {str: "string", int: "long", float: "double", bool: "boolean"}
-
-
-def _value(v) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, float):
-        return repr(v)
-    return xml_text(v)
 
 
 def _rgb(kind) -> tuple[int, int, int] | None:
