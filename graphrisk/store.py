@@ -266,7 +266,7 @@ def connect(path: str | os.PathLike | None = None, *, create: bool = True,
             db.conn.execute("PRAGMA journal_mode=WAL")
             db.conn.execute("PRAGMA synchronous=NORMAL")
             db.conn.execute("PRAGMA foreign_keys=OFF")
-            db.conn.execute("PRAGMA cache_size=-131072")  # 128 MiB page cache: bulk loads and index builds
+            db.conn.execute("PRAGMA cache_size=-16384")  # 16 MiB; ingest raises it for bulk loads
             db.conn.execute("PRAGMA temp_store=MEMORY")
             for attempt in range(5):  # two processes opening a new store at once: the second sees the first's
                 try:

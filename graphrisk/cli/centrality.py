@@ -85,7 +85,8 @@ def centrality_command(measure, kind, top_n, fmt, since, until, no_store, db_pat
     cfg = settings_mod.load(config_path)
     db = store.connect(db_path, create=False)
     t0 = time.perf_counter()
-    G = load_arrays(db, since=since, until=until)
+    # amounts and record ids only when weighted degree is asked for
+    G = load_arrays(db, since=since, until=until, attrs=measure in ("all", "weighted_degree"))
     result = cmod.compute(G, measure, kind=kind, settings=cfg)
     run_id = None
     if not no_store:

@@ -7,6 +7,7 @@ kinds, edges with kind and amount, an official's memberships) and hands igraph i
 """
 from __future__ import annotations
 
+from array import array
 from collections import defaultdict
 
 import numpy as np
@@ -86,8 +87,13 @@ class EdgeArrays:
         return res
 
 
-def load_arrays(db, since: str | None = None, until: str | None = None, as_of: str | None = None) -> EdgeArrays:
-    """Every entity and every edge the model declares, for records in the window, as arrays."""
+def load_arrays(db, since: str | None = None, until: str | None = None, as_of: str | None = None,
+                attrs: bool = True) -> EdgeArrays:
+    """Every entity and every edge the model declares, for records in the window, as arrays.
+
+    ``attrs=False`` reads endpoints and kinds only (no amounts, currencies or record ids): what the
+    structural measures (degree, PageRank, eigenvector, closeness, betweenness, brokerage) need.
+    """
     version = store.data_version(db)
     win = Window(since, until, as_of)
     canon = canonical(db)
@@ -109,17 +115,20 @@ def load_arrays(db, since: str | None = None, until: str | None = None, as_of: s
     for n, i in index.items():
         nodes[n]["_i"] = i
     kinds: list[str] = []
-    src, dst, kind, amount, currency, record = [], [], [], [], [], []
+    # typed arrays while reading: 8 bytes an endpoint instead of a Python int each (peak memory)
+    src, dst, kind = array("q"), array("q"), array("h")
+    amount, currency, record = [], [], []
     for table, k in sorted(schema.KINDS.items(), key=lambda kv: kv[1].order):
         if not k.edges or table not in tables:
             continue
         where, params = win.sql(k.date_column, ties=k.entity) if k.date_column else ("", [])
-        amt = f"[{k.amount_column}]" if k.amount_column else "null"
-        cur = "currency" if any(c.name == "currency" for c in k.columns) else "null"
+        amt = f"[{k.amount_column}]" if k.amount_column and attrs else "null"
+        cur = "currency" if attrs and any(c.name == "currency" for c in k.columns) else "null"
         for spec in k.edges:
             many = k.column(spec.target).type == schema.LIST
             kcol = f"[{spec.kind_from}]" if spec.kind_from else "null"
-            sql = (f"select [{spec.source}], [{spec.target}], {amt}, {cur}, [{k.id_column}], {kcol} from [{table}]"
+            rid_col = f"[{k.id_column}]" if attrs else "null"
+            sql = (f"select [{spec.source}], [{spec.target}], {amt}, {cur}, {rid_col}, {kcol} from [{table}]"
                    + (where + " and " if where else " where ") + f"[{spec.source}] is not null and "
                    f"[{spec.target}] is not null")
             for u, v, a, c, rid, word in db.execute(sql, params):
@@ -134,9 +143,12 @@ def load_arrays(db, since: str | None = None, until: str | None = None, as_of: s
                         src.append(index[u])
                         dst.append(index[t])
                         kind.append(code)
-                        amount.append(np.nan if a is None or many else a)
-                        currency.append(c)
-                        record.append(rid)
-    return EdgeArrays(ids, nodes, np.asarray(src, dtype=np.int64), np.asarray(dst, dtype=np.int64),
-                      np.asarray(kind, dtype=np.int16), kinds, np.asarray(amount, dtype=float), currency, record,
+                        if attrs:
+                            amount.append(np.nan if a is None or many else a)
+                            currency.append(c)
+                            record.append(rid)
+    if not attrs:
+        amount, currency, record = [np.nan] * len(src), [None] * len(src), [None] * len(src)
+    return EdgeArrays(ids, nodes, np.frombuffer(src, dtype=np.int64), np.frombuffer(dst, dtype=np.int64),
+                      np.frombuffer(kind, dtype=np.int16), kinds, np.asarray(amount, dtype=float), currency, record,
                       since=since, until=until, as_of=as_of, data_version=version)

@@ -340,6 +340,7 @@ def ingest_file(db: sqlite_utils.Database, path: str | Path, *, kind: str | None
 
     settings = settings or settings_mod.load()
     started = time.perf_counter()
+    db.conn.execute("PRAGMA cache_size=-131072")  # 128 MiB page cache for bulk loads and index rebuilds
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: no such file")
