@@ -195,14 +195,19 @@ def log_cmd(fmt, db_path):
     from ..resolve.merge import merge_log
 
     rows = merge_log(store.connect(db_path, create=False))
+    _show_log(rows, fmt, t("entities.log_title", n=len(rows)), tuple(rows[0]) if rows else ("id",))
+
+
+def _show_log(rows: list[dict], fmt: str, title: str, cols: tuple) -> None:
+    """A log (merges, links) as JSON or as a table of ``cols``."""
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
         return
-    tab = Table(title=t("entities.log_title", n=len(rows)))
-    for c in rows[0].keys() if rows else ("id",):
+    tab = Table(title=title)
+    for c in cols:
         tab.add_column(_log_col(c), overflow="fold")
     for r in rows:
-        tab.add_row(*[escape("" if v is None else str(v)) for v in r.values()])
+        tab.add_row(*[escape("" if r.get(c) is None else str(r[c])) for c in cols])
     console.print(tab)
 
 
@@ -328,13 +333,5 @@ def links_cmd(fmt, db_path):
     from ..resolve.unresolved import link_log
 
     rows = link_log(store.connect(db_path, create=False))
-    if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
-        return
-    tab = Table(title=t("entities.links_title", n=len(rows)))
-    cols = ("id", "name", "entity_id", "entity_kind", "reason", "created_at", "undone_at")
-    for c in cols:
-        tab.add_column(_log_col(c), overflow="fold")
-    for r in rows:
-        tab.add_row(*[escape("" if r.get(c) is None else str(r[c])) for c in cols])
-    console.print(tab)
+    _show_log(rows, fmt, t("entities.links_title", n=len(rows)),
+              ("id", "name", "entity_id", "entity_kind", "reason", "created_at", "undone_at"))
