@@ -20,8 +20,7 @@ it comes before the award, within ``window_days``; the path records the gap.
 from __future__ import annotations
 
 import math
-from collections import defaultdict, deque
-from dataclasses import dataclass
+from collections import defaultdict
 from datetime import date
 
 import networkx as nx
@@ -29,148 +28,11 @@ import networkx as nx
 from .. import schema
 from .. import settings as settings_mod
 from ..findings import ConflictPath, PathEdge
-from ..rules.scale import AmountScales, scorer_amount_factor
+from ..rules.scale import AmountScales, graph_amounts, scorer_amount_factor
 
 BENEFIT_KINDS = {k for k, e in schema.EDGE_KINDS.items() if e.benefit}
 
-
-@dataclass(frozen=True)
-class Step:
-    """The private records between two consecutive nodes of a path (parallel records kept together)."""
-
-    a: str
-    b: str
-    edges: tuple  # (u, v, key, data) tuples
-
-
-class PathIndex:
-    """Private adjacency, decision edges and unit membership of a graph, built once per graph."""
-
-    def __init__(self, G: nx.MultiDiGraph, settings: dict):
-        self.G = G
-        cfg = settings["paths"]
-        self.min_repeated = cfg["min_repeated_contacts"]
-        self.adj: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-        # decision edges by role (schema.EDGE_KINDS): a unit's awards and decisions, an official's own part
-        self.unit_contracts: dict[str, list] = defaultdict(list)  # unit -> decision edges (contracts, decisions)
-        self.approved: dict[str, list] = defaultdict(list)  # official -> decision edges they took part in
-        self.members: dict[str, list[str]] = defaultdict(list)
-        self.memberships: dict[str, dict] = defaultdict(dict)  # official -> unit -> [(start, end)]
-        self._dated: set[str] = set()  # officials with a dated membership
-        self._unit_targets: dict[str, dict] = {}
-        self._kind = {n: d.get("kind") for n, d in G.nodes(data=True)}
-        office_contacts: dict[tuple, list] = defaultdict(list)
-        kinds = G.nodes
-        roles = {k: e.role for k, e in schema.EDGE_KINDS.items()}
-        for u, v, k, d in G.edges(keys=True, data=True):
-            kind = d["kind"]
-            role = roles.get(kind)
-            if role == "membership":
-                if u not in self.members[v]:
-                    self.members[v].append(u)
-                self.memberships[u].setdefault(v, []).append((d.get("date"), d.get("end_date")))
-                if d.get("date") or d.get("end_date"):
-                    self._dated.add(u)
-            elif role == "decision_unit":
-                self.unit_contracts[u].append((u, v, k, d))
-            elif role == "decision_official":
-                self.approved[u].append((u, v, k, d))
-            elif kind == "contact":
-                if d.get("private"):
-                    self._link(u, v, k, d)
-                else:
-                    office_contacts[(u, v)].append((u, v, k, d))
-            elif kind == "trip_sponsor":
-                if not d.get("government"):
-                    self._link(u, v, k, d)
-            elif kind == "trip_participant":
-                if kinds[v].get("kind") != "official" and kinds[u].get("kind") == "official":
-                    self._link(u, v, k, d)
-            elif schema.EDGE_KINDS.get(kind) and schema.EDGE_KINDS[kind].private:
-                self._link(u, v, k, d)
-        for (u, v), edges in office_contacts.items():
-            if len(edges) >= self.min_repeated:  # repeated contact is a tie even at the office
-                for u2, v2, k2, d2 in edges:
-                    self._link(u2, v2, k2, d2)
-        for m in self.members.values():
-            m.sort()
-
-    def _link(self, u, v, k, d) -> None:
-        if u == v:
-            return
-        self.adj[u][v].append((u, v, k, d))
-        self.adj[v][u].append((u, v, k, d))
-
-    def passable(self, node: str) -> bool:
-        """Intermediate nodes of a chain: people and companies only."""
-        return self._kind.get(node) in ("person", "company")
-
-    def units(self, official: str) -> list[str]:
-        """Units the official belongs to: the own unit and every membership, sorted."""
-        own = self.G.nodes[official].get("unit_id") if official in self.G else None
-        return sorted({u for u in [own, *self.memberships.get(official, ())] if u}, key=str)
-
-    def _member_on(self, official: str, unit: str, day: str | None) -> bool:
-        """Whether the official belonged to the unit on ``day`` (undated memberships always count)."""
-        spans = self.memberships.get(official, {}).get(unit)
-        if not spans or not day:
-            return True
-        return any((not a or a <= day) and (not b or day <= b) for a, b in spans)
-
-    def _unit_base(self, unit: str) -> dict[str, list]:
-        """Beneficiary -> decision edges of one unit (cached; shared by every official of the unit)."""
-        base = self._unit_targets.get(unit)
-        if base is None:
-            by: dict[str, dict] = defaultdict(dict)
-            for e in self.unit_contracts.get(unit, ()):
-                if self.passable(e[1]):
-                    by[e[1]][e[3]["record_id"]] = e
-            base = self._unit_targets[unit] = {c: list(es.values()) for c, es in by.items()}
-        return base
-
-    def targets(self, official: str) -> dict[str, list]:
-        """Beneficiary -> decision edges the official has power over (own part first, then their units').
-
-        Lists are shared between officials of a unit (never copied per official): callers read them only.
-        """
-        units = self.units(official)
-        dated = official in self._dated
-        out: dict[str, list] = {}
-        for unit in units:
-            base = self._unit_base(unit)
-            if dated:
-                base = {c: kept for c, es in base.items()
-                        if (kept := [e for e in es if self._member_on(official, unit, e[3].get("date"))])}
-            if not out:
-                out = base if len(units) == 1 else dict(base)
-            else:
-                for c, es in base.items():
-                    out[c] = out[c] + [e for e in es if e not in out[c]] if c in out else es
-        mine = [e for e in self.approved.get(official, ()) if self.passable(e[1])]
-        if mine:
-            out = dict(out)
-            own: dict[str, dict] = defaultdict(dict)
-            for e in mine:  # the official's own approval is the stronger edge
-                own[e[1]][e[3]["record_id"]] = e
-            for c, es in own.items():
-                rest = [e for e in out.get(c, ()) if e[3]["record_id"] not in es]
-                out[c] = list(es.values()) + rest
-        return out
-
-    def distances(self, targets, limit: int) -> dict[str, int]:
-        """Hops from each node to the nearest target over private ties (through passable nodes)."""
-        dist = {t: 0 for t in targets}
-        queue = deque(targets)
-        while queue:
-            n = queue.popleft()
-            d = dist[n]
-            if d >= limit:
-                continue
-            for m in self.adj.get(n, ()):
-                if m not in dist and self.passable(m):
-                    dist[m] = d + 1
-                    queue.append(m)
-        return dist
+from .path_index import PathIndex, Step  # noqa: E402 (re-exported)
 
 
 def _days(a: str | None, b: str | None) -> int | None:
@@ -281,7 +143,7 @@ def find_paths(G: nx.MultiDiGraph, official: str | None = None, company: str | N
     window = window_days if window_days is not None else cfg["window_days"]
     index = index or PathIndex(G, settings)
     if getattr(index, "scales", None) is None:  # the register's own amounts, once per graph
-        index.scales = AmountScales.from_edges(G.edges(keys=True, data=True), settings)
+        index.scales = AmountScales.from_amounts(graph_amounts(G), settings)
     scorer = Scorer(settings, window, scales=index.scales)
     if official is not None:
         officials = [official]

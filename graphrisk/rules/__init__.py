@@ -47,14 +47,18 @@ class Context:
 
     def edges(self, kind: str) -> list[tuple]:
         """Edges of one kind as (u, v, key, data), sorted by key; indexed once for all rules."""
-        if "_edges" not in self.extra:
-            by: dict[str, list] = {}
-            for e in self.G.edges(keys=True, data=True):
-                by.setdefault(e[3]["kind"], []).append(e)
-            for lst in by.values():
-                lst.sort(key=lambda e: e[2])
-            self.extra["_edges"] = by
-        return self.extra["_edges"].get(kind, [])
+        by = self.extra.setdefault("_edges", {})
+        if kind not in by:
+            if hasattr(self.G, "by_kind"):  # the engine's compact graph keeps its edges by kind
+                by[kind] = sorted(self.G.by_kind().get(kind, ()), key=lambda e: e[2])
+            else:
+                if "_all_kinds" not in self.extra:
+                    groups: dict[str, list] = {}
+                    for e in self.G.edges(keys=True, data=True):
+                        groups.setdefault(e[3]["kind"], []).append(e)
+                    self.extra["_all_kinds"] = groups
+                by[kind] = sorted(self.extra["_all_kinds"].get(kind, ()), key=lambda e: e[2])
+        return by[kind]
 
     def cfg(self, rule_id: str) -> dict:
         return self.settings["rules"][rule_id]

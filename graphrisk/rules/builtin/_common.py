@@ -7,6 +7,7 @@ may go (a level's band, docs/scoring.md) and the path's strength on the one scal
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import lru_cache
 
 from ...findings import ConflictPath, Reason
 from ...i18n import LANGS, t
@@ -67,8 +68,15 @@ def ceiling(*weakenings: bool) -> str:
     return ("red", "orange", "yellow")[min(sum(bool(w) for w in weakenings), 2)]
 
 
+@lru_cache(maxsize=65536)
 def _norm(word: str) -> str:
     return "".join(ch for ch in str(word).lower() if ch not in " _-/（）()")
+
+
+@lru_cache(maxsize=65536)
+def _contains_any(value: str, words: tuple) -> bool:
+    v = _norm(value)
+    return any(_norm(w) and _norm(w) in v for w in words)
 
 
 def matches_vocabulary(value, words) -> bool:
@@ -77,8 +85,7 @@ def matches_vocabulary(value, words) -> bool:
     contain "negotiat"; "因公出国（境）审批" contains "出国"."""
     if not value:
         return False
-    v = _norm(value)
-    return any(_norm(w) and _norm(w) in v for w in words)
+    return _contains_any(str(value), tuple(words))
 
 
 def decision_words(p: ConflictPath) -> str:
