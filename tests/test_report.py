@@ -480,3 +480,30 @@ def test_no_maps_means_no_dead_links(sample_store, tmp_path):
     assert data["maps"]  # the report's data is the same with or without the files
     for text in ((tmp_path / "index.html").read_text(encoding="utf-8"), (tmp_path / "report.md").read_text("utf-8")):
         assert "maps/" not in text and "cases/" not in text
+
+
+def test_dates_evaluated_in_parallel_give_the_same_report(sample_store, tmp_path):
+    """The report's dates evaluated in two forked workers, or one after another: the same report."""
+    import sqlite3
+
+    db_path, _, _ = sample_store
+    outs = {}
+    for workers in (1, 2):
+        db = tmp_path / f"w{workers}.db"
+        with sqlite3.connect(db_path) as src, sqlite3.connect(db) as dst:  # the WAL's content too
+            src.backup(dst)
+        with store.connect(db) as conn:  # no stored evaluation: every date is evaluated afresh
+            for table in ("flags", "findings", "paths"):
+                conn.execute(f"delete from {table} where run_id in (select id from runs where kind = 'flags')")
+            conn.execute("delete from runs where kind = 'flags'")
+        config = tmp_path / f"w{workers}.toml"
+        config.write_text(f"[report]\nmax_maps = 0\nworkers = {workers}\n", encoding="utf-8")
+        out = tmp_path / f"out{workers}"
+        r = run("--week", WEEK, "--db", db, "--out", out, "--quiet", "--config", config)
+        assert r.exit_code == 0, r.output
+        outs[workers] = out
+    meta = json.loads((outs[2] / "meta.json").read_text(encoding="utf-8"))
+    [pre] = [s for s in meta["snapshots"] if "prefetched" in s]
+    assert pre["workers"] == 2 and len(pre["prefetched"]) >= 12
+    assert not any("prefetched" in s for s in json.loads((outs[1] / "meta.json").read_text())["snapshots"])
+    assert (outs[1] / "report.json").read_bytes() == (outs[2] / "report.json").read_bytes()

@@ -28,8 +28,8 @@ def check_settings(settings: dict) -> None:
         raise ReportError(f"setting 'report.map_level' must be one of {', '.join(LEVELS)}")
     if cfg.get("lang") not in (*LANGS, "auto"):
         raise ReportError(f"setting 'report.lang' must be one of {', '.join(LANGS)}, auto")
-    for key in ("trend_weeks", "top_reasons", "top_units", "top_movers", "max_maps"):
-        if int(cfg.get(key, 0)) < (1 if key == "trend_weeks" else 0):
+    for key in ("trend_weeks", "top_reasons", "top_units", "top_movers", "max_maps", "workers"):
+        if int(cfg.get(key, 1 if key == "workers" else 0)) < (1 if key in ("trend_weeks", "workers") else 0):
             raise ReportError(f"setting 'report.{key}' must be positive")
 
 

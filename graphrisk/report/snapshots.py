@@ -2,12 +2,14 @@
 which reuses an evaluation stored for the same data, settings and date and stores a new one, so the
 report, ``graphrisk flags --as-of`` and the maps share them.
 
-The graph for centrality (movers) is read once as of the latest date and filtered for earlier dates
-(:func:`graph_as_of`), which is exactly what ``build_graph(db, as_of=earlier)`` would read.
+The graph is read once per process (:func:`graphrisk.graph.load`) and filtered for each date; centrality
+(movers) runs on the compact graph, and only the maps get a networkx copy, of the current date.
 """
 from __future__ import annotations
 
+import gc
 import json
+import multiprocessing as mp
 import time
 from dataclasses import dataclass, field
 
@@ -48,6 +50,24 @@ def _plain(value):
     return json.loads(json.dumps(value, ensure_ascii=False, sort_keys=True))
 
 
+_WORK = None  # (store file, settings) for forked workers
+
+
+def _evaluate_as_of(as_of: str):
+    """One date's evaluation in a forked worker: its own connection, the inherited graph; no graph sent back."""
+    from .. import store as store_mod
+    from ..rules.engine import evaluate
+
+    path, settings = _WORK
+    db = store_mod.connect(path, create=False, readonly=True)
+    try:
+        ev = evaluate(db, settings=settings, as_of=as_of)
+    finally:
+        db.conn.close()
+    ev.G = None
+    return ev
+
+
 ANALYSIS_SECTIONS = ("graph", "paths", "scoring", "rules", "centrality")
 
 
@@ -81,20 +101,50 @@ class Snapshots:
         self.store_runs = store_runs
         self.label = label
         self._cache: dict[str, Snapshot] = {}
-        self._base: nx.MultiDiGraph | None = None  # graph as of the latest date asked for so far
         self.latest: str | None = None  # the latest date this report will ask for (set by the caller)
         self.log: list[dict] = []  # per date: cached or evaluated, seconds
+        self._pre: dict = {}  # as_of -> an Evaluation computed ahead by prefetch(), not stored yet
+
+    def prefetch(self, dates, workers: int = 2) -> list[str]:
+        """Evaluate the dates with no stored evaluation in ``workers`` forked processes at once (the graph read
+        once, before the fork, and shared); :meth:`get` stores and uses them. Returns the dates evaluated."""
+        from .. import settings as settings_mod
+        from .. import store as store_mod
+        from ..graph import _store_file, load
+
+        version = store_mod.data_version(self.db)
+        fingerprint = settings_mod.fingerprint(self.settings)
+        todo = sorted({d for d in dates if d not in self._cache and d not in self._pre
+                       and store_mod.find_run(self.db, "flags", version=version, settings_json=fingerprint,
+                                              as_of=d, since=None) is None})
+        path = _store_file(self.db)
+        if workers < 2 or len(todo) < 2 or not path or "fork" not in mp.get_all_start_methods():
+            return []
+        load(self.db)  # the whole graph, read before the fork: every worker filters it by date
+        global _WORK
+        _WORK = (path, self.settings)
+        gc.freeze()  # the collector would otherwise touch (and so copy) every inherited object in each worker
+        try:
+            with mp.get_context("fork").Pool(min(workers, len(todo))) as pool:
+                for d, ev in zip(todo, pool.map(_evaluate_as_of, todo, chunksize=1)):
+                    self._pre[d] = ev
+        finally:
+            _WORK = None
+            gc.unfreeze()
+        self.log.append({"prefetched": todo, "workers": min(workers, len(todo))})
+        return todo
 
     def graph(self, as_of: str) -> nx.MultiDiGraph:
-        """The graph as of a date: read once from the store (as of ``latest``), filtered for earlier dates."""
+        """The networkx graph as of a date (for maps): the engine's graph, read once per process, as of the date."""
         from ..graph import build_graph
 
-        top = max(as_of, self.latest or as_of)
-        if self._base is None or self._base.graph.get("as_of") < top:
-            self._base = build_graph(self.db, as_of=top)
-        if as_of == self._base.graph.get("as_of"):
-            return self._base
-        return graph_as_of(self._base, as_of)
+        return build_graph(self.db, as_of=as_of)
+
+    def compact(self, as_of: str):
+        """The engine's compact graph as of a date (for centrality): a filter over the graph read once."""
+        from ..graph import load
+
+        return load(self.db, as_of=as_of)
 
     def get(self, as_of: str, need_graph: bool = False) -> Snapshot:
         snap = self._cache.get(as_of)
@@ -102,7 +152,13 @@ class Snapshots:
             from ..engine import evaluation
 
             t0 = time.perf_counter()
-            ev = evaluation(self.db, settings=self.settings, as_of=as_of, store=self.store_runs)
+            ev = self._pre.pop(as_of, None)
+            if ev is None:
+                ev = evaluation(self.db, settings=self.settings, as_of=as_of, store=self.store_runs)
+            elif self.store_runs:
+                from ..engine import store_evaluation
+
+                store_evaluation(self.db, ev)
             G = getattr(ev, "G", None)
             snap = Snapshot(as_of, _plain([f.to_dict() for f in ev.flags]), _plain([p.to_dict() for p in ev.paths]),
                             getattr(ev, "run_id", None), bool(getattr(ev, "reused", False)),

@@ -87,13 +87,24 @@ class Context:
         """Nodes tied to ``n`` by any edge, either direction."""
         return set(self.G.successors(n)) | set(self.G.predecessors(n)) if n in self.G else set()
 
+    def _memberships(self, official: str) -> list[tuple]:
+        """``(official, unit, data)`` of the official's ``member_of`` edges, in the graph's edge order."""
+        if not hasattr(self.G, "by_kind"):
+            return [e for e in self.G.out_edges(official, data=True) if e[2].get("kind") == "member_of"]
+        by = self.extra.get("_memberships")
+        if by is None:
+            by = self.extra["_memberships"] = {}
+            for u, v, _k, d in self.G.by_kind().get("member_of", ()):
+                by.setdefault(u, []).append((u, v, d))
+        return by.get(official, [])
+
     def units_of(self, official: str, on: str | None = None) -> list[str]:
         """Units the official belongs to (on a date, when memberships carry dates), own unit first."""
         own = self.node(official).get("unit_id")
         out = [own] if own else []
         if official in self.G:
-            for _, unit, d in self.G.out_edges(official, data=True):
-                if d.get("kind") != "member_of" or unit in out:
+            for _, unit, d in self._memberships(official):
+                if unit in out:
                     continue
                 start, end = d.get("date"), d.get("end_date")
                 if on and ((start and start > on) or (end and end < on)):

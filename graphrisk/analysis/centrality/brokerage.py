@@ -5,7 +5,9 @@ from collections import defaultdict
 
 import networkx as nx
 
-from .._igraph import to_igraph
+import numpy as np
+
+from .._igraph import neighbours
 
 from ._base import _check_backend, _simple
 
@@ -38,12 +40,10 @@ def brokerage_detail(G: nx.Graph, *, backend: str = "igraph") -> dict:
         is_company = {n for n, d in G.nodes(data=True) if d.get("kind") == "company"}.__contains__
         name = lambda x: x  # noqa: E731
     else:
-        view = to_igraph(G)
-        adj = view.adjlist()
-        nbrs = adj.__getitem__
-        officials = view.of_kind("official")
-        flags = view.kinds == "company"
-        is_company = flags.__getitem__
+        view = neighbours(G)
+        nbrs = view.of
+        officials = np.flatnonzero(view.kinds == "official").tolist()
+        is_company = (view.kinds == "company").tolist().__getitem__
         name = view.nodes.__getitem__
     out = {}
     for o in officials:

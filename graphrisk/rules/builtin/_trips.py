@@ -15,7 +15,10 @@ def trips_of(ctx) -> dict[str, dict[str, dict]]:
 
     def add(official, d):
         rid = d.get("trip_id") or d["record_id"].split(":")[0]
-        t = out.setdefault(official, {}).setdefault(rid, {**d, "record_id": rid, "participants": set()})
+        mine = out.setdefault(official, {})
+        t = mine.get(rid)
+        if t is None:
+            t = mine[rid] = {**d.copy(), "record_id": rid, "participants": set()}
         return t
 
     for u, v, k, d in ctx.edges("trip_sponsor"):

@@ -21,10 +21,10 @@ def check(ctx) -> list[Finding]:
     approved: dict[tuple[str, str], list[dict]] = defaultdict(list)
     single: dict[str, list[dict]] = defaultdict(list)
     for u, v, k, d in ctx.edges("approved"):
-        approved[(u, money.currency_of(d.get("currency"), s))].append({**d, "supplier": v})
+        approved[(u, money.currency_of(d.get("currency"), s))].append({**d.copy(), "supplier": v})
     for u, v, k, d in ctx.edges("contract"):
         if d.get("method") == "single_source" and d.get("amount"):
-            single[money.currency_of(d.get("currency"), s)].append({**d, "supplier": v})
+            single[money.currency_of(d.get("currency"), s)].append({**d.copy(), "supplier": v})
     out = []
     for (oid, cur), awards in sorted(approved.items()):
         if len(awards) < cfg["min_contracts"]:

@@ -28,7 +28,7 @@ def check(ctx) -> list[Finding]:
         country = d.get("country") or ctx.node(v).get("country")
         if not abroad(ctx, country, cfg["home_country"]):
             continue
-        groups[(u, v)].append({**d, "_country": country})
+        groups[(u, v)].append({**d.copy(), "_country": country})
     out = []
     for (o, cp), contacts in sorted(groups.items()):
         contacts.sort(key=lambda d: (d.get("date") or "", d["record_id"]))
