@@ -33,6 +33,7 @@ class Rule:
     order: int = 50  # rules run by (order, id); later rules see which paths earlier ones explained
     defaults: dict = field(default_factory=dict)  # the rule's settings section when defaults.toml has none
     validate: Callable[[dict], str | None] | None = None  # returns a problem with the section, or None
+    paths: bool = True  # reads the conflict paths (or what earlier rules claimed); False may run beside the search
 
 
 @dataclass
@@ -117,15 +118,18 @@ REGISTRY: dict[str, Rule] = {}
 
 
 def rule(id: str, title: str, max_level: str = "red", order: int = 50, settings: dict | None = None,
-         validate: Callable[[dict], str | None] | None = None):
+         validate: Callable[[dict], str | None] | None = None, paths: bool = True):
     """Register a rule function under ``id`` (also how a plugin adds one).
 
     ``settings`` are the defaults of the rule's section ``[rules.<id>]`` (``enabled`` is added), used
     when ``defaults.toml`` has no such section (a plugin's rule); a user file may then set them, and
     unknown keys stay errors. ``validate(section)`` returns a problem to report, or None.
+    ``paths=False`` declares that the rule reads neither ``ctx.paths`` nor what other rules left in
+    ``ctx.extra``: the engine may then run it in another process while the paths are searched.
     """
     def deco(fn):
-        REGISTRY[id] = Rule(id, title, fn, max_level, order, {"enabled": True, **(settings or {})}, validate)
+        REGISTRY[id] = Rule(id, title, fn, max_level, order, {"enabled": True, **(settings or {})}, validate,
+                            paths)
         return fn
     return deco
 

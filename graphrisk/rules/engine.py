@@ -7,6 +7,8 @@ never outweigh one strong one. A level is capped by the strongest rule's
 """
 from __future__ import annotations
 
+import gc
+import multiprocessing as mp
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -108,22 +110,75 @@ def apply_triage(db, flags: list, settings: dict) -> list:
 
 
 def run_rules(G: nx.MultiDiGraph, paths: list[ConflictPath], settings: dict, as_of: str | None = None,
-              only: list[str] | None = None) -> list[Finding]:
+              only: list[str] | None = None, aside: "Aside | None" = None) -> list[Finding]:
+    """Every enabled rule (or ``only`` these), findings in rule order; the rules ``aside`` runs in another
+    process (:func:`start_aside`) are collected from it after this process has run the others."""
     rules = load_builtin()
     ctx = Context(G=G, paths=paths, settings=settings, as_of=as_of)
-    findings: list[Finding] = []
-    for rid in sorted(rules, key=lambda r: (rules[r].order, r)):
-        if only and rid not in only:
-            continue
-        if not settings["rules"][rid]["enabled"]:
-            continue
-        findings.extend(rules[rid].check(ctx))
+    order = _enabled(rules, settings, only)
+    by_rule = {rid: rules[rid].check(ctx) for rid in order if aside is None or rid not in aside.ids}
+    if aside is not None:
+        by_rule.update(aside.get())
+    findings: list[Finding] = [f for rid in order for f in by_rule[rid]]
     # one scale: a path's score is the strength the rules judged it by (rules.scale.path_strength)
     from .scale import strengths
 
     for p in paths:
         p.score = strengths(ctx).get(p.path_id, p.score)
     return findings
+
+
+def _enabled(rules: dict, settings: dict, only: list[str] | None) -> list[str]:
+    return [rid for rid in sorted(rules, key=lambda r: (rules[r].order, r))
+            if (not only or rid in only) and settings["rules"][rid]["enabled"]]
+
+
+_ASIDE = None  # (graph, settings, as_of, rule ids) for the forked process of start_aside
+
+
+def _run_aside() -> dict:
+    G, settings, as_of, ids = _ASIDE
+    rules = load_builtin()
+    ctx = Context(G=G, paths=[], settings=settings, as_of=as_of)
+    return {rid: rules[rid].check(ctx) for rid in ids}
+
+
+class Aside:
+    """Rules running in a forked process (:func:`start_aside`): their ids, and their findings once done."""
+
+    def __init__(self, ids: list[str], pool, result):
+        self.ids, self._pool, self._result = set(ids), pool, result
+
+    def get(self) -> dict:
+        """``{rule id: findings}``, waiting for the process; it is closed afterwards."""
+        try:
+            return self._result.get()
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self._pool.terminate()
+        self._pool.join()
+
+
+def start_aside(G, settings: dict, as_of: str | None, only: list[str] | None = None) -> Aside | None:
+    """Run the rules that read no conflict path (``rule(paths=False)``) in a forked process while this one
+    searches the paths; None when one process is asked for (``[graph] workers``), there is no such rule,
+    fork is unavailable, or this process is already a worker."""
+    global _ASIDE
+    workers = int((settings.get("graph") or {}).get("workers", 2))
+    rules = load_builtin()
+    ids = [rid for rid in _enabled(rules, settings, only) if not rules[rid].paths]
+    if workers < 2 or not ids or "fork" not in mp.get_all_start_methods() or mp.current_process().daemon:
+        return None
+    _ASIDE = (G, settings, as_of, ids)
+    gc.freeze()  # the collector would otherwise touch (and so copy) every inherited object in the child
+    try:
+        pool = mp.get_context("fork").Pool(1)
+    finally:
+        _ASIDE = None
+        gc.unfreeze()
+    return Aside(ids, pool, pool.apply_async(_run_aside))
 
 
 def level_for(reasons: list[Reason], settings: dict) -> tuple[float, str]:
@@ -200,9 +255,15 @@ def evaluate(db=None, *, G=None, settings: dict | None = None, as_of: str | None
     settings = settings or settings_mod.load()
     if G is None:
         G = load(db, since=since, as_of=as_of)
-    if paths is None:
-        paths = paths_for_rules(G, settings)
-    flags = grade(G, run_rules(G, paths, settings, as_of=as_of, only=only), settings)
+    aside = start_aside(G, settings, as_of, only)  # rules that read no path, beside the path search
+    try:
+        if paths is None:
+            paths = paths_for_rules(G, settings)
+        findings = run_rules(G, paths, settings, as_of=as_of, only=only, aside=aside)
+    finally:
+        if aside is not None:
+            aside.close()
+    flags = grade(G, findings, settings)
     if db is not None:  # the investigators' triage decisions (graphrisk.triage)
         flags = apply_triage(db, flags, settings)
     cited = {r.path_id for f in flags for r in f.reasons if r.path_id}

@@ -118,7 +118,7 @@ def bunching_limits(amounts: list[float], cfg: dict) -> list[dict]:
     return sorted(chosen, key=lambda f: f["limit"])
 
 
-@rule("contract_splitting", "Contract splitting under a limit", max_level="orange", order=10, validate=ranges(margin_pct=(0.1, 50), bunching_min_awards=(1, None), bunching_ratio=(1, None), window_days=(0, None), min_awards=(2, None)))
+@rule("contract_splitting", "Contract splitting under a limit", max_level="orange", order=10, validate=ranges(margin_pct=(0.1, 50), bunching_min_awards=(1, None), bunching_ratio=(1, None), window_days=(0, None), min_awards=(2, None)), paths=False)
 def check(ctx) -> list[Finding]:
     cfg = ctx.cfg("contract_splitting")
     s = ctx.settings

@@ -18,7 +18,7 @@ from ._common import ranges
 from ._trips import abroad
 
 
-@rule("unreported_foreign_contacts", "Unreported foreign contacts", max_level="orange", order=35, validate=ranges(many_contacts=(1, None)))
+@rule("unreported_foreign_contacts", "Unreported foreign contacts", max_level="orange", order=35, validate=ranges(many_contacts=(1, None)), paths=False)
 def check(ctx) -> list[Finding]:
     cfg = ctx.cfg("unreported_foreign_contacts")
     groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
