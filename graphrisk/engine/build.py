@@ -239,6 +239,51 @@ class EdgeData(Mapping):
         return repr(dict(self))
 
 
+def _derive(derived, kind: str, k) -> dict:
+    """The derived fields of an edge kind that do not depend on its row."""
+    if kind == "trip_participant":
+        return derived(kind, amount=None)
+    if kind == "member_of" and not k.key:
+        return derived(kind, date=None, end_date=None)
+    return derived(kind)
+
+
+def _fast_edges(rows: list, plan: list, meta: RowTable, id_i: int, derived, node_kind: dict, ch_i, cols,
+                k) -> list | None:
+    """The edges of a table's rows, as :func:`iter_edges` makes them one by one, in list comprehensions:
+    each spec's derived fields are looked up per distinct value (channel, relation word, sponsor kind).
+    None when a relation word makes a kind whose fields depend on more than that (then the row loop runs).
+    """
+    per_spec = []
+    for si, ti, spec, ek, _many, x in plan:
+        if x is not None:
+            xs = [x] * len(rows)
+        elif ek is not None and ek.name == "contact":
+            by = {ch: derived("contact", private=is_private_channel(ch)) for ch in {r[ch_i] for r in rows}}
+            xs = [by[r[ch_i]] for r in rows]
+        elif ek is not None and ek.name == "trip_sponsor":
+            by = {gov: derived("trip_sponsor", government=gov) for gov in (True, False)}
+            kind_of = node_kind.get
+            xs = [by[kind_of(r[si]) == "unit"] for r in rows]
+        else:  # the kind comes from a column (a relation word)
+            col = cols.index(spec.kind_from) if spec.kind_from in cols else None
+            by = {}
+            for word in {r[col] for r in rows} if col is not None else {None}:
+                kind = schema.edge_kind_of(spec, {spec.kind_from: word})
+                if kind in ("contact", "trip_sponsor"):
+                    return None
+                by[word] = _derive(derived, kind, k)
+            xs = [by[r[col]] for r in rows] if col is not None else [by[None]] * len(rows)
+        per_spec.append((si, ti, xs))
+    if len(per_spec) == 1:
+        [(si, ti, xs)] = per_spec
+        return [(r[si], r[ti], f"{x['kind']}:{r[id_i]}", EdgeData(meta, r, x)) for r, x in zip(rows, xs)
+                if r[si] is not None and r[ti] is not None]
+    return [(r[si], r[ti], f"{x['kind']}:{r[id_i]}", EdgeData(meta, r, x))
+            for n, r in enumerate(rows) for si, ti, xs in per_spec for x in (xs[n],)
+            if r[si] is not None and r[ti] is not None]
+
+
 def iter_edges(db, window: Window = Window(), canon: dict | None = None,
                node_kind: dict | None = None) -> Iterator[tuple[str, str, str, EdgeData]]:
     """``(u, v, key, attrs)`` of every edge the model declares, for records in the window.
@@ -282,19 +327,24 @@ def iter_edges(db, window: Window = Window(), canon: dict | None = None,
             kind = ek.name if ek else None
             if kind is None or kind in ("contact", "trip_sponsor"):
                 fixed.append(None)
-            elif kind == "trip_participant":
-                fixed.append(derived(kind, amount=None))
-            elif kind == "member_of" and not k.key:
-                fixed.append(derived(kind, date=None, end_date=None))
             else:
-                fixed.append(derived(kind))
+                fixed.append(_derive(derived, kind, k))
         plan = [(*s, x) for s, x in zip(specs, fixed)]
-        private_memo: dict = {}
         ch_i = pos.get("channel")
         cur = db.conn.execute(f"select {', '.join(f'[{c}]' for c in cols)} from [{table}]{where}", params)
         keep = pool.setdefault  # one object per distinct id, date or word: rows share them
-        for row in cur:
-            row = tuple(map(keep, row[:n_pooled], row)) + row[n_pooled:]
+        source, pooled = cur, False
+        if not canon and not any(many for *_, many in specs):  # the common case, in comprehensions
+            rows = [tuple(map(keep, row[:n_pooled], row)) + row[n_pooled:] for row in cur]
+            fast = _fast_edges(rows, plan, meta, id_i, derived, node_kind, ch_i, cols, k)
+            if fast is not None:
+                yield from fast
+                continue
+            source, pooled = rows, True
+        private_memo: dict = {}
+        for row in source:
+            if not pooled:
+                row = tuple(map(keep, row[:n_pooled], row)) + row[n_pooled:]
             if canon:
                 row = tuple(canon.get(v, v) if i in ref_idx and v is not None else v for i, v in enumerate(row))
             rid = row[id_i]
@@ -313,12 +363,8 @@ def iter_edges(db, window: Window = Window(), canon: dict | None = None,
                         x = derived(kind, private=private_memo[ch])
                     elif kind == "trip_sponsor":
                         x = derived(kind, government=node_kind.get(u) == "unit")
-                    elif kind == "trip_participant":
-                        x = derived(kind, amount=None)
-                    elif kind == "member_of" and not k.key:
-                        x = derived(kind, date=None, end_date=None)
                     else:
-                        x = derived(kind)
+                        x = _derive(derived, kind, k)
                 if many:
                     for v in str(targets).split(";"):
                         if v:

@@ -143,6 +143,17 @@ def _run_aside() -> dict:
     return {rid: rules[rid].check(ctx) for rid in ids}
 
 
+def _prepare(G) -> None:
+    """Build the graph's shared indexes (edges by kind, adjacency, amounts) before a fork: both processes
+    read them, and the child would otherwise build its own copy."""
+    from .scale import graph_amounts
+
+    if hasattr(G, "by_kind"):
+        G.by_kind()
+        G.out_edges(next(iter(G.nodes), None))  # builds the adjacency lists
+    graph_amounts(G)
+
+
 class Aside:
     """Rules running in a forked process (:func:`start_aside`): their ids, and their findings once done."""
 
@@ -171,6 +182,7 @@ def start_aside(G, settings: dict, as_of: str | None, only: list[str] | None = N
     ids = [rid for rid in _enabled(rules, settings, only) if not rules[rid].paths]
     if workers < 2 or not ids or "fork" not in mp.get_all_start_methods() or mp.current_process().daemon:
         return None
+    _prepare(G)
     _ASIDE = (G, settings, as_of, ids)
     gc.freeze()  # the collector would otherwise touch (and so copy) every inherited object in the child
     try:
