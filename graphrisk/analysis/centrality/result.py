@@ -13,7 +13,7 @@ from ... import settings as settings_mod
 from ...errors import GraphRiskError
 
 from ._base import MEASURES, _check_backend
-from .betweenness import _betweenness
+from .betweenness import _betweenness, start_kadabra
 from .brokerage import brokerage_detail
 from .simple import _closeness, _kind_pass, _money_kinds, degree, eigenvector, pagerank
 
@@ -105,6 +105,18 @@ def compute(G: nx.Graph, measures: Iterable[str] | str | None = None, kind: str 
     res = CentralityResult(measures=ms, values={}, kind=kind, backend=backend,
                            graph={"nodes": G.number_of_nodes(), "edges": _edge_count(G),
                                   **{k: G.graph.get(k) for k in ("since", "until", "as_of", "data_version")}})
+    pending = start_kadabra(G, cfg, backend) if "betweenness" in ms else None  # runs while the others are computed
+    try:
+        _measures(G, ms, res, settings, cfg, backend, check_error, pending)
+    finally:
+        if pending is not None:
+            pending.close()
+    return res
+
+
+def _measures(G, ms: list[str], res: CentralityResult, settings: dict, cfg: dict, backend: str, check_error: bool,
+              pending) -> None:
+    kind = res.kind
     for m in ms:
         t0 = time.perf_counter()
         info: dict = {}
@@ -122,7 +134,7 @@ def compute(G: nx.Graph, measures: Iterable[str] | str | None = None, kind: str 
         elif m == "closeness":
             vals, info = _closeness(G, cfg, backend)
         elif m == "betweenness":
-            vals, info = _betweenness(G, cfg, backend, check_error=check_error)
+            vals, info = _betweenness(G, cfg, backend, check_error=check_error, pending=pending)
         else:  # brokerage
             detail = brokerage_detail(G, backend=backend)
             vals = {o: float(d["companies"]) for o, d in detail.items()}
@@ -137,7 +149,6 @@ def compute(G: nx.Graph, measures: Iterable[str] | str | None = None, kind: str 
             if info.get("note"):
                 res.notes[m] = info["note"]
         res.seconds[m] = round(time.perf_counter() - t0, 3)
-    return res
 
 
 def _edge_count(G: nx.Graph) -> int:

@@ -47,11 +47,17 @@ def store_run(db, result: CentralityResult, params: dict | None = None, settings
                     extra.setdefault(f"weighted_degree.{k}", {})[node] = s["amount"]
     if "brokerage" in result.details:
         extra["brokerage_pairs"] = {o: float(d["pairs"]) for o, d in result.details["brokerage"].items()}
-    with db.conn:
-        for measure, vals in list(result.values.items()) + sorted(extra.items()):
+    rows = [(run_id, str(node), measure, float(v), rank)
+            for measure, vals in list(result.values.items()) + sorted(extra.items())
+            for node, v, rank in ranked(vals)]
+    cache = db.conn.execute("pragma cache_size").fetchone()[0]
+    db.conn.execute("pragma cache_size=-131072")  # a million rows and two indexes: 128 MiB of pages
+    try:
+        with db.conn:
             db.conn.executemany(
-                f"insert into [{TABLE}] (run_id, node_id, measure, value, rank) values (?, ?, ?, ?, ?)",
-                ((run_id, str(node), measure, float(v), rank) for node, v, rank in ranked(vals)))
+                f"insert into [{TABLE}] (run_id, node_id, measure, value, rank) values (?, ?, ?, ?, ?)", rows)
+    finally:
+        db.conn.execute(f"pragma cache_size={int(cache)}")
     store.finish_run(db, run_id, seconds if seconds is not None else sum(result.seconds.values()))
     return run_id
 
