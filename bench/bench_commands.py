@@ -8,7 +8,9 @@ Makes the sample world and ingests it (ingest timed in its own process: rows/s),
 command on its own copy of the store (so no command reuses another's stored evaluation), except
 the "stored" report, which runs after the cold one on the same copy. PageRank, eigenvector and
 degree are also run by bench/peer_igraph.py (sqlite3 + igraph, nothing else) and printed as ratios.
-Peak memory is the child's maximum resident set (os.wait4). Prints a table and writes JSON beside it.
+"peak MB" is the largest process's maximum resident set (os.wait4); "tree MB" the peak, sampled every
+0.2 s, of the summed proportional set size of the command and its forked workers (pages they share
+counted once): what the command as a whole holds. Prints a table and writes JSON beside it.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -25,17 +28,57 @@ ROOT = Path(__file__).resolve().parents[1]
 GRAPHRISK = [sys.executable, "-m", "graphrisk"]
 
 
+def _tree(pid: int) -> list[int]:
+    """The process and its descendants (forked workers), from /proc."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        try:
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as f:
+                    todo.extend(int(c) for c in f.read().split())
+        except OSError:
+            pass
+    return out
+
+
+def _pss_kb(pid: int) -> int:
+    """Proportional set size: shared pages (a fork's inherited graph) counted once across processes."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _sample_tree(pid: int, peak: list, stop: threading.Event) -> None:
+    while not stop.is_set():
+        peak[0] = max(peak[0], sum(_pss_kb(p) for p in _tree(pid)))
+        stop.wait(0.2)
+
+
 def run(cmd: list[str], env: dict | None = None) -> dict:
-    """Wall seconds, peak RSS (MB) and exit status of one process."""
+    """Wall seconds, peak RSS of the largest process (MB), peak memory of the whole process tree (sum of
+    PSS, sampled every 0.2 s: forked workers count) and exit status of one command."""
     t0 = time.perf_counter()
     p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    peak, stop = [0], threading.Event()
+    sampler = threading.Thread(target=_sample_tree, args=(p.pid, peak, stop), daemon=True)
+    sampler.start()
     _, status, usage = os.wait4(p.pid, 0)
     secs = time.perf_counter() - t0
+    stop.set()
+    sampler.join()
     err = p.stderr.read().decode("utf-8", "replace") if p.stderr else ""
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
         print(f"  ! {' '.join(cmd[2:])} exited {code}: {err.strip().splitlines()[-1:] }", file=sys.stderr)
-    return {"seconds": round(secs, 2), "peak_mb": round(usage.ru_maxrss / 1024), "exit": code}
+    return {"seconds": round(secs, 2), "peak_mb": round(usage.ru_maxrss / 1024), "tree_mb": round(peak[0] / 1024),
+            "exit": code}
 
 
 def fresh(base: Path, name: str) -> Path:
@@ -79,7 +122,8 @@ def main() -> None:
             results[name] = run(GRAPHRISK + cmd + ["--db", str(db)], env)
         total = sum(r["seconds"] for r in results.values() if "seconds" in r and r is not results.get("sample"))
         results["total (ingest + analyses)"] = {"seconds": round(total, 2),
-                                                "peak_mb": max(r["peak_mb"] for r in results.values())}
+                                                "peak_mb": max(r["peak_mb"] for r in results.values()),
+                                                "tree_mb": max(r.get("tree_mb", 0) for r in results.values())}
     else:
         for name, cmd in pipeline[:3]:
             results[name] = run(GRAPHRISK + cmd + ["--db", str(fresh(base, name.split()[0]))], env)
@@ -97,7 +141,7 @@ def main() -> None:
         results["report (evaluations stored)"] = run(GRAPHRISK + ["report", "--week", "latest-data", "--out",
                                                                   str(out), "--db", str(db), "--quiet"], env)
     print(f"\nscale {args.scale:g}: {rows:,} rows; each command a fresh process\n")
-    print(f"{'command':<34}{'seconds':>9}{'peak MB':>9}  notes")
+    print(f"{'command':<34}{'seconds':>9}{'peak MB':>9}{'tree MB':>9}  notes")
     for name, r in results.items():
         note = ""
         if "rows_per_s" in r:
@@ -107,7 +151,7 @@ def main() -> None:
             if name == f"centrality --measure {m}" and peer:
                 note = (f"{r['seconds'] / max(peer['seconds'], 0.01):.2f}x the time, "
                         f"{r['peak_mb'] / max(peer['peak_mb'], 1):.2f}x the memory of raw igraph")
-        print(f"{name:<34}{r['seconds']:>9.2f}{r['peak_mb']:>9}  {note}")
+        print(f"{name:<34}{r['seconds']:>9.2f}{r['peak_mb']:>9}{r.get('tree_mb', ''):>9}  {note}")
     (work / "results.json").write_text(json.dumps({"scale": args.scale, "rows": rows, "results": results},
                                                   indent=2), encoding="utf-8")
 

@@ -153,6 +153,18 @@ def test_smallest_scale_plants_every_pattern_and_variant(tmp_path):
         assert len(got) >= 2 and {p["variant"] for p in got} == set(spec.variants), spec.name
 
 
+def test_foreign_affairs_office_grows_with_its_planted_pattern(tmp_path):
+    """At large scales the office's pattern outgrew the office ('scale 50 is too small'): it is weighted up
+    when its staff could not hold the officials planted in it (here forced at a small scale)."""
+    generate(tmp_path, scale=0.5, seed=7, params=Params(counts={"benefit_before_trip_approval": 150}))
+    truth = json.loads((tmp_path / "truth.json").read_text(encoding="utf-8"))
+    got = [p for p in truth["patterns"] if p["pattern"] == "benefit_before_trip_approval"]
+    assert len(got) == 75
+    officials = pd.read_csv(tmp_path / "officials.csv", dtype=str)
+    units = {o["official_id"]: o["unit_id"] for _, o in officials.iterrows()}
+    assert len({units[p["official_id"]] for p in got}) == 1  # all in the one foreign-affairs office
+
+
 def test_columns_are_the_models_in_its_order(world):
     for k in FILES:
         cols = [c for c in world.f[k].columns if not c.startswith("_")]

@@ -139,6 +139,13 @@ class World(Names, Planting, Foreign, Background, Writing):
         nu = self.n_units
         w = np.ones(nu)
         w[0] = w[self.fao] = 2.0
+        # the foreign-affairs office must hold the officials planted in it (its pattern grows with the scale
+        # while the office, one unit among many, would not): weight it up when needed, which only happens
+        # at large scales, so smaller worlds stay as they were
+        need = 1.5 * (self._planted_count("benefit_before_trip_approval") + 1) - 6  # beyond a unit's first 6
+        extra = n - 6 * nu
+        if 0 < need < extra:
+            w[self.fao] = max(2.0, need * (w.sum() - w[self.fao]) / (extra - need))
         sizes = 6 + rng.multinomial(n - 6 * nu, w / w.sum())
         unit = np.repeat(np.arange(nu), sizes)
         offs = np.concatenate([[0], np.cumsum(sizes)[:-1]])
@@ -159,15 +166,20 @@ class World(Names, Planting, Foreign, Background, Writing):
         self.n_off = n
         self.approver = np.isin(pos, ["局长", "副局长"])
 
+    def _planted_count(self, name: str) -> int:
+        spec = next((s for s in PATTERN_SPECS if s.name == name), None)
+        if spec is None:
+            return 0
+        base = self.p.counts.get(spec.name, spec.base)
+        return max(2, len(self.p.variants_of(spec.name)), int(round(base * self.scale))) if base > 0 else 0
+
     def choose_planted(self):
         """Pick the officials of planted patterns and decoys (distinct, one pattern each), and the officials
         who hold a second post in another unit (kept, like planted ones, free of background private ties)."""
         rng = self.rng
         self.counts = {}
         for spec in PATTERN_SPECS:
-            base = self.p.counts.get(spec.name, spec.base)
-            n_var = len(self.p.variants_of(spec.name))
-            self.counts[spec.name] = max(2, n_var, int(round(base * self.scale))) if base > 0 else 0
+            self.counts[spec.name] = self._planted_count(spec.name)
         fao = self.off_unit == self.fao
         approvers = list(rng.permutation(np.flatnonzero(self.approver & ~fao)))
         others = list(rng.permutation(np.flatnonzero(~self.approver & ~fao)))
