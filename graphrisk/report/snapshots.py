@@ -110,6 +110,7 @@ class Snapshots:
         once, before the fork, and shared); :meth:`get` stores and uses them. Returns the dates evaluated."""
         from .. import settings as settings_mod
         from .. import store as store_mod
+        from ..forking import can_fork
         from ..graph import _store_file, load
 
         version = store_mod.data_version(self.db)
@@ -118,7 +119,7 @@ class Snapshots:
                        and store_mod.find_run(self.db, "flags", version=version, settings_json=fingerprint,
                                               as_of=d, since=None) is None})
         path = _store_file(self.db)
-        if workers < 2 or len(todo) < 2 or not path or "fork" not in mp.get_all_start_methods():
+        if workers < 2 or len(todo) < 2 or not path or not can_fork():
             return []
         load(self.db)  # the whole graph, read before the fork: every worker filters it by date
         global _WORK

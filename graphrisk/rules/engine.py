@@ -7,8 +7,6 @@ never outweigh one strong one. A level is capped by the strongest rule's
 """
 from __future__ import annotations
 
-import gc
-import multiprocessing as mp
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -16,6 +14,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from .. import settings as settings_mod
+from ..forking import Forked, can_fork
 from ..analysis.paths import PathIndex, find_paths
 from ..findings import LEVEL_RANK, LEVELS, ConflictPath, OfficialFlag, Reason
 from . import Context, Finding, load_builtin
@@ -133,11 +132,7 @@ def _enabled(rules: dict, settings: dict, only: list[str] | None) -> list[str]:
             if (not only or rid in only) and settings["rules"][rid]["enabled"]]
 
 
-_ASIDE = None  # (graph, settings, as_of, rule ids) for the forked process of start_aside
-
-
-def _run_aside() -> dict:
-    G, settings, as_of, ids = _ASIDE
+def _run_aside(G, settings: dict, as_of: str | None, ids: list[str]) -> dict:
     rules = load_builtin()
     ctx = Context(G=G, paths=[], settings=settings, as_of=as_of)
     return {rid: rules[rid].check(ctx) for rid in ids}
@@ -154,43 +149,25 @@ def _prepare(G) -> None:
     graph_amounts(G)
 
 
-class Aside:
+class Aside(Forked):
     """Rules running in a forked process (:func:`start_aside`): their ids, and their findings once done."""
 
-    def __init__(self, ids: list[str], pool, result):
-        self.ids, self._pool, self._result = set(ids), pool, result
-
-    def get(self) -> dict:
-        """``{rule id: findings}``, waiting for the process; it is closed afterwards."""
-        try:
-            return self._result.get()
-        finally:
-            self.close()
-
-    def close(self) -> None:
-        self._pool.terminate()
-        self._pool.join()
+    def __init__(self, ids: list[str], G, settings: dict, as_of: str | None):
+        self.ids = set(ids)
+        super().__init__(_run_aside, G, settings, as_of, ids)
 
 
 def start_aside(G, settings: dict, as_of: str | None, only: list[str] | None = None) -> Aside | None:
     """Run the rules that read no conflict path (``rule(paths=False)``) in a forked process while this one
     searches the paths; None when one process is asked for (``[graph] workers``), there is no such rule,
     fork is unavailable, or this process is already a worker."""
-    global _ASIDE
     workers = int((settings.get("graph") or {}).get("workers", 2))
     rules = load_builtin()
     ids = [rid for rid in _enabled(rules, settings, only) if not rules[rid].paths]
-    if workers < 2 or not ids or "fork" not in mp.get_all_start_methods() or mp.current_process().daemon:
+    if workers < 2 or not ids or not can_fork():
         return None
     _prepare(G)
-    _ASIDE = (G, settings, as_of, ids)
-    gc.freeze()  # the collector would otherwise touch (and so copy) every inherited object in the child
-    try:
-        pool = mp.get_context("fork").Pool(1)
-    finally:
-        _ASIDE = None
-        gc.unfreeze()
-    return Aside(ids, pool, pool.apply_async(_run_aside))
+    return Aside(ids, G, settings, as_of)
 
 
 def level_for(reasons: list[Reason], settings: dict) -> tuple[float, str]:

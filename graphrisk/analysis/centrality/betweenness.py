@@ -6,6 +6,7 @@ import multiprocessing as mp
 import networkx as nx
 import numpy as np
 
+from ...forking import Forked, can_fork
 from .._igraph import to_igraph
 
 from ._base import PARALLEL_MIN_NODES, _by_index, _cfg, _check_backend, _simple
@@ -47,7 +48,7 @@ def betweenness(G: nx.Graph, *, settings: dict | None = None, backend: str = "ig
 
 
 def _betweenness(G: nx.Graph, cfg: dict, backend: str, check_error: bool = True,
-                 pending: Pending | None = None) -> tuple[dict, dict]:
+                 pending: Forked | None = None) -> tuple[dict, dict]:
     _check_backend(backend)
     view = to_igraph(G)
     g = view.graph
@@ -82,46 +83,19 @@ def _betweenness(G: nx.Graph, cfg: dict, backend: str, check_error: bool = True,
     return values, info
 
 
-class Pending:
-    """KADABRA running in a forked process (:func:`start_kadabra`)."""
-
-    def __init__(self, pool, result):
-        self._pool, self._result = pool, result
-
-    def get(self) -> tuple[np.ndarray, int]:
-        try:
-            return self._result.get()
-        finally:
-            self.close()
-
-    def close(self) -> None:
-        self._pool.terminate()
-        self._pool.join()
-
-
-def _kadabra_child(cfg: dict) -> tuple[np.ndarray, int]:
-    return _kadabra_raw(_WORK_GRAPH, cfg)
-
-
-def start_kadabra(G, cfg: dict, backend: str = "igraph") -> Pending | None:
+def start_kadabra(G, cfg: dict, backend: str = "igraph") -> Forked | None:
     """Start KADABRA in a forked process when betweenness will be sampled with it and ``workers`` ≥ 2, so the
     other measures are computed meanwhile (one thread each: the values are those of a serial run)."""
-    global _WORK_GRAPH
     if backend != "igraph" or cfg.get("betweenness_method", "kadabra") != "kadabra" or int(cfg["workers"]) < 2 \
-            or "fork" not in mp.get_all_start_methods() or mp.current_process().daemon:
+            or not can_fork():
         return None
     g = to_igraph(G).graph
     if g.vcount() <= cfg["exact_betweenness_max_nodes"]:
         return None
-    _WORK_GRAPH = g
-    try:
-        pool = mp.get_context("fork").Pool(1)
-    finally:
-        _WORK_GRAPH = None
-    return Pending(pool, pool.apply_async(_kadabra_child, (cfg,)))
+    return Forked(_kadabra_raw, g, cfg)
 
 
-def _kadabra(view, cfg: dict, pending: Pending | None = None) -> tuple[dict, dict]:
+def _kadabra(view, cfg: dict, pending: Forked | None = None) -> tuple[dict, dict]:
     """Adaptive-sampling betweenness (KADABRA, networkit): every value within ``betweenness_epsilon`` of the
     exact normalised value with probability ``1 - betweenness_delta``; it samples until that holds.
 
