@@ -10,6 +10,8 @@ from click.testing import CliRunner
 from graphrisk import settings as settings_mod
 from graphrisk.analysis import centrality as cmod
 from graphrisk.cli import cli
+from graphrisk import store
+from graphrisk.engine.arrays import load_arrays
 from graphrisk.graph import build_graph
 
 
@@ -270,3 +272,31 @@ def test_cli_help_ends_with_example():
     for cmd in ("centrality", "communities"):
         r = CliRunner().invoke(cli, [cmd, "--help"])
         assert r.exit_code == 0 and "Example:" in r.output and "graphrisk " + cmd in r.output
+
+
+def test_cli_run_stored_while_sampled_betweenness_runs_equals_a_serial_run(sample_db_path, tmp_path):
+    """`centrality --measure all` stores each measure as it is done while KADABRA runs in a forked process;
+    the stored run equals a serial computation's (one process, stored at the end)."""
+    import sqlite3
+
+    db_path = tmp_path / "c.db"
+    with sqlite3.connect(sample_db_path) as src, sqlite3.connect(db_path) as dst:
+        src.backup(dst)
+    config = tmp_path / "small.toml"  # a 0.2 world has ~3,000 nodes: sample above 1,000 so KADABRA runs
+    config.write_text("[centrality]\nexact_betweenness_max_nodes = 1000\n", encoding="utf-8")
+    out = CliRunner().invoke(cli, ["centrality", "--db", str(db_path), "--measure", "all", "--format", "json",
+                                   "--config", str(config)])
+    assert out.exit_code == 0, out.output
+    db = store.connect(db_path)
+    [run] = list(db.query("select * from runs where kind = 'centrality'"))
+    assert run["seconds"] is not None and json.loads(run["params"])["info"]["betweenness"]["method"] == "kadabra"
+    stored = {(r["measure"], r["node_id"]): (r["value"], r["rank"])
+              for r in db.query("select * from centrality where run_id = ?", [run["id"]])}
+
+    cfg = settings_mod.load(config)
+    cfg["centrality"]["workers"] = 1
+    serial = cmod.compute(load_arrays(db), "all", settings=cfg)
+    ref = cmod.store_run(db, serial, settings=cfg)
+    expected = {(r["measure"], r["node_id"]): (r["value"], r["rank"])
+                for r in db.query("select * from centrality where run_id = ?", [ref])}
+    assert stored == expected and len(stored) > 10_000

@@ -87,11 +87,15 @@ def centrality_command(measure, kind, top_n, fmt, since, until, no_store, db_pat
     t0 = time.perf_counter()
     # amounts and record ids only when weighted degree is asked for
     G = load_arrays(db, since=since, until=until, attrs=measure in ("all", "weighted_degree"))
-    result = cmod.compute(G, measure, kind=kind, settings=cfg)
-    run_id = None
-    if not no_store:
-        run_id = cmod.store_run(db, result, params={"top": top_n}, settings=cfg,
-                                seconds=time.perf_counter() - t0)
+    writer = None
+
+    def stored(res, m):  # each measure goes in as it is done, while sampled betweenness is still running
+        nonlocal writer
+        writer = writer or cmod.RunWriter(db, res, params={"top": top_n}, settings=cfg)
+        writer.write(m)
+
+    result = cmod.compute(G, measure, kind=kind, settings=cfg, on_measure=None if no_store else stored)
+    run_id = writer.finish(seconds=time.perf_counter() - t0) if writer is not None else None
     rows = []
     for m in result.measures:
         for node, value, rank in result.top(m, top_n):

@@ -55,10 +55,10 @@ from .betweenness import _error_note, _spearman, betweenness, sampling_error  # 
 from .brokerage import brokerage, brokerage_detail  # noqa: F401
 from .result import CentralityResult, compute, expand_measures, ranked  # noqa: F401
 from .simple import _edges, closeness, degree, degree_by_kind, eigenvector, pagerank, weighted_degree  # noqa: F401
-from .storage import compare, latest, load_run, run_params, runs, store_run  # noqa: F401
+from .storage import RunWriter, compare, latest, load_run, run_params, runs, store_run  # noqa: F401
 
 __all__ = [
-    "MEASURES", "CentralityResult", "compute", "store_run", "latest", "compare", "load_run", "runs", "run_params",
+    "MEASURES", "CentralityResult", "RunWriter", "compute", "store_run", "latest", "compare", "load_run", "runs", "run_params",
     "degree", "weighted_degree", "degree_by_kind", "pagerank", "eigenvector", "closeness", "betweenness",
     "sampling_error", "brokerage", "brokerage_detail", "ranked", "expand_measures",
 ]

@@ -90,11 +90,13 @@ def expand_measures(measures: Iterable[str] | str | None) -> list[str]:
 
 def compute(G: nx.Graph, measures: Iterable[str] | str | None = None, kind: str | None = None,
             settings: dict | None = None, *, backend: str = "igraph",
-            check_error: bool = True) -> CentralityResult:
+            check_error: bool = True, on_measure=None) -> CentralityResult:
     """Compute ``measures`` (default all) on ``G``; keep the nodes of ``kind`` (e.g. "official").
 
     Measures always run on the whole graph; ``kind`` only selects which nodes
-    the result (and its ranks) hold.
+    the result (and its ranks) hold. ``on_measure(result, measure)`` is called as each measure is
+    done (to store it while the others are computed); betweenness, when sampled in another process,
+    is done last.
     """
     _check_backend(backend)
     if kind is not None and kind not in schema.NODE_KINDS:
@@ -107,7 +109,8 @@ def compute(G: nx.Graph, measures: Iterable[str] | str | None = None, kind: str 
                                   **{k: G.graph.get(k) for k in ("since", "until", "as_of", "data_version")}})
     pending = start_kadabra(G, cfg, backend) if "betweenness" in ms else None  # runs while the others are computed
     try:
-        _measures(G, ms, res, settings, cfg, backend, check_error, pending)
+        order = [m for m in ms if m != "betweenness"] + ["betweenness"] if pending is not None else ms
+        _measures(G, order, res, settings, cfg, backend, check_error, pending, on_measure)
     finally:
         if pending is not None:
             pending.close()
@@ -115,7 +118,7 @@ def compute(G: nx.Graph, measures: Iterable[str] | str | None = None, kind: str 
 
 
 def _measures(G, ms: list[str], res: CentralityResult, settings: dict, cfg: dict, backend: str, check_error: bool,
-              pending) -> None:
+              pending, on_measure=None) -> None:
     kind = res.kind
     for m in ms:
         t0 = time.perf_counter()
@@ -149,6 +152,8 @@ def _measures(G, ms: list[str], res: CentralityResult, settings: dict, cfg: dict
             if info.get("note"):
                 res.notes[m] = info["note"]
         res.seconds[m] = round(time.perf_counter() - t0, 3)
+        if on_measure is not None:
+            on_measure(res, m)
 
 
 def _edge_count(G: nx.Graph) -> int:

@@ -30,36 +30,66 @@ def store_run(db, result: CentralityResult, params: dict | None = None, settings
     ``degree.<kind>`` and ``weighted_degree.<kind>`` (non-zero values only),
     brokered pairs as ``brokerage_pairs``.
     """
-    settings = settings or settings_mod.defaults()
-    _ensure_table(db)
-    g = result.graph
-    run_params = {**result.params(), **(params or {})}
-    run_id = store.start_run(db, "centrality", run_params, settings_mod.fingerprint(settings),
-                             as_of=g.get("as_of"), since=g.get("since"), until=g.get("until"))
-    extra: dict[str, dict] = {}
-    if "weighted_degree" in result.details:
-        for node, kinds in result.details["weighted_degree"].items():
-            if result.kind is not None and node not in result.values["weighted_degree"]:
-                continue
-            for k, s in kinds.items():
-                extra.setdefault(f"degree.{k}", {})[node] = float(s["count"])
-                if s["amount"]:
-                    extra.setdefault(f"weighted_degree.{k}", {})[node] = s["amount"]
-    if "brokerage" in result.details:
-        extra["brokerage_pairs"] = {o: float(d["pairs"]) for o, d in result.details["brokerage"].items()}
-    rows = [(run_id, str(node), measure, float(v), rank)
-            for measure, vals in list(result.values.items()) + sorted(extra.items())
-            for node, v, rank in ranked(vals)]
-    cache = db.conn.execute("pragma cache_size").fetchone()[0]
-    db.conn.execute("pragma cache_size=-131072")  # a million rows and two indexes: 128 MiB of pages
-    try:
-        with db.conn:
-            db.conn.executemany(
-                f"insert into [{TABLE}] (run_id, node_id, measure, value, rank) values (?, ?, ?, ?, ?)", rows)
-    finally:
-        db.conn.execute(f"pragma cache_size={int(cache)}")
-    store.finish_run(db, run_id, seconds if seconds is not None else sum(result.seconds.values()))
-    return run_id
+    return RunWriter(db, result, params, settings).finish(seconds)
+
+
+class RunWriter:
+    """One centrality run written measure by measure, so a measure's rows go in while others are computed
+    (``compute(on_measure=...)``); the run counts as stored only once :meth:`finish` records its time."""
+
+    def __init__(self, db, result: CentralityResult, params: dict | None = None, settings: dict | None = None):
+        settings = settings or settings_mod.defaults()
+        _ensure_table(db)
+        g = result.graph
+        self.db, self.result, self.params = db, result, params or {}
+        self.run_id = store.start_run(db, "centrality", {**result.params(), **self.params},
+                                      settings_mod.fingerprint(settings), as_of=g.get("as_of"),
+                                      since=g.get("since"), until=g.get("until"))
+        self.written: set[str] = set()
+
+    def _extra(self, measure: str) -> dict[str, dict]:
+        """Rows stored beside a measure: per-kind counts and amounts of weighted degree, brokered pairs."""
+        result, extra = self.result, {}
+        if measure == "weighted_degree" and "weighted_degree" in result.details:
+            for node, kinds in result.details["weighted_degree"].items():
+                if result.kind is not None and node not in result.values["weighted_degree"]:
+                    continue
+                for k, s in kinds.items():
+                    extra.setdefault(f"degree.{k}", {})[node] = float(s["count"])
+                    if s["amount"]:
+                        extra.setdefault(f"weighted_degree.{k}", {})[node] = s["amount"]
+        if measure == "brokerage" and "brokerage" in result.details:
+            extra["brokerage_pairs"] = {o: float(d["pairs"]) for o, d in result.details["brokerage"].items()}
+        return extra
+
+    def write(self, measure: str) -> None:
+        """Store one computed measure (and the rows beside it)."""
+        if measure in self.written:
+            return
+        self.written.add(measure)
+        rows = [(self.run_id, str(node), m, float(v), rank)
+                for m, vals in [(measure, self.result.values[measure]), *sorted(self._extra(measure).items())]
+                for node, v, rank in ranked(vals)]
+        conn = self.db.conn
+        cache = conn.execute("pragma cache_size").fetchone()[0]
+        conn.execute("pragma cache_size=-131072")  # a million rows and two indexes: 128 MiB of pages
+        try:
+            with conn:
+                conn.executemany(
+                    f"insert into [{TABLE}] (run_id, node_id, measure, value, rank) values (?, ?, ?, ?, ?)", rows)
+        finally:
+            conn.execute(f"pragma cache_size={int(cache)}")
+
+    def finish(self, seconds: float | None = None) -> int:
+        """Store the measures not written yet, the run's final parameters (every measure's info) and time."""
+        for m in self.result.values:
+            self.write(m)
+        with self.db.conn:
+            self.db.conn.execute("update runs set params = ? where id = ?",
+                                 [json.dumps({**self.result.params(), **self.params}, sort_keys=True,
+                                             ensure_ascii=False, default=str), self.run_id])
+        store.finish_run(self.db, self.run_id, seconds if seconds is not None else sum(self.result.seconds.values()))
+        return self.run_id
 
 
 def runs(db, measure: str | None = None) -> list[dict]:
