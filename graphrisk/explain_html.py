@@ -253,10 +253,9 @@ def decision_strips(case: CaseFile, lang: str | None = None) -> list[dict]:
 # ------------------------------------------------------------------ the document
 
 def _env() -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.PackageLoader("graphrisk.render", "templates"), autoescape=True,
-                             undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
-                             finalize=lambda v: v if isinstance(v, Markup) else _x("" if v is None else v))
-    return env
+    from .render.html import environment
+
+    return environment(finalize=lambda v: v if isinstance(v, Markup) else _x("" if v is None else v))
 
 
 def _weight(w: float) -> str:

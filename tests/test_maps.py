@@ -471,3 +471,26 @@ def test_chinese_map_labels_have_no_english(G):
             text = text.replace(name, "")
         assert not re.search(r"[A-Za-z]{2,}", re.sub(r"\{\w+\}", "", text)), text
     assert data["meta"]["title"] == "李明（O1）：利益冲突路径与私人关系"
+
+
+def test_maps_from_the_compact_graph_are_those_from_networkx(sample_db_path):
+    """The maps read the engine's compact graph (no networkx copy of every record); its ``succ``/``pred``
+    views give what networkx gives, so every kind of map is the same bytes either way."""
+    from graphrisk import store as store_mod
+    from graphrisk.engine import evaluation
+    from graphrisk.graph import load
+    from graphrisk.render.map_views import company_map, official_map, overview_map, path_map
+
+    db = store_mod.connect(sample_db_path, create=False)
+    ev = evaluation(db, store=False)
+    lite = load(db)
+    nxg = lite.to_networkx()
+    kw = dict(levels={f.official_id: f.level for f in ev.flags}, scores={f.official_id: f.score for f in ev.flags})
+    assert ev.paths, "the sample world has conflict paths"
+    for o in [f.official_id for f in ev.flags][:6]:
+        assert official_map(lite, o, paths=ev.paths, **kw).html == official_map(nxg, o, paths=ev.paths, **kw).html
+    for p in ev.paths[:3]:
+        assert company_map(lite, p.company_id, paths=ev.paths, **kw).html == \
+            company_map(nxg, p.company_id, paths=ev.paths, **kw).html
+        assert path_map(lite, p, **kw).html == path_map(nxg, p, **kw).html
+    assert overview_map(lite, **kw).html == overview_map(nxg, **kw).html

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from operator import itemgetter
+from collections.abc import Mapping
 from typing import Iterable, Iterator
 
 
@@ -17,6 +18,33 @@ class NodeView(dict):
 
     def __call__(self, data: bool = False):
         return self.items() if data else self.keys()
+
+
+class AdjacencyView(Mapping):
+    """networkx's ``G.succ`` / ``G.pred`` over a :class:`LiteGraph`: a node's neighbours in first-edge order,
+    each with its edges by key in edge order (what networkx builds from the same edges), made on access."""
+
+    def __init__(self, G: "LiteGraph", which: str):
+        self._G, self._which = G, which
+
+    def __getitem__(self, n) -> dict:
+        if n not in self._G.nodes:
+            raise KeyError(n)
+        cache = self._G._views.setdefault(self._which, {})
+        hit = cache.get(n)
+        if hit is None:
+            hit = {}
+            end = 1 if self._which == "out" else 0
+            for e in self._G._adjacency(self._which).get(n, ()):
+                hit.setdefault(e[end], {})[e[2]] = e[3]
+            cache[n] = hit
+        return hit
+
+    def __iter__(self):
+        return iter(self._G.nodes)
+
+    def __len__(self) -> int:
+        return len(self._G.nodes)
 
 
 class LiteGraph:
@@ -29,6 +57,7 @@ class LiteGraph:
         self._out: dict | None = None
         self._in: dict | None = None
         self._kinds: dict | None = None
+        self._views: dict = {}  # "out"/"in" -> node -> {neighbour: {key: attrs}} (see AdjacencyView)
         self.add_edges_from(edges)
 
     # -------------------------------------------------------------- building
@@ -48,6 +77,7 @@ class LiteGraph:
                         nodes[n] = {}
         self._edges.extend(edges)
         self._out = self._in = self._kinds = None
+        self._views = {}
 
     def add_edge(self, u, v, key=None, **attrs) -> str:
         key = key if key is not None else f"{attrs.get('kind', 'edge')}:{len(self._edges)}"
@@ -117,6 +147,16 @@ class LiteGraph:
         if self._out is None:
             self._index()
         return self._out if which == "out" else self._in
+
+    @property
+    def succ(self) -> "AdjacencyView":
+        """``G.succ[n]``: ``{successor: {key: attrs}}`` as networkx gives it (built per node on first access)."""
+        return AdjacencyView(self, "out")
+
+    @property
+    def pred(self) -> "AdjacencyView":
+        """``G.pred[n]``: ``{predecessor: {key: attrs}}`` as networkx gives it."""
+        return AdjacencyView(self, "in")
 
     def _nested(self) -> dict:
         out: dict = defaultdict(lambda: defaultdict(dict))

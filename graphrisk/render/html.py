@@ -22,9 +22,10 @@ import re
 from importlib import resources
 from pathlib import Path
 
+import jinja2
 from markupsafe import Markup, escape
 
-__all__ = ["escape", "text", "json_for_script", "inline_js", "inline_css", "neutralise_urls", "vis_network_js",
+__all__ = ["escape", "environment", "text", "json_for_script", "inline_js", "inline_css", "neutralise_urls", "vis_network_js",
            "asset_text", "find_remote_references", "FONT_STACK"]
 
 # System fonts covering Chinese and Latin; no remote fonts, ever.
@@ -34,6 +35,33 @@ FONT_STACK = ('"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "Pin
 _JSON_ESCAPES = (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"), ("\u2028", "\\u2028"),
                  ("\u2029", "\\u2029"), ("/", "\\/"))
 _SCHEME_RE = re.compile(r"\b([hH][tT][tT][pP][sS]?):")
+
+
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Jinja's compiled templates kept in memory for the process (a ``BytecodeCache``): a report writing 50 maps
+    and 50 case files makes a fresh environment for each page, and would otherwise parse and compile the same
+    templates 100 times. Keys include the template's source checksum, so an edited template recompiles."""
+
+    def __init__(self):
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+def environment(**options):
+    """An autoescaping Jinja environment over graphrisk's templates, sharing the process's compiled templates."""
+    return jinja2.Environment(loader=jinja2.PackageLoader("graphrisk.render", "templates"), autoescape=True,
+                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+                              bytecode_cache=_COMPILED, **options)
+
+
+_COMPILED = _CompiledTemplates()
 
 
 def json_for_script(value, *, indent: int | None = None) -> Markup:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Mapping
 
-import networkx as nx
 
 from ..errors import GraphRiskError, NotFound
 from ..i18n import t
@@ -23,14 +22,16 @@ def evaluation_for(db, settings: Mapping | None = None, since: str | None = None
                       until=until, store=store)
 
 
-def graph_of(db, ev, since: str | None = None, until: str | None = None) -> nx.MultiDiGraph:
-    """The networkx graph of the evaluation when it carries one, else built for the same window."""
+def graph_of(db, ev, since: str | None = None, until: str | None = None):
+    """The graph of the evaluation when it carries one, else the engine's compact graph of the same window:
+    the maps read it as they read networkx (``G.succ``, ``G.pred``, ...), and draw the same bytes from it
+    without a networkx copy of every record."""
     G = getattr(ev, "G", None)
-    if isinstance(G, nx.MultiDiGraph):
+    if G is not None:
         return G
-    from ..graph import build_graph
+    from ..graph import load
 
-    return build_graph(db, since=since, as_of=until)
+    return load(db, since=since, as_of=until)
 
 
 def map_from_store(db, *, official: str | None = None, company: str | None = None, path_id: str | None = None,

@@ -46,8 +46,7 @@ def ui_texts(lang: str) -> dict[str, str]:
 
 def _env(context: dict) -> jinja2.Environment:
     """A fresh autoescaping environment for one render (its globals carry this map's context)."""
-    env = jinja2.Environment(loader=jinja2.PackageLoader("graphrisk.render", "templates"), autoescape=True,
-                             undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    env = h.environment()
     env.filters["script_json"] = h.json_for_script
     env.filters["from_json"] = json.loads
     env.filters["text"] = h.text

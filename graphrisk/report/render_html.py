@@ -22,8 +22,9 @@ def defang(text: str) -> str:
 
 
 def _env() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.PackageLoader("graphrisk.render", "templates"), autoescape=True,
-                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    from ..render.html import environment
+
+    return environment()
 
 
 def layout_text(key: str, lang: str, **params) -> str:

@@ -135,11 +135,10 @@ class Snapshots:
         self.log.append({"prefetched": todo, "workers": min(workers, len(todo))})
         return todo
 
-    def graph(self, as_of: str) -> nx.MultiDiGraph:
-        """The networkx graph as of a date (for maps): the engine's graph, read once per process, as of the date."""
-        from ..graph import build_graph
-
-        return build_graph(self.db, as_of=as_of)
+    def graph(self, as_of: str):
+        """The graph as of a date (for maps): the engine's compact graph, read once per process, as of the date
+        (the maps read it as they would networkx's)."""
+        return self.compact(as_of)
 
     def compact(self, as_of: str):
         """The engine's compact graph as of a date (for centrality): a filter over the graph read once."""
