@@ -85,22 +85,15 @@ class PathIndex:
         if u == v:
             return
         adj = self.adj
-        a = adj.get(u)
-        if a is None:
-            a = adj[u] = {}
-        lst = a.get(v)
-        if lst is None:
-            a[v] = [e]
-        else:
-            lst.append(e)
-        b = adj.get(v)
-        if b is None:
-            b = adj[v] = {}
-        lst = b.get(u)
-        if lst is None:
-            b[u] = [e]
-        else:
-            lst.append(e)
+        for a, b in ((u, v), (v, u)):  # a private tie is walked both ways
+            row = adj.get(a)
+            if row is None:
+                row = adj[a] = {}
+            same = row.get(b)
+            if same is None:
+                row[b] = [e]
+            else:
+                same.append(e)
 
     def passable(self, node: str) -> bool:
         """Intermediate nodes of a chain: people and companies only."""
