@@ -37,19 +37,22 @@ def world_db(name: str, folder: Path):
     return db
 
 
-def snapshot(db) -> dict:
-    """Levels, scores and reasons of every official with a finding, every path kept, centrality tops."""
+def snapshot(db, overrides: dict | None = None, centrality: bool = True) -> dict:
+    """Levels, scores and reasons of every official with a finding, every path kept, centrality tops
+    (``overrides``: settings sections to change, e.g. ``{"graph": {"workers": 1}}``)."""
     from graphrisk import settings as settings_mod
     from graphrisk.analysis.centrality import compute
     from graphrisk.engine import evaluation
     from graphrisk.engine.arrays import load_arrays
 
-    settings = settings_mod.load()
+    settings = settings_mod.load(overrides=overrides)
     ev = evaluation(db, settings=settings, store=False, reuse=False)
     flags = {f.official_id: {"level": f.level, "score": round(f.score, 2),
                              "reasons": sorted([r.rule, round(r.score, 2), sorted(r.evidence), r.path_id or ""]
                                                for r in f.reasons)} for f in ev.flags}
     paths = {p.path_id: [p.official_id, p.company_id, round(p.score, 2), p.gap_days, p.hops] for p in ev.paths}
+    if not centrality:
+        return {"flags": dict(sorted(flags.items())), "paths": dict(sorted(paths.items()))}
     result = compute(load_arrays(db), ["pagerank", "degree", "betweenness", "brokerage"], settings=settings)
     tops = {}
     for measure in ("pagerank", "degree", "betweenness", "brokerage"):

@@ -15,11 +15,11 @@ def world(request, tmp_path_factory):
     name = request.param
     db = world_db(name, tmp_path_factory.mktemp(f"world-{name}"))
     expected = json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
-    return name, expected, snapshot(db)
+    return name, expected, snapshot(db), db
 
 
 def test_levels_scores_and_reasons_unchanged(world):
-    name, expected, actual = world
+    name, expected, actual, _ = world
     assert expected["flags"], f"{name}: the recorded world flags nobody: the fixture is not a test"
     changed = {o: (expected["flags"].get(o), actual["flags"].get(o))
                for o in set(expected["flags"]) | set(actual["flags"])
@@ -28,19 +28,36 @@ def test_levels_scores_and_reasons_unchanged(world):
 
 
 def test_paths_unchanged(world):
-    name, expected, actual = world
+    name, expected, actual, _ = world
     assert expected["paths"]
     assert actual["paths"] == expected["paths"]
 
 
 @pytest.mark.parametrize("measure", ["pagerank", "degree", "brokerage"])
 def test_exact_centrality_ranks_unchanged(world, measure):
-    name, expected, actual = world
+    name, expected, actual, _ = world
     assert actual["centrality_top"][measure] == expected["centrality_top"][measure]
 
 
 def test_sampled_betweenness_top_within_tolerance(world):
     """Betweenness is sampled (KADABRA, a stated error): the top sets overlap at least 0.9."""
-    name, expected, actual = world
+    name, expected, actual, _ = world
     overlap = len(set(expected["centrality_top"]["betweenness"]) & set(actual["centrality_top"]["betweenness"]))
     assert overlap >= 0.9 * TOP
+
+
+def test_one_process_gives_what_two_give(world):
+    """``[graph] workers = 1`` (every rule in this process) and the default 2 (the rules that read no path
+    forked beside the path search) conclude the same."""
+    name, _, actual, db = world
+    serial = snapshot(db, overrides={"graph": {"workers": 1}}, centrality=False)
+    assert serial["flags"] == actual["flags"] and serial["paths"] == actual["paths"]
+
+
+def test_workers_below_one_are_refused():
+    from graphrisk import settings as settings_mod
+    from graphrisk.errors import GraphRiskError
+
+    for section in ("graph", "centrality"):
+        with pytest.raises(GraphRiskError, match=f"{section}.workers"):
+            settings_mod.load(overrides={section: {"workers": 0}})
