@@ -27,10 +27,8 @@ def evaluation(db, *, settings: dict | None = None, as_of: str | None = None, si
 
     settings = settings or settings_mod.load()
     end = min(d for d in (as_of, until) if d) if (as_of or until) else None
-    fingerprint = settings_mod.fingerprint(settings)
-    version = store_mod.data_version(db)
     if reuse:
-        run_id = store_mod.find_run(db, "flags", version=version, settings_json=fingerprint, as_of=end, since=since)
+        run_id = stored_run(db, settings, as_of=end, since=since)
         if run_id is not None:
             ev = load_evaluation(db, run_id, settings)
             ev.flags = _triaged(db, ev.flags, settings)
@@ -39,6 +37,12 @@ def evaluation(db, *, settings: dict | None = None, as_of: str | None = None, si
     if store:
         store_evaluation(db, ev)
     return ev
+
+
+def stored_run(db, settings: dict, as_of: str | None = None, since: str | None = None) -> int | None:
+    """The stored ``flags`` run of the store's current data with these settings and window, or None."""
+    return store_mod.find_run(db, "flags", version=store_mod.data_version(db),
+                              settings_json=settings_mod.fingerprint(settings), as_of=as_of, since=since)
 
 
 def _triaged(db, flags, settings):

@@ -286,8 +286,8 @@ def build_report(db, period: Period, settings: dict, *, store_runs: bool | None 
     if cfg.get("movers", True):
         from .movers import centrality_run, movers
 
-        before, bp, bc = centrality_run(db, prev_period.until, settings, snaps.compact, store_runs)
-        after, ap, ac = centrality_run(db, period.until, settings, snaps.compact, store_runs)
+        before, bp, bc = centrality_run(db, prev_period.until, settings, snaps.graph, store_runs)
+        after, ap, ac = centrality_run(db, period.until, settings, snaps.graph, store_runs)
         names = {}
         cand = sorted(set(before.get("pagerank", {})) | set(after.get("pagerank", {}))
                       | set(before.get("brokerage", {})) | set(after.get("brokerage", {})), key=str)

@@ -7,9 +7,7 @@ The graph is read once per process (:func:`graphrisk.graph.load`) and filtered f
 """
 from __future__ import annotations
 
-import gc
 import json
-import multiprocessing as mp
 import time
 from dataclasses import dataclass, field
 
@@ -50,15 +48,11 @@ def _plain(value):
     return json.loads(json.dumps(value, ensure_ascii=False, sort_keys=True))
 
 
-_WORK = None  # (store file, settings) for forked workers
-
-
-def _evaluate_as_of(as_of: str):
+def _evaluate_as_of(as_of: str, path: str, settings: dict):
     """One date's evaluation in a forked worker: its own connection, the inherited graph; no graph sent back."""
     from .. import store as store_mod
     from ..rules.engine import evaluate
 
-    path, settings = _WORK
     db = store_mod.connect(path, create=False, readonly=True)
     try:
         ev = evaluate(db, settings=settings, as_of=as_of)
@@ -108,40 +102,23 @@ class Snapshots:
     def prefetch(self, dates, workers: int = 2) -> list[str]:
         """Evaluate the dates with no stored evaluation in ``workers`` forked processes at once (the graph read
         once, before the fork, and shared); :meth:`get` stores and uses them. Returns the dates evaluated."""
-        from .. import settings as settings_mod
-        from .. import store as store_mod
-        from ..forking import can_fork
+        from ..engine.evaluate import stored_run
+        from ..forking import can_fork, fork_map
         from ..graph import _store_file, load
 
-        version = store_mod.data_version(self.db)
-        fingerprint = settings_mod.fingerprint(self.settings)
         todo = sorted({d for d in dates if d not in self._cache and d not in self._pre
-                       and store_mod.find_run(self.db, "flags", version=version, settings_json=fingerprint,
-                                              as_of=d, since=None) is None})
+                       and stored_run(self.db, self.settings, as_of=d) is None})
         path = _store_file(self.db)
         if workers < 2 or len(todo) < 2 or not path or not can_fork():
             return []
         load(self.db)  # the whole graph, read before the fork: every worker filters it by date
-        global _WORK
-        _WORK = (path, self.settings)
-        gc.freeze()  # the collector would otherwise touch (and so copy) every inherited object in each worker
-        try:
-            with mp.get_context("fork").Pool(min(workers, len(todo))) as pool:
-                for d, ev in zip(todo, pool.map(_evaluate_as_of, todo, chunksize=1)):
-                    self._pre[d] = ev
-        finally:
-            _WORK = None
-            gc.unfreeze()
+        self._pre.update(zip(todo, fork_map(_evaluate_as_of, todo, min(workers, len(todo)), path, self.settings)))
         self.log.append({"prefetched": todo, "workers": min(workers, len(todo))})
         return todo
 
     def graph(self, as_of: str):
-        """The graph as of a date (for maps): the engine's compact graph, read once per process, as of the date
-        (the maps read it as they would networkx's)."""
-        return self.compact(as_of)
-
-    def compact(self, as_of: str):
-        """The engine's compact graph as of a date (for centrality): a filter over the graph read once."""
+        """The engine's compact graph as of a date, a filter over the graph read once per process: movers'
+        centrality runs on it, and the maps read it as they would networkx's."""
         from ..graph import load
 
         return load(self.db, as_of=as_of)

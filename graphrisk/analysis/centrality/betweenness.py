@@ -1,36 +1,24 @@
 """Betweenness: exact on small graphs, sampled from pivots above, with its measured error."""
 from __future__ import annotations
 
-import multiprocessing as mp
-
 import networkx as nx
 import numpy as np
 
-from ...forking import Forked, can_fork
+from ...forking import Forked, can_fork, fork_map
 from .._igraph import to_igraph
 
 from ._base import PARALLEL_MIN_NODES, _by_index, _cfg, _check_backend, _simple
 
 # ---------------------------------------------------------------- betweenness
 
-_WORK_GRAPH = None  # the igraph graph a forked worker reads
-
-
-def _btw_part(sources: list[int]) -> np.ndarray:
-    return np.asarray(_WORK_GRAPH.betweenness(directed=False, sources=sources), dtype=float)
+def _btw_part(sources: list[int], g) -> np.ndarray:
+    return np.asarray(g.betweenness(directed=False, sources=sources), dtype=float)
 
 
 def _source_betweenness(g, sources: list[int], workers: int) -> np.ndarray:
     """Sum over the sources of half their dependencies (igraph's subset betweenness), over ``workers`` processes."""
-    global _WORK_GRAPH
-    if workers > 1 and g.vcount() >= PARALLEL_MIN_NODES and len(sources) >= 2 * workers \
-            and "fork" in mp.get_all_start_methods():
-        _WORK_GRAPH = g
-        try:
-            with mp.get_context("fork").Pool(workers) as pool:
-                parts = pool.map(_btw_part, [sources[i::workers] for i in range(workers)])
-        finally:
-            _WORK_GRAPH = None
+    if workers > 1 and g.vcount() >= PARALLEL_MIN_NODES and len(sources) >= 2 * workers and can_fork():
+        parts = fork_map(_btw_part, [sources[i::workers] for i in range(workers)], workers, g)
         total = np.zeros(g.vcount())
         for p in parts:  # fixed order: same numbers for the same settings
             total += p
