@@ -300,3 +300,91 @@ def test_cli_run_stored_while_sampled_betweenness_runs_equals_a_serial_run(sampl
     expected = {(r["measure"], r["node_id"]): (r["value"], r["rank"])
                 for r in db.query("select * from centrality where run_id = ?", [ref])}
     assert stored == expected and len(stored) > 10_000
+
+
+def _arrays(nodes: list[str], edges: list[tuple]):
+    """Edge arrays by hand: (u, v, kind, amount or None, record id or None)."""
+    import numpy as np
+    from graphrisk.engine.arrays import EdgeArrays
+
+    ids = sorted(nodes)
+    index = {n: i for i, n in enumerate(ids)}
+    kinds = list(dict.fromkeys(e[2] for e in edges))
+    return EdgeArrays(ids, {n: {"kind": "company", "name": n, "_i": index[n]} for n in ids},
+                      np.array([index[e[0]] for e in edges], dtype=np.int64),
+                      np.array([index[e[1]] for e in edges], dtype=np.int64),
+                      np.array([kinds.index(e[2]) for e in edges], dtype=np.int16), kinds,
+                      np.array([np.nan if e[3] is None else e[3] for e in edges]), [None] * len(edges),
+                      [e[4] for e in edges])
+
+
+def test_weighted_degree_on_arrays_equals_the_edge_loop_to_the_last_bit(sample_db_path):
+    """The numpy pass over edge arrays gives the loop's sums (same order of additions), counts and key order:
+    on a sample store, and on edges made to catch the corner cases (a self-loop, a contract's two edges,
+    a record id shared by two kinds, an amount of 0 and none, sums that depend on their order)."""
+    from graphrisk.analysis.centrality import simple
+
+    money = simple._money_kinds(settings_mod.defaults(), None)
+    hand = _arrays(["A", "B", "C", "D"], [
+        ("A", "B", "gift", 0.1, "G1"), ("B", "A", "gift", 0.2, "G2"), ("A", "B", "gift", 0.3, "G3"),
+        ("A", "A", "gift", 1e16, "G4"), ("A", "C", "gift", 1.0, "G5"), ("A", "C", "gift", -1e16, "G6"),
+        ("D", "C", "contract", 500.0, "HT1"), ("A", "C", "approved", 500.0, "HT1"),
+        ("A", "D", "approved", 7.0, "HT1"), ("C", "D", "contract", 0.0, "HT2"), ("C", "D", "contract", None, "HT3"),
+        ("B", "C", "contact", None, None), ("B", "D", "contract", 9.0, None), ("B", "D", "contract", 9.0, None)])
+    for G in (load_arrays(store.connect(sample_db_path, create=False)), hand):
+        for m in (money, None, {"gift"}):
+            fast, loop = simple._kind_pass_arrays(G, m, True), simple._kind_pass_edges(G, m, True)
+            assert list(fast[0].items()) == list(loop[0].items())
+            assert list(fast[1]) == list(loop[1])
+            assert all(list(fast[1][n].items()) == list(loop[1][n].items()) for n in loop[1])
+    w = simple._kind_pass_arrays(hand, money, False)[0]
+    assert w["C"] == 500.0 + 1.0 - 1e16  # the contract's two edges count once for C
+    assert w["B"] == 0.1 + 0.2 + 0.3 + 9.0 + 9.0  # a contract with no record id: each edge counts
+
+
+def test_ranks_from_numpy_equal_a_sort_by_value_then_id():
+    import random
+
+    from graphrisk.analysis.centrality.result import ranked
+
+    rng = random.Random(4)
+    for values in (
+            {f"N{rng.randrange(10 ** 6)}{rng.choice(['', 'é', '中', '𝔘', ' x'])}": rng.choice([0, 0.0, -0.0, 1, 2.5, 1e-12])
+             for _ in range(5000)},
+            {f"C{i}": rng.random() * 1e6 for i in range(3000)},
+            {f"a\x00{i % 7}" if i % 2 else f"a{i}": float(i % 3) for i in range(2000)}):
+        expected = [(n, v, i + 1) for i, (n, v) in enumerate(sorted(values.items(), key=lambda kv: (-kv[1], kv[0])))]
+        got = ranked(values)
+        assert got == expected and [type(v) for _, v, _ in got] == [type(v) for _, v, _ in expected]
+
+
+def test_edge_arrays_hold_the_engine_graphs_edges(sample_db_path, tmp_path):
+    """Centrality's edge arrays and the engine's graph read the same edges from the store: every record with
+    its kind, endpoints (merged ids folded, a trip's participants one edge each), amount and record id,
+    in and out of a window."""
+    import math
+    import shutil
+    from collections import Counter
+
+    from graphrisk.graph import load
+    from graphrisk.resolve.merge import merge
+
+    path = tmp_path / "s.db"
+    shutil.copy(sample_db_path, path)
+    db = store.connect(path, create=False)
+    a, b = [r[0] for r in db.execute("select company_id from companies order by company_id limit 2")]
+    merge(db, a, b, reason="test", force=True)
+    assert db.execute("select count(*) from trips where participants like '%;%'").fetchone()[0] > 0
+
+    def amount(x):
+        return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
+
+    for window in ({}, {"since": "2024-01-01", "until": "2024-12-31"}):
+        E = load_arrays(db, **window)
+        G = load(db, **window)
+        got = Counter((u, v, d["kind"], amount(d["amount"]), d["currency"], d["record_id"])
+                      for u, v, d in E.edges(data=True))
+        want = Counter((u, v, d["kind"], None if d["kind"] == "trip_participant" else amount(d.get("amount")),
+                        d.get("currency"), d.get("record_id")) for u, v, d in G.edges(data=True))
+        assert got == want and sum(got.values()) > 1000
+        assert b not in {u for u, *_ in got} | {v for _, v, *_ in got}

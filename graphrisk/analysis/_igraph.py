@@ -169,7 +169,8 @@ def _convert(G: nx.Graph, directed: bool, exclude: frozenset = frozenset()) -> I
     if not directed:
         a, b = np.minimum(a, b), np.maximum(a, b)
     keys = _distinct(a * max(n, 1) + b)  # a deterministic edge order
-    edges = np.column_stack((keys // max(n, 1), keys % max(n, 1)))
-    g = ig.Graph(n=n, edges=edges, directed=directed)
+    # pairs of Python ints: igraph reads a list of tuples about twice as fast as a numpy array
+    pairs = zip((keys // max(n, 1)).tolist(), (keys % max(n, 1)).tolist())
+    g = ig.Graph(n=n, edges=list(pairs), directed=directed)
     kinds = np.array([G.nodes[x].get("kind") or "" for x in nodes], dtype=object)
     return IGraphView(graph=g, nodes=nodes, index=index, kinds=kinds, directed=directed)

@@ -7,7 +7,6 @@ kinds, edges with kind and amount, an official's memberships) and hands igraph i
 """
 from __future__ import annotations
 
-from array import array
 from collections import defaultdict
 
 import numpy as np
@@ -115,9 +114,8 @@ def load_arrays(db, since: str | None = None, until: str | None = None, as_of: s
     for n, i in index.items():
         nodes[n]["_i"] = i
     kinds: list[str] = []
-    # typed arrays while reading: 8 bytes an endpoint instead of a Python int each (peak memory)
-    src, dst, kind = array("q"), array("q"), array("h")
-    amount, currency, record = [], [], []
+    srcs, dsts, codes, amounts = [], [], [], []
+    currency, record = [], []
     for table, k in sorted(schema.KINDS.items(), key=lambda kv: kv[1].order):
         if not k.edges or table not in tables:
             continue
@@ -131,24 +129,38 @@ def load_arrays(db, since: str | None = None, until: str | None = None, as_of: s
             sql = (f"select [{spec.source}], [{spec.target}], {amt}, {cur}, {rid_col}, {kcol} from [{table}]"
                    + (where + " and " if where else " where ") + f"[{spec.source}] is not null and "
                    f"[{spec.target}] is not null")
-            for u, v, a, c, rid, word in db.execute(sql, params):
+            rows = db.execute(sql, params).fetchall()
+            if many or canon:  # a list of targets, or merged ids: one row at a time
+                rows = [(canon.get(u, u), t, a, c, rid, word) for u, v, a, c, rid, word in rows
+                        for t in (v.split(";") if many else (v,)) for t in (canon.get(t, t),) if t]
+            # one code per distinct relation word (or the spec's fixed kind), first seen first
+            by_word: dict = {}
+            for word in dict.fromkeys(r[5] for r in rows) if not spec.kind else (None,):
                 ek = spec.kind or schema.relation_class(word or "")
                 if ek not in kinds:
                     kinds.append(ek)
-                code = kinds.index(ek)
-                u = canon.get(u, u)
-                for t in (v.split(";") if many else (v,)):
-                    t = canon.get(t, t)
-                    if t and u in index and t in index:
-                        src.append(index[u])
-                        dst.append(index[t])
-                        kind.append(code)
-                        if attrs:
-                            amount.append(np.nan if a is None or many else a)
-                            currency.append(c)
-                            record.append(rid)
+                by_word[word] = kinds.index(ek)
+            get = index.get
+            a = np.array([get(r[0], -1) for r in rows], dtype=np.int64)
+            b = np.array([get(r[1], -1) for r in rows], dtype=np.int64)
+            keep = (a >= 0) & (b >= 0)
+            if not keep.all():  # an endpoint that is no entity: no edge
+                rows = [r for r, k in zip(rows, keep.tolist()) if k]
+                a, b = a[keep], b[keep]
+            srcs.append(a)
+            dsts.append(b)
+            codes.append(np.full(len(rows), by_word[None], dtype=np.int16) if spec.kind
+                         else np.array([by_word[r[5]] for r in rows], dtype=np.int16))
+            if attrs:
+                amounts.append(np.full(len(rows), np.nan) if many else
+                               np.array([np.nan if r[2] is None else r[2] for r in rows], dtype=float))
+                currency.extend([r[3] for r in rows])
+                record.extend([r[4] for r in rows])
+    src = np.concatenate(srcs) if srcs else np.zeros(0, dtype=np.int64)
+    dst = np.concatenate(dsts) if dsts else np.zeros(0, dtype=np.int64)
+    kind = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int16)
+    amount = np.concatenate(amounts) if amounts else np.zeros(0)
     if not attrs:
-        amount, currency, record = [np.nan] * len(src), [None] * len(src), [None] * len(src)
-    return EdgeArrays(ids, nodes, np.frombuffer(src, dtype=np.int64), np.frombuffer(dst, dtype=np.int64),
-                      np.frombuffer(kind, dtype=np.int16), kinds, np.asarray(amount, dtype=float), currency, record,
+        amount, currency, record = np.full(len(src), np.nan), [None] * len(src), [None] * len(src)
+    return EdgeArrays(ids, nodes, src, dst, kind, kinds, amount, currency, record,
                       since=since, until=until, as_of=as_of, data_version=version)

@@ -53,9 +53,11 @@ def _betweenness(G: nx.Graph, cfg: dict, backend: str, check_error: bool = True,
         raw = np.asarray(g.betweenness(directed=False), dtype=float)
         values = _by_index(view, raw / _norm(n))
     elif cfg.get("betweenness_method", "kadabra") == "kadabra":
+        # the self-check first: it runs here while the sampling, when forked, is still going
+        error = sampling_error(G, settings={"centrality": cfg}) if check_error and cfg["error_check_nodes"] else None
         values, info = _kadabra(view, cfg, pending)
-        if check_error and cfg["error_check_nodes"]:
-            info["error"] = sampling_error(G, settings={"centrality": cfg})
+        if error is not None:
+            info["error"] = error
         info["note"] = _kadabra_note(info)
         return values, info
     else:

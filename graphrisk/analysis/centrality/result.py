@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 import networkx as nx
+import numpy as np
 
 from ... import schema
 from ... import settings as settings_mod
@@ -68,8 +69,22 @@ class CentralityResult(Mapping):
 
 def ranked(values: Mapping) -> list[tuple]:
     """``[(node, value, rank)]`` sorted by value descending, then node id; ranks 1..n."""
-    items = sorted(values.items(), key=lambda kv: (-kv[1], str(kv[0])))
-    return [(node, v, i + 1) for i, (node, v) in enumerate(items)]
+    nodes, vals = list(values), list(values.values())
+    try:
+        score = np.array(vals, dtype=float)
+    except (TypeError, ValueError):
+        score = None
+    if score is None or len(vals) < 1000 or np.isnan(score).any():
+        items = sorted(values.items(), key=lambda kv: (-kv[1], str(kv[0])))
+        return [(node, v, i + 1) for i, (node, v) in enumerate(items)]
+    # the same order with two sorts, most of it in numpy: by node id, then stably by value descending
+    names = [str(x) for x in nodes]
+    if any("\x00" in x for x in names):  # numpy's strings drop trailing NULs: let Python sort those
+        by_name = np.array(sorted(range(len(names)), key=names.__getitem__), dtype=np.int64)
+    else:  # code point order, as Python compares str
+        by_name = np.argsort(np.array(names, dtype=str), kind="stable")
+    order = by_name[np.argsort(-score[by_name], kind="stable")].tolist()
+    return [(nodes[i], vals[i], r) for r, i in enumerate(order, 1)]
 
 
 def expand_measures(measures: Iterable[str] | str | None) -> list[str]:

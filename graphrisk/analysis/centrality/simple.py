@@ -9,6 +9,7 @@ import numpy as np
 
 from ... import schema
 from ...errors import GraphRiskError
+from ...engine.arrays import EdgeArrays
 from .._igraph import seeded, to_igraph
 
 from ._base import _by_index, _cfg, _check_backend, _simple
@@ -59,6 +60,13 @@ def _edges(G: nx.Graph) -> Iterator[tuple]:
 
 def _kind_pass(G: nx.Graph, money: set[str] | None, counts: bool) -> tuple[dict, dict]:
     """One pass over the edges: weighted degree over ``money`` kinds and, if asked, counts per kind."""
+    if isinstance(G, EdgeArrays):
+        return _kind_pass_arrays(G, money, counts)
+    return _kind_pass_edges(G, money, counts)
+
+
+def _kind_pass_edges(G: nx.Graph, money: set[str] | None, counts: bool) -> tuple[dict, dict]:
+    """:func:`_kind_pass` edge by edge, on any graph."""
     wd = {n: 0.0 for n in G}
     by: dict = {n: {} for n in G} if counts else {}
     seen: set = set()
@@ -86,6 +94,50 @@ def _kind_pass(G: nx.Graph, money: set[str] | None, counts: bool) -> tuple[dict,
                     continue
                 seen.add(key)
             wd[n] += a
+    return wd, by
+
+
+def _kind_pass_arrays(G: EdgeArrays, money: set[str] | None, counts: bool) -> tuple[dict, dict]:
+    """:func:`_kind_pass` on edge arrays, with numpy: the same sums, added in the same order (edge by edge,
+    source before target), so the values are those of the loop to the last bit."""
+    ids, n, m = G.ids, len(G.ids), len(G.src)
+    ends = np.empty(2 * m, dtype=np.int64)  # u0, v0, u1, v1, ...: each node meets its edges in edge order
+    ends[0::2], ends[1::2] = G.src, G.dst
+    code = np.repeat(G.kind.astype(np.int64), 2)
+    amount = np.repeat(np.nan_to_num(G.amount, nan=0.0), 2)
+    live = np.ones(2 * m, dtype=bool)
+    live[1::2] = G.src != G.dst  # a self-loop counts once
+    wd_sel = live & (amount != 0)
+    if money is not None:
+        wd_sel &= np.isin(code, [i for i, k in enumerate(G.kinds) if k in money])
+    else:
+        wd_sel[:] = False
+    decision = [i for i, k in enumerate(G.kinds) if k in schema.EDGE_KINDS and schema.EDGE_KINDS[k].decision]
+    once = np.flatnonzero(wd_sel & np.isin(code, decision))  # one record, two edges: counted once per node
+    if len(once):
+        rid_code: dict = {}
+        rids = np.array([rid_code.setdefault(r, len(rid_code)) if r is not None else -1
+                         for r in (G.record[i >> 1] for i in once.tolist())], dtype=np.int64)
+        has = rids >= 0
+        keys = ends[once[has]] * (len(rid_code) + 1) + rids[has]
+        _, first = np.unique(keys, return_index=True)
+        repeat = np.ones(int(has.sum()), dtype=bool)
+        repeat[first] = False
+        wd_sel[once[has][repeat]] = False
+    wd_vals = np.bincount(ends[wd_sel], weights=amount[wd_sel], minlength=n)
+    wd = dict(zip(ids, wd_vals.tolist()))
+    if not counts:
+        return wd, {}
+    at = np.flatnonzero(live)
+    keys = ends[at] * max(len(G.kinds), 1) + code[at]
+    uniq, first, inverse, count = np.unique(keys, return_index=True, return_inverse=True, return_counts=True)
+    sums = np.bincount(inverse, weights=amount[at], minlength=len(uniq))
+    node, kind = uniq // max(len(G.kinds), 1), uniq % max(len(G.kinds), 1)
+    order = np.lexsort((first, node))  # per node, its kinds in the order they were first met
+    by: dict = {x: {} for x in ids}
+    kinds = G.kinds
+    for i, k, c, a in zip(node[order].tolist(), kind[order].tolist(), count[order].tolist(), sums[order].tolist()):
+        by[ids[i]][kinds[k]] = {"count": c, "amount": a}
     return wd, by
 
 
