@@ -7,8 +7,9 @@ work in-process instead (:func:`can_fork`).
 """
 from __future__ import annotations
 
-import gc
 import multiprocessing as mp
+
+from . import collector
 
 _PAYLOAD = None  # (function, arguments) the forked child calls
 
@@ -33,13 +34,13 @@ def fork_map(fn, items: list, workers: int, *args) -> list:
     ``args`` (a graph, settings) reach the children through their inherited memory, never pickled."""
     global _PAYLOAD
     _PAYLOAD = (fn, args)
-    gc.freeze()
+    collector.freeze_for_fork()
     try:
         with mp.get_context("fork").Pool(workers) as pool:
             return pool.map(_call_on, items, chunksize=1)
     finally:
         _PAYLOAD = None
-        gc.unfreeze()
+        collector.thaw_after_fork()
 
 
 class Forked:
@@ -48,12 +49,12 @@ class Forked:
     def __init__(self, fn, *args):
         global _PAYLOAD
         _PAYLOAD = (fn, args)  # read by the child from its copy of this process's memory, never pickled
-        gc.freeze()  # the collector would otherwise touch (and so copy) every inherited object in the child
+        collector.freeze_for_fork()  # the collector would otherwise touch (and so copy) every inherited object in the child
         try:
             self._pool = mp.get_context("fork").Pool(1)
         finally:
             _PAYLOAD = None
-            gc.unfreeze()
+            collector.thaw_after_fork()
         self._result = self._pool.apply_async(_call)
 
     def get(self):
@@ -65,3 +66,30 @@ class Forked:
     def close(self) -> None:
         self._pool.terminate()
         self._pool.join()
+
+
+class Claims:
+    """Indexes 0..n-1 of a list of tasks, claimed by two processes from either end (a forked child from the
+    front, this process from the back once it is free): who runs a task changes nothing but the time.
+    Made before the fork, so both processes share its counters."""
+
+    def __init__(self, n: int):
+        ctx = mp.get_context("fork")
+        self._lock = ctx.Lock()
+        self._next, self._end = ctx.RawValue("i", 0), ctx.RawValue("i", n)
+
+    def first(self) -> int | None:
+        """The first unclaimed index (the child's side), or None when every task is claimed."""
+        with self._lock:
+            if self._next.value >= self._end.value:
+                return None
+            self._next.value += 1
+            return self._next.value - 1
+
+    def last(self) -> int | None:
+        """The last unclaimed index (this process's side), or None."""
+        with self._lock:
+            if self._next.value >= self._end.value:
+                return None
+            self._end.value -= 1
+            return self._end.value

@@ -15,7 +15,7 @@ from typing import Iterator
 
 import networkx as nx
 
-from . import store
+from . import collector, store
 from .engine.build import (Window, canonical, count_unresolved, is_private_channel,  # noqa: F401 (re-exported)
                            iter_edges, iter_nodes)
 from .engine.lite import LiteGraph
@@ -43,19 +43,23 @@ def load(db, since: str | None = None, until: str | None = None, as_of: str | No
     key = (_store_file(db), version)
     full = _FULL.get(key)
     if full is None:
-        canon = canonical(db)
-        nodes = dict(iter_nodes(db, canon))
-        kinds = {n: d["kind"] for n, d in nodes.items()}
-        edges = list(iter_edges(db, Window(), canon, kinds))
-        from .resolve.unresolved import summary
-
-        unresolved = summary(db)  # references to names never resolved to one entity: nodes of their own
-        unresolved["without_id"] = count_unresolved(db)  # stores from before unresolved nodes: left out
-        full = LiteGraph(nodes.items(), edges, since=None, until=None, as_of=None, data_version=version,
-                         merged=len(canon), unresolved=unresolved)
         _FULL.clear()
-        if key[0]:  # an in-memory store has no file to key on
-            _FULL[key] = full
+        collector.unpin()
+        with collector.paused():  # millions of objects and no cyclic garbage (graphrisk.collector)
+            canon = canonical(db)
+            nodes = dict(iter_nodes(db, canon))
+            kinds = {n: d["kind"] for n, d in nodes.items()}
+            edges = list(iter_edges(db, Window(), canon, kinds))
+            from .resolve.unresolved import summary
+
+            unresolved = summary(db)  # references to names never resolved to one entity: nodes of their own
+            unresolved["without_id"] = count_unresolved(db)  # stores from before unresolved nodes: left out
+            full = LiteGraph(nodes.items(), edges, since=None, until=None, as_of=None, data_version=version,
+                             merged=len(canon), unresolved=unresolved)
+            full.index()
+            if key[0]:  # an in-memory store has no file to key on
+                _FULL[key] = full
+                collector.pin(len(edges) * 4)  # before the collector resumes: it would walk all of it once
     G = full.window(since, until, as_of)
     return G.to_networkx() if networkx else G
 

@@ -54,6 +54,39 @@ def test_one_process_gives_what_two_give(world):
     assert serial["flags"] == actual["flags"] and serial["paths"] == actual["paths"]
 
 
+@pytest.mark.parametrize("child_takes", [0, 1, 99])
+def test_rules_split_between_the_processes_any_way_conclude_the_same(world, monkeypatch, child_takes):
+    """The forked child claims the rules that read no path from the front, this process from the back once its
+    path search is done: whoever runs which (none, one, all in the child), the results are the same."""
+    from graphrisk.forking import Claims, can_fork
+    from graphrisk.rules import engine
+
+    if not can_fork():
+        pytest.skip("no fork here")
+
+    class Limited(Claims):  # the child stops claiming after ``child_takes`` rules: this process runs the rest
+        taken = 0
+
+        def first(self):
+            if Limited.taken >= child_takes:
+                return None
+            Limited.taken += 1
+            return super().first()
+
+    monkeypatch.setattr(engine, "Claims", Limited)
+    name, _, actual, db = world
+    split = snapshot(db, centrality=False)
+    assert split["flags"] == actual["flags"] and split["paths"] == actual["paths"]
+
+
+def test_claims_from_both_ends_never_overlap():
+    from graphrisk.forking import Claims
+
+    c = Claims(5)
+    assert [c.first(), c.last(), c.first(), c.last(), c.first(), c.last(), c.first()] == [0, 4, 1, 3, 2, None, None]
+    assert Claims(0).first() is None and Claims(0).last() is None
+
+
 def test_workers_below_one_are_refused():
     from graphrisk import settings as settings_mod
     from graphrisk.errors import GraphRiskError

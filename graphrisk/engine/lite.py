@@ -131,6 +131,12 @@ class LiteGraph:
             self._kinds = dict(by)
         return self._kinds
 
+    def index(self) -> "LiteGraph":
+        """Build the edges-by-kind and adjacency indexes now (the engine reads both), not on first use."""
+        self.by_kind()
+        self._adjacency("out")
+        return self
+
     def _index(self) -> None:
         """Each node's out- and in-edges, as lists of the edge tuples (one append per edge and end:
         about 4× cheaper than networkx's nested dicts, which :attr:`_adj` builds only when asked)."""

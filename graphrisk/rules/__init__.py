@@ -34,6 +34,7 @@ class Rule:
     defaults: dict = field(default_factory=dict)  # the rule's settings section when defaults.toml has none
     validate: Callable[[dict], str | None] | None = None  # returns a problem with the section, or None
     paths: bool = True  # reads the conflict paths (or what earlier rules claimed); False may run beside the search
+    weight: int = 1  # rough work relative to other rules: of those run beside the search, the heaviest start first
 
 
 @dataclass
@@ -118,7 +119,7 @@ REGISTRY: dict[str, Rule] = {}
 
 
 def rule(id: str, title: str, max_level: str = "red", order: int = 50, settings: dict | None = None,
-         validate: Callable[[dict], str | None] | None = None, paths: bool = True):
+         validate: Callable[[dict], str | None] | None = None, paths: bool = True, weight: int = 1):
     """Register a rule function under ``id`` (also how a plugin adds one).
 
     ``settings`` are the defaults of the rule's section ``[rules.<id>]`` (``enabled`` is added), used
@@ -126,10 +127,12 @@ def rule(id: str, title: str, max_level: str = "red", order: int = 50, settings:
     unknown keys stay errors. ``validate(section)`` returns a problem to report, or None.
     ``paths=False`` declares that the rule reads neither ``ctx.paths`` nor what other rules left in
     ``ctx.extra``: the engine may then run it in another process while the paths are searched.
+    ``weight`` is a rough measure of the rule's work (1: a pass over one kind of record; 3: a walk
+    over the whole graph): such rules start heaviest first, so two processes end at about the same time.
     """
     def deco(fn):
         REGISTRY[id] = Rule(id, title, fn, max_level, order, {"enabled": True, **(settings or {})}, validate,
-                            paths)
+                            paths, weight)
         return fn
     return deco
 

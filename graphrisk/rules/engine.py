@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from .. import settings as settings_mod
-from ..forking import Forked, can_fork
+from ..forking import Claims, Forked, can_fork
 from ..analysis.paths import PathIndex, find_paths
 from ..findings import LEVEL_RANK, LEVELS, ConflictPath, OfficialFlag, Reason
 from . import Context, Finding, load_builtin
@@ -117,6 +117,8 @@ def run_rules(G: nx.MultiDiGraph, paths: list[ConflictPath], settings: dict, as_
     order = _enabled(rules, settings, only)
     by_rule = {rid: rules[rid].check(ctx) for rid in order if aside is None or rid not in aside.ids}
     if aside is not None:
+        while (rid := aside.claim_last()) is not None:  # free before the other process: take from its list
+            by_rule[rid] = rules[rid].check(ctx)
         by_rule.update(aside.get())
     findings: list[Finding] = [f for rid in order for f in by_rule[rid]]
     # one scale: a path's score is the strength the rules judged it by (rules.scale.path_strength)
@@ -132,10 +134,14 @@ def _enabled(rules: dict, settings: dict, only: list[str] | None) -> list[str]:
             if (not only or rid in only) and settings["rules"][rid]["enabled"]]
 
 
-def _run_aside(G, settings: dict, as_of: str | None, ids: list[str]) -> dict:
+def _run_aside(G, settings: dict, as_of: str | None, ids: list[str], claims: Claims) -> dict:
+    """In the forked process: the rules of ``ids`` it claims first (the parent takes the rest from the end)."""
     rules = load_builtin()
     ctx = Context(G=G, paths=[], settings=settings, as_of=as_of)
-    return {rid: rules[rid].check(ctx) for rid in ids}
+    out = {}
+    while (i := claims.first()) is not None:
+        out[ids[i]] = rules[ids[i]].check(ctx)
+    return out
 
 
 def _prepare(G) -> None:
@@ -150,11 +156,22 @@ def _prepare(G) -> None:
 
 
 class Aside(Forked):
-    """Rules running in a forked process (:func:`start_aside`): their ids, and their findings once done."""
+    """Rules running in a forked process (:func:`start_aside`): their ids, and their findings once done.
+
+    The child runs them in order; this process, once its own work is done, takes the ones not yet begun
+    from the end of the list (:meth:`claim_last`), so neither waits idle for the other.
+    """
 
     def __init__(self, ids: list[str], G, settings: dict, as_of: str | None):
         self.ids = set(ids)
-        super().__init__(_run_aside, G, settings, as_of, ids)
+        self._order = list(ids)
+        self._claims = Claims(len(ids))
+        super().__init__(_run_aside, G, settings, as_of, self._order, self._claims)
+
+    def claim_last(self) -> str | None:
+        """The id of a rule the child has not begun, now this process's to run; None when none is left."""
+        i = self._claims.last()
+        return None if i is None else self._order[i]
 
 
 def start_aside(G, settings: dict, as_of: str | None, only: list[str] | None = None) -> Aside | None:
@@ -164,6 +181,7 @@ def start_aside(G, settings: dict, as_of: str | None, only: list[str] | None = N
     workers = int((settings.get("graph") or {}).get("workers", 2))
     rules = load_builtin()
     ids = [rid for rid in _enabled(rules, settings, only) if not rules[rid].paths]
+    ids.sort(key=lambda rid: -rules[rid].weight)  # heaviest first: this process takes the light ones left at the end
     if workers < 2 or not ids or not can_fork():
         return None
     _prepare(G)

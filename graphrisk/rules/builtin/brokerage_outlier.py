@@ -20,7 +20,7 @@ def _brokerage(ctx) -> dict[str, float]:
     return {o: float(sum(1 for m in ctx.neighbours(o) if ctx.kind(m) == "company")) for o in ctx.officials()}
 
 
-@rule("brokerage_outlier", "Brokerage outlier", max_level="yellow", order=40, validate=ranges(iqr_k=(0, None), min_value=(0, None), score=(0, 100)), paths=False)
+@rule("brokerage_outlier", "Brokerage outlier", max_level="yellow", order=40, validate=ranges(iqr_k=(0, None), min_value=(0, None), score=(0, 100)), paths=False, weight=3)
 def check(ctx) -> list[Finding]:
     cfg = ctx.cfg("brokerage_outlier")
     values = ctx.extra.get("brokerage") or _brokerage(ctx)

@@ -30,7 +30,7 @@ def _trip_of(trips: dict, gift: dict, margin: int) -> dict | None:
     return None
 
 
-@rule("gift_during_trip", "Gift during an official trip", max_level="orange", order=25, validate=ranges(margin_days=(0, None), trivial_quantile=(0, 1), min_value=(0, None)), paths=False)
+@rule("gift_during_trip", "Gift during an official trip", max_level="orange", order=25, validate=ranges(margin_days=(0, None), trivial_quantile=(0, 1), min_value=(0, None)), paths=False, weight=2)
 def check(ctx) -> list[Finding]:
     cfg = ctx.cfg("gift_during_trip")
     trips = trips_of(ctx)

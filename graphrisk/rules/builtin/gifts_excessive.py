@@ -16,7 +16,7 @@ from ..scale import band, scales_of, threshold
 from ._common import ranges
 
 
-@rule("gifts_excessive", "Undeclared or excessive gifts", max_level="orange", order=30, validate=ranges(undeclared_z=(0, None), yearly_z=(0, None), undeclared_value=(0, None), yearly_total=(0, None)), paths=False)
+@rule("gifts_excessive", "Undeclared or excessive gifts", max_level="orange", order=30, validate=ranges(undeclared_z=(0, None), yearly_z=(0, None), undeclared_value=(0, None), yearly_total=(0, None)), paths=False, weight=2)
 def check(ctx) -> list[Finding]:
     cfg = ctx.cfg("gifts_excessive")
     sc = scales_of(ctx)

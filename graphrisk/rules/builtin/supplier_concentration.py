@@ -14,7 +14,7 @@ from ._common import ranges
 from ._fence import iqr_fence
 
 
-@rule("supplier_concentration", "Supplier concentration", max_level="orange", order=30, validate=ranges(min_contracts=(1, None), share=(0, 1), single_source_threshold=(0, None), iqr_k=(0, None)), paths=False)
+@rule("supplier_concentration", "Supplier concentration", max_level="orange", order=30, validate=ranges(min_contracts=(1, None), share=(0, 1), single_source_threshold=(0, None), iqr_k=(0, None)), paths=False, weight=2)
 def check(ctx) -> list[Finding]:
     cfg = ctx.cfg("supplier_concentration")
     s = ctx.settings

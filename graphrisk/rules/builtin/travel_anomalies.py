@@ -61,7 +61,7 @@ def _robust(values: list[float]):
     return med, spread, len(logs)
 
 
-@rule("travel_anomalies", "Travel anomalies", max_level="orange", order=35, validate=ranges(anomaly_z=(0, None), approval_expected_share=(0, 1)), paths=False)
+@rule("travel_anomalies", "Travel anomalies", max_level="orange", order=35, validate=ranges(anomaly_z=(0, None), approval_expected_share=(0, 1)), paths=False, weight=3)
 def check(ctx) -> list[Finding]:
     cfg = ctx.cfg("travel_anomalies")
     s = ctx.settings
