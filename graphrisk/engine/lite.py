@@ -57,6 +57,7 @@ class LiteGraph:
         self._out: dict | None = None
         self._in: dict | None = None
         self._kinds: dict | None = None
+        self._when: list | None = None  # (date, tie) of each edge, for windows
         self._views: dict = {}  # "out"/"in" -> node -> {neighbour: {key: attrs}} (see AdjacencyView)
         self.add_edges_from(edges)
 
@@ -76,7 +77,7 @@ class LiteGraph:
                     if n not in nodes:
                         nodes[n] = {}
         self._edges.extend(edges)
-        self._out = self._in = self._kinds = None
+        self._out = self._in = self._kinds = self._when = None
         self._views = {}
 
     def add_edge(self, u, v, key=None, **attrs) -> str:
@@ -222,17 +223,10 @@ class LiteGraph:
         end = min(ends) if ends else None
         if not since and not end:
             return self
-        edges = []
-        for e in self._edges:
-            d = e[3]
-            day = d.get("date")
-            if day is None:
-                edges.append(e)
-            elif d.get("tie"):
-                if end is None or day <= end:
-                    edges.append(e)
-            elif (since is None or day >= since) and (end is None or day <= end):
-                edges.append(e)
+        if self._when is None:  # each edge's (date, is a tie), read once: the report filters by a dozen dates
+            self._when = [(d.get("date"), bool(d.get("tie"))) for _, _, _, d in self._edges]
+        edges = [e for e, (day, tie) in zip(self._edges, self._when)
+                 if day is None or (end is None or day <= end) and (tie or since is None or day >= since)]
         H = LiteGraph(**{**self.graph, "since": since, "until": until, "as_of": as_of})
         H.nodes = self.nodes  # entities are always present; node attributes are shared, not copied
         H._edges = edges
