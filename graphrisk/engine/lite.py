@@ -57,7 +57,7 @@ class LiteGraph:
         self._out: dict | None = None
         self._in: dict | None = None
         self._kinds: dict | None = None
-        self._when: list | None = None  # (date, tie) of each edge, for windows
+        self._when: tuple | None = None  # each edge's date, and whether it is a tie (edge_dates)
         self._views: dict = {}  # "out"/"in" -> node -> {neighbour: {key: attrs}} (see AdjacencyView)
         self.add_edges_from(edges)
 
@@ -223,14 +223,22 @@ class LiteGraph:
         end = min(ends) if ends else None
         if not since and not end:
             return self
-        if self._when is None:  # each edge's (date, is a tie), read once: the report filters by a dozen dates
-            self._when = [(d.get("date"), bool(d.get("tie"))) for _, _, _, d in self._edges]
-        edges = [e for e, (day, tie) in zip(self._edges, self._when)
+        dates, ties = self.edge_dates()
+        edges = [e for e, day, tie in zip(self._edges, dates, ties)
                  if day is None or (end is None or day <= end) and (tie or since is None or day >= since)]
         H = LiteGraph(**{**self.graph, "since": since, "until": until, "as_of": as_of})
         H.nodes = self.nodes  # entities are always present; node attributes are shared, not copied
         H._edges = edges
         return H
+
+    def edge_dates(self) -> tuple[list, bytes]:
+        """Each edge's date and whether it is a tie (1) or a record (0), read once (the report filters the graph
+        by a dozen dates): a list of the edges' own date strings and one byte per edge. Call it before forking
+        workers that filter, so they share it."""
+        if self._when is None:
+            self._when = ([d.get("date") for _, _, _, d in self._edges],
+                          bytes(bool(d.get("tie")) for _, _, _, d in self._edges))
+        return self._when
 
     def endpoint_arrays(self, exclude_kinds=frozenset()):
         """``(nodes, index, src, dst)``: node ids sorted, id → position, and each edge's endpoints as int64

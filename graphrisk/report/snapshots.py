@@ -111,7 +111,7 @@ class Snapshots:
         path = _store_file(self.db)
         if workers < 2 or len(todo) < 2 or not path or not can_fork():
             return []
-        load(self.db)  # the whole graph, read before the fork: every worker filters it by date
+        load(self.db).edge_dates()  # the whole graph, read before the fork: every worker filters it by date
         self._pre.update(zip(todo, fork_map(_evaluate_as_of, todo, min(workers, len(todo)), path, self.settings)))
         self.log.append({"prefetched": todo, "workers": min(workers, len(todo))})
         return todo

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
+from .. import collector
 from .. import settings as settings_mod
 from ..forking import Claims, Forked, can_fork
 from ..analysis.paths import PathIndex, find_paths
@@ -256,6 +257,12 @@ def evaluate(db=None, *, G=None, settings: dict | None = None, as_of: str | None
 
     The paths kept are every path at or above ``[paths] min_score`` plus every weaker path a finding cites.
     """
+    with collector.paused():  # its indexes, paths and findings are millions of objects, none of them cyclic
+        return _evaluate(db, G=G, settings=settings, as_of=as_of, since=since, paths=paths, only=only)
+
+
+def _evaluate(db, *, G, settings: dict | None, as_of: str | None, since: str | None,
+              paths: list[ConflictPath] | None, only: list[str] | None) -> Evaluation:
     from ..graph import load
 
     t0 = time.perf_counter()
