@@ -9,10 +9,18 @@ The library is the product; the ``graphrisk`` command is a thin layer over it::
     case.paths(official="O000123").paths
     G = case.graph(since="2026-01-01")      # networkx MultiDiGraph
 """
-from .api import Case, FlagsResult, PathsResult, open
-from .engine import Evaluation, evaluation
-from .errors import GraphRiskError, InputError, NotFound, SettingsError, StoreError
-from .store import connect
+import os as _os
+
+# igraph's OpenMP runs one thread unless the user says otherwise, set before igraph is first imported: its
+# results then do not depend on the thread count, PageRank was 2-20x slower with threads on a busy 2-core
+# machine (measured), and a process whose OpenMP started worker threads cannot fork safely
+# (graphrisk.forking.can_fork).
+_os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+from .api import Case, FlagsResult, PathsResult, open  # noqa: E402
+from .engine import Evaluation, evaluation  # noqa: E402
+from .errors import GraphRiskError, InputError, NotFound, SettingsError, StoreError  # noqa: E402
+from .store import connect  # noqa: E402
 
 __all__ = ["Case", "Evaluation", "FlagsResult", "GraphRiskError", "InputError", "NotFound", "PathsResult",
            "SettingsError", "StoreError", "connect", "evaluation", "open"]

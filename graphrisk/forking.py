@@ -15,8 +15,29 @@ _PAYLOAD = None  # (function, arguments) the forked child calls
 
 
 def can_fork() -> bool:
-    """Whether a child can be forked here (a pool's worker may not have children)."""
-    return "fork" in mp.get_all_start_methods() and not mp.current_process().daemon
+    """Whether a child can be forked here: the ``fork`` start method exists, this is not a pool's worker (which
+    may not have children), and no OpenMP runtime in this process may run a team of threads (igraph's or
+    networkit's with ``OMP_NUM_THREADS`` above 1: a child would wait forever on the team's locks)."""
+    return "fork" in mp.get_all_start_methods() and not mp.current_process().daemon and _openmp_threads() <= 1
+
+
+def _openmp_threads() -> int:
+    """The most threads any OpenMP runtime loaded in this process may start (1 when none is loaded; Linux only:
+    the runtimes are found in /proc/self/maps)."""
+    import ctypes
+
+    try:
+        with open("/proc/self/maps", encoding="utf-8", errors="replace") as f:
+            libs = sorted({line.split()[-1] for line in f if "libgomp" in line.rsplit("/", 1)[-1]})
+    except OSError:
+        return 1
+    most = 1
+    for lib in libs:
+        try:
+            most = max(most, int(ctypes.CDLL(lib).omp_get_max_threads()))
+        except (OSError, AttributeError):
+            continue
+    return most
 
 
 def _call():
@@ -31,8 +52,11 @@ def _call_on(item):
 
 def fork_map(fn, items: list, workers: int, *args) -> list:
     """``[fn(item, *args) for item in items]`` over ``workers`` forked processes, results in ``items``' order;
-    ``args`` (a graph, settings) reach the children through their inherited memory, never pickled."""
+    ``args`` (a graph, settings) reach the children through their inherited memory, never pickled.
+    Where a fork is not safe (:func:`can_fork`) the items are done here, one after another."""
     global _PAYLOAD
+    if not can_fork():
+        return [fn(item, *args) for item in items]
     _PAYLOAD = (fn, args)
     collector.freeze_for_fork()
     try:
@@ -44,10 +68,15 @@ def fork_map(fn, items: list, workers: int, *args) -> list:
 
 
 class Forked:
-    """``fn(*args)`` running in a forked process; :meth:`get` waits for its result, :meth:`close` ends it."""
+    """``fn(*args)`` running in a forked process; :meth:`get` waits for its result, :meth:`close` ends it.
+    Where a fork is not safe (:func:`can_fork`), :meth:`get` calls it here."""
 
     def __init__(self, fn, *args):
         global _PAYLOAD
+        self._pool = self._here = None
+        if not can_fork():
+            self._here = (fn, args)
+            return
         _PAYLOAD = (fn, args)  # read by the child from its copy of this process's memory, never pickled
         collector.freeze_for_fork()  # the collector would otherwise touch (and so copy) every inherited object in the child
         try:
@@ -58,14 +87,18 @@ class Forked:
         self._result = self._pool.apply_async(_call)
 
     def get(self):
+        if self._here is not None:
+            fn, args = self._here
+            return fn(*args)
         try:
             return self._result.get()
         finally:
             self.close()
 
     def close(self) -> None:
-        self._pool.terminate()
-        self._pool.join()
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
 
 
 class Claims:

@@ -18,9 +18,7 @@ for _mod in sorted(m.name for m in pkgutil.iter_modules(__path__)):
 
 def main() -> None:
     """Entry point of the ``graphrisk`` script."""
-    # igraph's OpenMP threads slowed PageRank 2-20x on a busy 2-core machine (measured); one thread
-    # unless the user says otherwise.
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    os.environ.setdefault("OMP_NUM_THREADS", "1")  # also set on importing graphrisk: see graphrisk/__init__.py
     cli(prog_name="graphrisk")
 
 
