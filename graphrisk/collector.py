@@ -10,6 +10,7 @@ paused (:func:`paused`), and a graph that stays for the process is moved out of 
 """
 from __future__ import annotations
 
+import functools
 import gc
 from contextlib import contextmanager
 
@@ -27,6 +28,15 @@ def paused():
     finally:
         if was:
             gc.enable()
+
+
+def without_collection(fn):
+    """Decorate ``fn`` to run with the collector paused (:func:`paused`)."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        with paused():
+            return fn(*args, **kwargs)
+    return wrapper
 
 
 def pin(size: int) -> None:

@@ -60,11 +60,7 @@ def load(db, since: str | None = None, until: str | None = None, as_of: str | No
             if key[0]:  # an in-memory store has no file to key on
                 _FULL[key] = full
                 collector.pin(len(edges) * 4)  # before the collector resumes: it would walk all of it once
-    if since or until or as_of:
-        with collector.paused():  # a window's own indexes: a million list entries, no cyclic garbage
-            G = full.window(since, until, as_of).index()
-    else:
-        G = full
+    G = full.window(since, until, as_of)  # its adjacency is indexed when first asked for
     return G.to_networkx() if networkx else G
 
 

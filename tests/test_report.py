@@ -483,7 +483,8 @@ def test_no_maps_means_no_dead_links(sample_store, tmp_path):
 
 
 def test_dates_evaluated_in_parallel_give_the_same_report(sample_store, tmp_path):
-    """The report's dates evaluated in two forked workers, or one after another: the same report."""
+    """The report's dates evaluated (and the movers' centrality computed, and the maps drawn) in two forked
+    workers, or one after another: the same report and the same files."""
     import sqlite3
 
     db_path, _, _ = sample_store
@@ -492,18 +493,24 @@ def test_dates_evaluated_in_parallel_give_the_same_report(sample_store, tmp_path
         db = tmp_path / f"w{workers}.db"
         with sqlite3.connect(db_path) as src, sqlite3.connect(db) as dst:  # the WAL's content too
             src.backup(dst)
-        with store.connect(db) as conn:  # no stored evaluation: every date is evaluated afresh
+        with store.connect(db) as conn:  # no stored evaluation or centrality: every date is computed afresh
             for table in ("flags", "findings", "paths"):
                 conn.execute(f"delete from {table} where run_id in (select id from runs where kind = 'flags')")
-            conn.execute("delete from runs where kind = 'flags'")
+            if "centrality" in {r[0] for r in conn.execute("select name from sqlite_master")}:
+                conn.execute("delete from centrality")
+            conn.execute("delete from runs where kind in ('flags', 'centrality')")
         config = tmp_path / f"w{workers}.toml"
-        config.write_text(f"[report]\nmax_maps = 0\nworkers = {workers}\n", encoding="utf-8")
+        config.write_text(f"[report]\nmax_maps = 6\nworkers = {workers}\n", encoding="utf-8")
         out = tmp_path / f"out{workers}"
         r = run("--week", WEEK, "--db", db, "--out", out, "--quiet", "--config", config)
         assert r.exit_code == 0, r.output
         outs[workers] = out
     meta = json.loads((outs[2] / "meta.json").read_text(encoding="utf-8"))
     [pre] = [s for s in meta["snapshots"] if "prefetched" in s]
-    assert pre["workers"] == 2 and len(pre["prefetched"]) >= 12
+    assert pre["workers"] == 2 and len(pre["prefetched"]) >= 12 and len(pre["centrality"]) == 2
     assert not any("prefetched" in s for s in json.loads((outs[1] / "meta.json").read_text())["snapshots"])
     assert (outs[1] / "report.json").read_bytes() == (outs[2] / "report.json").read_bytes()
+    drawn = sorted(p.relative_to(outs[1]) for p in (outs[1] / "maps").rglob("*.html"))
+    assert len(drawn) >= 4
+    assert sorted(p.relative_to(outs[2]) for p in (outs[2] / "maps").rglob("*.html")) == drawn
+    assert all((outs[1] / p).read_bytes() == (outs[2] / p).read_bytes() for p in drawn)

@@ -22,4 +22,4 @@ def test_a_window_holds_the_edges_the_store_gives_for_it(sample_db_path, window)
     full_order = {k: i for i, (_, _, k) in enumerate(graph.load(db).edges(keys=True))}
     assert [full_order[k] for _, _, k in got] == sorted(full_order[k] for _, _, k in got)
     assert G.number_of_edges() < graph.load(db).number_of_edges()
-    assert sum(len(x) for x in G._adjacency("out").values()) == G.number_of_edges()  # indexed for the window
+    assert sum(len(x) for x in G._adjacency("out").values()) == G.number_of_edges()  # its own adjacency

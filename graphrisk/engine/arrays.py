@@ -11,7 +11,7 @@ from collections import defaultdict
 
 import numpy as np
 
-from .. import schema, store
+from .. import collector, schema, store
 from .build import Window, canonical
 from .lite import NodeView
 
@@ -93,6 +93,11 @@ def load_arrays(db, since: str | None = None, until: str | None = None, as_of: s
     ``attrs=False`` reads endpoints and kinds only (no amounts, currencies or record ids): what the
     structural measures (degree, PageRank, eigenvector, closeness, betweenness, brokerage) need.
     """
+    with collector.paused():  # a dict per node and a record id per edge, none cyclic (graphrisk.collector)
+        return _load_arrays(db, since, until, as_of, attrs)
+
+
+def _load_arrays(db, since: str | None, until: str | None, as_of: str | None, attrs: bool) -> EdgeArrays:
     version = store.data_version(db)
     win = Window(since, until, as_of)
     canon = canonical(db)

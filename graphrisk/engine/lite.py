@@ -141,13 +141,16 @@ class LiteGraph:
     def _index(self) -> None:
         """Each node's out- and in-edges, as lists of the edge tuples (one append per edge and end:
         about 4× cheaper than networkx's nested dicts, which :attr:`_adj` builds only when asked)."""
-        out: dict = defaultdict(list)
-        inn: dict = defaultdict(list)
-        o, i = out.__getitem__, inn.__getitem__
-        for e in self._edges:
-            o(e[0]).append(e)
-            i(e[1]).append(e)
-        self._out, self._in = dict(out), dict(inn)
+        from .. import collector
+
+        with collector.paused():  # two lists per node and no cyclic garbage: the collector would walk them all
+            out: dict = defaultdict(list)
+            inn: dict = defaultdict(list)
+            o, i = out.__getitem__, inn.__getitem__
+            for e in self._edges:
+                o(e[0]).append(e)
+                i(e[1]).append(e)
+            self._out, self._in = dict(out), dict(inn)
 
     def _adjacency(self, which: str) -> dict:
         """``{node: [edges]}`` out of (``which="out"``) or into each node."""

@@ -325,27 +325,18 @@ def _insert_chunk(conn, kind: str, col_sql: str, placeholders: str, part: pd.Dat
                      part.itertuples(index=False, name=None))
 
 
+@collector.without_collection  # a file's frames and row objects hold no cyclic garbage
 def ingest_file(db: sqlite_utils.Database, path: str | Path, *, kind: str | None = None,
                 rename: dict[str, str] | None = None, update: bool = False, skip_bad_rows: bool = False,
                 rejects_dir: str | Path | None = None, settings: dict | None = None,
-                progress: Progress | None = None, profile=None, currency: str | None = None) -> FileReport:
+                progress: Progress | None = None, _retry: bool = False, profile=None,
+                currency: str | None = None) -> FileReport:
     """Ingest one file as one batch. Raises InputError (with ``problems``) when the batch is rejected.
 
     ``profile`` (a :class:`graphrisk.ingest.profiles.Profile`) reads a file as published (its
     columns, date forms, value words, currency); ``currency`` is the currency of amounts that
     name none (else such an amount is an error).
     """
-    with collector.paused():  # a file's frames and row objects hold no cyclic garbage (graphrisk.collector)
-        return _ingest_file(db, path, kind=kind, rename=rename, update=update, skip_bad_rows=skip_bad_rows,
-                            rejects_dir=rejects_dir, settings=settings, progress=progress, profile=profile,
-                            currency=currency)
-
-
-def _ingest_file(db: sqlite_utils.Database, path: str | Path, *, kind: str | None = None,
-                 rename: dict[str, str] | None = None, update: bool = False, skip_bad_rows: bool = False,
-                 rejects_dir: str | Path | None = None, settings: dict | None = None,
-                 progress: Progress | None = None, _retry: bool = False, profile=None,
-                 currency: str | None = None) -> FileReport:
     from .. import settings as settings_mod
 
     settings = settings or settings_mod.load()
@@ -415,7 +406,7 @@ def _ingest_file(db: sqlite_utils.Database, path: str | Path, *, kind: str | Non
         if not (isinstance(exc, _Raced) or store.is_db_error(exc, "IntegrityError")) or _retry:
             raise
         # another ingest stored the same records between our checks and our write: check again
-        return _ingest_file(db, path, kind=kind, rename=rename, update=update, skip_bad_rows=skip_bad_rows,
+        return ingest_file(db, path, kind=kind, rename=rename, update=update, skip_bad_rows=skip_bad_rows,
                            rejects_dir=rejects_dir, settings=settings, progress=progress, _retry=True,
                            profile=profile, currency=currency)
     if prep.bad:

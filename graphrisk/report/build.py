@@ -259,8 +259,14 @@ def build_report(db, period: Period, settings: dict, *, store_runs: bool | None 
     snaps.latest = period.until
     prev_period = period.previous()
     t = time.perf_counter()
+    movers_ahead = ()
+    if cfg.get("movers", True):
+        from .movers import MEASURES, _stored_run as stored_centrality
+
+        movers_ahead = [d for d in (prev_period.until, period.until) if stored_centrality(db, d, settings) is None]
     snaps.prefetch([period.until, prev_period.until, *week_ends(period.until, int(cfg.get("trend_weeks", 12)))],
-                   workers=int(cfg.get("workers", 2)))
+                   workers=int(cfg.get("workers", 2)), centrality_dates=movers_ahead,
+                   measures=MEASURES if movers_ahead else ())
     t = lap("prefetch", t)
     cur = snaps.get(period.until)
     prev = snaps.get(prev_period.until)
@@ -286,8 +292,10 @@ def build_report(db, period: Period, settings: dict, *, store_runs: bool | None 
     if cfg.get("movers", True):
         from .movers import centrality_run, movers
 
-        before, bp, bc = centrality_run(db, prev_period.until, settings, snaps.graph, store_runs)
-        after, ap, ac = centrality_run(db, period.until, settings, snaps.graph, store_runs)
+        before, bp, bc = centrality_run(db, prev_period.until, settings, snaps.graph, store_runs,
+                                        snaps.centrality(prev_period.until))
+        after, ap, ac = centrality_run(db, period.until, settings, snaps.graph, store_runs,
+                                       snaps.centrality(period.until))
         names = {}
         cand = sorted(set(before.get("pagerank", {})) | set(after.get("pagerank", {}))
                       | set(before.get("brokerage", {})) | set(after.get("brokerage", {})), key=str)

@@ -33,16 +33,18 @@ def _stored_run(db, as_of: str, settings: dict) -> int | None:
     return None
 
 
-def centrality_run(db, as_of: str, settings: dict, graph_of, store_runs: bool = True) -> tuple[dict, dict, bool]:
-    """({measure: {official: value}}, params, cached) as of a date; ``graph_of(as_of)`` gives the graph if needed."""
+def centrality_run(db, as_of: str, settings: dict, graph_of, store_runs: bool = True,
+                   computed=None) -> tuple[dict, dict, bool]:
+    """({measure: {official: value}}, params, cached) as of a date; ``graph_of(as_of)`` gives the graph if needed,
+    ``computed`` is the result when it was computed ahead (``Snapshots.prefetch``)."""
     from ..analysis import centrality as c
 
     run_id = _stored_run(db, as_of, settings)
     if run_id is not None:
         params = c.run_params(db, run_id)
         return {m: c.load_run(db, run_id, m) for m in MEASURES}, params, True
-    G = graph_of(as_of)
-    res = c.compute(G, list(MEASURES), kind="official", settings=settings, check_error=False)
+    res = computed if computed is not None else \
+        c.compute(graph_of(as_of), list(MEASURES), kind="official", settings=settings, check_error=False)
     if store_runs:
         c.store_run(db, res, params={"by": "report"}, settings=settings)
     return {m: dict(res.values[m]) for m in MEASURES}, res.params(), False

@@ -62,6 +62,28 @@ def _evaluate_as_of(as_of: str, path: str, settings: dict):
     return ev
 
 
+def _centrality_as_of(as_of: str, path: str, settings: dict, measures: list[str]):
+    """Centrality ``measures`` of officials as of a date (the movers'), in a forked worker."""
+    from .. import store as store_mod
+    from ..analysis.centrality import compute
+    from ..graph import load
+
+    db = store_mod.connect(path, create=False, readonly=True)
+    try:
+        G = load(db, as_of=as_of)
+    finally:
+        db.conn.close()
+    return compute(G, measures, kind="official", settings=settings, check_error=False)
+
+
+def _ahead(task: tuple[str, str], path: str, settings: dict, measures: list[str]):
+    """A prefetch task: ("evaluation" or "centrality", date)."""
+    what, as_of = task
+    if what == "evaluation":
+        return _evaluate_as_of(as_of, path, settings)
+    return _centrality_as_of(as_of, path, settings, measures)
+
+
 ANALYSIS_SECTIONS = ("graph", "paths", "scoring", "rules", "centrality")
 
 
@@ -98,23 +120,36 @@ class Snapshots:
         self.latest: str | None = None  # the latest date this report will ask for (set by the caller)
         self.log: list[dict] = []  # per date: cached or evaluated, seconds
         self._pre: dict = {}  # as_of -> an Evaluation computed ahead by prefetch(), not stored yet
+        self._pre_centrality: dict = {}  # as_of -> the movers' CentralityResult computed ahead, not stored yet
 
-    def prefetch(self, dates, workers: int = 2) -> list[str]:
-        """Evaluate the dates with no stored evaluation in ``workers`` forked processes at once (the graph read
-        once, before the fork, and shared); :meth:`get` stores and uses them. Returns the dates evaluated."""
+    def prefetch(self, dates, workers: int = 2, centrality_dates=(), measures=()) -> list[str]:
+        """Evaluate the dates with no stored evaluation, and compute centrality ``measures`` of officials at
+        ``centrality_dates`` (the movers', :meth:`centrality`), in ``workers`` forked processes at once (the graph
+        read once, before the fork, and shared); :meth:`get` stores and uses them. Returns the dates evaluated."""
         from ..engine.evaluate import stored_run
         from ..forking import can_fork, fork_map
         from ..graph import _store_file, load
 
         todo = sorted({d for d in dates if d not in self._cache and d not in self._pre
                        and stored_run(self.db, self.settings, as_of=d) is None})
+        tasks = [("evaluation", d) for d in todo] + [("centrality", d) for d in dict.fromkeys(centrality_dates)
+                                                     if d not in self._pre_centrality]
         path = _store_file(self.db)
-        if workers < 2 or len(todo) < 2 or not path or not can_fork():
+        if workers < 2 or len(tasks) < 2 or not path or not can_fork():
             return []
         load(self.db).edge_dates()  # the whole graph, read before the fork: every worker filters it by date
-        self._pre.update(zip(todo, fork_map(_evaluate_as_of, todo, min(workers, len(todo)), path, self.settings)))
-        self.log.append({"prefetched": todo, "workers": min(workers, len(todo))})
+        # the evaluations first: the longer tasks, so the two workers end at about the same time
+        results = fork_map(_ahead, tasks, min(workers, len(tasks)), path, self.settings, list(measures))
+        for (what, d), result in zip(tasks, results):
+            (self._pre if what == "evaluation" else self._pre_centrality)[d] = result
+        self.log.append({"prefetched": todo, "workers": min(workers, len(tasks)),
+                         **({"centrality": [d for w, d in tasks if w == "centrality"]} if len(tasks) > len(todo)
+                            else {})})
         return todo
+
+    def centrality(self, as_of: str):
+        """The movers' centrality result of a date computed ahead by :meth:`prefetch`, or None (taken once)."""
+        return self._pre_centrality.pop(as_of, None)
 
     def graph(self, as_of: str):
         """The engine's compact graph as of a date, a filter over the graph read once per process: movers'

@@ -107,7 +107,7 @@ def _write_maps(report: Report, out: Path, lang: str) -> tuple[list[Path], int]:
     import hashlib
 
     from .. import settings as settings_mod
-    from ..render.maps import official_map
+    from ..forking import can_fork, fork_map
 
     manifest_path = out / "maps" / "manifest.json"
     try:
@@ -122,31 +122,53 @@ def _write_maps(report: Report, out: Path, lang: str) -> tuple[list[Path], int]:
     cases = {e["official_id"]: e.get("case") for e in report.data.get("flagged", [])}
     for s in ("new", "escalated", "de_escalated", "new_evidence"):
         cases.update({e["official_id"]: e.get("case") for e in report.data["attention"][s]})
-    written, reused = [], 0
+    files, reused = [], 0  # (path, what, official, key) in the report's order
     for m in report.maps:
         todo = [(m["file"], "map")]
         if cases.get(m["official_id"]):
             todo.append((cases[m["official_id"]], "case"))
         for rel, what in todo:
-            p = out / rel
             key = f"{base}|{what}|{m['official_id']}"
-            if manifest.get(rel) == key and p.is_file():
-                reused += 1
-                written.append(p)
-                continue
-            if what == "map":
-                rendered = official_map(report.current.graph(), m["official_id"], paths=by.get(m["official_id"], []),
-                                        levels=levels, scores=scores, settings=report.settings, lang=lang)
-                written.append(rendered.write(p))
-            else:
-                written.append(_write_case(report, m["official_id"], p, lang))
-            manifest[rel] = key
+            kept = manifest.get(rel) == key and (out / rel).is_file()
+            reused += kept
+            files.append((rel, None if kept else what, m["official_id"], key))
+    drawn = [(rel, oid) for rel, what, oid, _ in files if what == "map"]
+    done = {}
+    if drawn:
+        args = (report.current.graph(), out, by, levels, scores, report.settings, lang)
+        workers = min(int((report.settings.get("report") or {}).get("workers", 2)), len(drawn))
+        if workers >= 2 and len(drawn) >= 4 and can_fork():  # maps are drawn from the graph in memory alone
+            done = dict(zip(drawn, fork_map(_draw_map, drawn, workers, *args)))
+            for path in done.values():  # written by the workers: noted here for the audit log
+                safeio.record(path)
+        else:
+            done = {item: _draw_map(item, *args) for item in drawn}
+    written = []
+    for rel, what, oid, key in files:
+        if what == "map":
+            written.append(done[(rel, oid)])
+        elif what == "case":  # case files read the store: this process's connection
+            written.append(_write_case(report, oid, out / rel, lang))
+        else:
+            written.append(out / rel)
+        manifest[rel] = key
     manifest_path.parent.mkdir(parents=True, exist_ok=True)
     manifest_path.write_text(json.dumps(manifest, sort_keys=True, indent=1) + "\n", encoding="utf-8")
     return written, reused
 
 
 MAP_VERSION = "2"  # bump when the maps' drawing changes, so kept files are redrawn
+
+
+def _draw_map(item: tuple[str, str], G, out: Path, by: dict, levels: dict, scores: dict, settings: dict,
+              lang: str) -> Path:
+    """Draw and write one official's map (in a forked worker when there are several)."""
+    from ..render.maps import official_map
+
+    rel, official = item
+    rendered = official_map(G, official, paths=by.get(official, []), levels=levels, scores=scores,
+                            settings=settings, lang=lang)
+    return rendered.write(out / rel)
 
 
 def _write_case(report: Report, official_id: str, p: Path, lang: str) -> Path:

@@ -9,7 +9,7 @@ from typing import Iterable
 import networkx as nx
 import numpy as np
 
-from ... import schema
+from ... import collector, schema
 from ... import settings as settings_mod
 from ...errors import GraphRiskError
 
@@ -122,13 +122,14 @@ def compute(G: nx.Graph, measures: Iterable[str] | str | None = None, kind: str 
     res = CentralityResult(measures=ms, values={}, kind=kind, backend=backend,
                            graph={"nodes": G.number_of_nodes(), "edges": _edge_count(G),
                                   **{k: G.graph.get(k) for k in ("since", "until", "as_of", "data_version")}})
-    pending = start_kadabra(G, cfg, backend) if "betweenness" in ms else None  # runs while the others are computed
-    try:
-        order = [m for m in ms if m != "betweenness"] + ["betweenness"] if pending is not None else ms
-        _measures(G, order, res, settings, cfg, backend, check_error, pending, on_measure)
-    finally:
-        if pending is not None:
-            pending.close()
+    with collector.paused():  # per-node results and per-kind details: many objects, none cyclic
+        pending = start_kadabra(G, cfg, backend) if "betweenness" in ms else None  # runs while the others are computed
+        try:
+            order = [m for m in ms if m != "betweenness"] + ["betweenness"] if pending is not None else ms
+            _measures(G, order, res, settings, cfg, backend, check_error, pending, on_measure)
+        finally:
+            if pending is not None:
+                pending.close()
     return res
 
 
