@@ -54,42 +54,35 @@ def fork_map(fn, items: list, workers: int, *args) -> list:
     """``[fn(item, *args) for item in items]`` over ``workers`` forked processes, results in ``items``' order;
     ``args`` (a graph, settings) reach the children through their inherited memory, never pickled.
     Where a fork is not safe (:func:`can_fork`) the items are done here, one after another."""
-    global _PAYLOAD
-    if not can_fork():
-        return [fn(item, *args) for item in items]
-    _PAYLOAD = (fn, args)
-    collector.freeze_for_fork()
-    try:
-        with mp.get_context("fork").Pool(workers) as pool:
-            return pool.map(_call_on, items, chunksize=1)
-    finally:
-        _PAYLOAD = None
-        collector.thaw_after_fork()
+    return Forked(fn, *args, items=items, workers=workers).get()
 
 
 class Forked:
-    """``fn(*args)`` running in a forked process; :meth:`get` waits for its result, :meth:`close` ends it.
-    Where a fork is not safe (:func:`can_fork`), :meth:`get` calls it here."""
+    """``fn(*args)`` running in a forked process (or, with ``items``, ``fn(item, *args)`` for each item over
+    ``workers`` processes, in order) while this one goes on; :meth:`get` waits for the result, :meth:`close`
+    ends the processes. Where a fork is not safe (:func:`can_fork`), :meth:`get` does the work here."""
 
-    def __init__(self, fn, *args):
+    def __init__(self, fn, *args, items: list | None = None, workers: int = 1):
         global _PAYLOAD
         self._pool = self._here = None
+        self._items = None if items is None else list(items)
         if not can_fork():
             self._here = (fn, args)
             return
         _PAYLOAD = (fn, args)  # read by the child from its copy of this process's memory, never pickled
         collector.freeze_for_fork()  # the collector would otherwise touch (and so copy) every inherited object in the child
         try:
-            self._pool = mp.get_context("fork").Pool(1)
+            self._pool = mp.get_context("fork").Pool(max(1, workers))
         finally:
             _PAYLOAD = None
             collector.thaw_after_fork()
-        self._result = self._pool.apply_async(_call)
+        self._result = self._pool.apply_async(_call) if self._items is None else \
+            self._pool.map_async(_call_on, self._items, chunksize=1)
 
     def get(self):
         if self._here is not None:
             fn, args = self._here
-            return fn(*args)
+            return fn(*args) if self._items is None else [fn(item, *args) for item in self._items]
         try:
             return self._result.get()
         finally:

@@ -23,3 +23,24 @@ def test_a_window_holds_the_edges_the_store_gives_for_it(sample_db_path, window)
     assert [full_order[k] for _, _, k in got] == sorted(full_order[k] for _, _, k in got)
     assert G.number_of_edges() < graph.load(db).number_of_edges()
     assert sum(len(x) for x in G._adjacency("out").values()) == G.number_of_edges()  # its own adjacency
+
+
+@pytest.mark.parametrize("window", [{"as_of": "2026-04-30"}, {"since": "2026-03-01"}, {"until": "1990-01-01"},
+                                    {"since": "2026-02-01", "until": "2026-05-31"}])
+def test_what_a_window_selects_from_its_whole_graph_is_what_it_would_compute(sample_db_path, window):
+    """A window's amounts per kind and currency and its endpoint arrays are selected from its whole graph's,
+    read once: the same as read from the window's own edges."""
+    import numpy as np
+
+    from graphrisk.rules import amounts
+
+    db = store.connect(sample_db_path, create=False)
+    G = graph.load(db, **window)
+    assert G.base() is not None and G.base()[0] is graph.load(db)
+    walked = amounts._amounts(G.edges(keys=True, data=True))
+    selected = amounts.graph_amounts(G)
+    assert list(selected.items()) == list(walked.items())
+    assert sum(map(len, walked.values())) > 0 or window == {"until": "1990-01-01"}
+    nodes, index, src, dst = G.endpoint_arrays()
+    assert nodes == sorted(G.nodes, key=str) and index == {n: i for i, n in enumerate(nodes)}
+    assert np.array_equal(src, [index[u] for u, _ in G.edges()]) and np.array_equal(dst, [index[v] for _, v in G.edges()])

@@ -58,6 +58,9 @@ class LiteGraph:
         self._in: dict | None = None
         self._kinds: dict | None = None
         self._when: tuple | None = None  # each edge's date, and whether it is a tie (edge_dates)
+        self._ends: tuple | None = None  # (node count, endpoint_arrays()) once read
+        self._base: LiteGraph | None = None  # the whole graph this one is a window of (base())
+        self._keep: list | None = None
         self._views: dict = {}  # "out"/"in" -> node -> {neighbour: {key: attrs}} (see AdjacencyView)
         self.add_edges_from(edges)
 
@@ -77,7 +80,7 @@ class LiteGraph:
                     if n not in nodes:
                         nodes[n] = {}
         self._edges.extend(edges)
-        self._out = self._in = self._kinds = self._when = None
+        self._out = self._in = self._kinds = self._when = self._ends = self._base = self._keep = None
         self._views = {}
 
     def add_edge(self, u, v, key=None, **attrs) -> str:
@@ -227,12 +230,18 @@ class LiteGraph:
         if not since and not end:
             return self
         dates, ties = self.edge_dates()
-        edges = [e for e, day, tie in zip(self._edges, dates, ties)
-                 if day is None or (end is None or day <= end) and (tie or since is None or day >= since)]
+        keep = [i for i, day, tie in zip(range(len(dates)), dates, ties)
+                if day is None or (end is None or day <= end) and (tie or since is None or day >= since)]
         H = LiteGraph(**{**self.graph, "since": since, "until": until, "as_of": as_of})
         H.nodes = self.nodes  # entities are always present; node attributes are shared, not copied
-        H._edges = edges
+        H._edges = list(map(self._edges.__getitem__, keep))
+        H._base, H._keep = self, keep  # what the window keeps of this graph's edges, by position
         return H
+
+    def base(self) -> tuple["LiteGraph", list[int]] | None:
+        """``(graph, positions)`` when this graph is a window of ``graph`` holding its edges at ``positions``
+        (in order): what was computed per edge of the whole graph serves each window by selection."""
+        return (self._base, self._keep) if self._base is not None else None
 
     def edge_dates(self) -> tuple[list, bytes]:
         """Each edge's date and whether it is a tie (1) or a record (0), read once (the report filters the graph
@@ -245,15 +254,26 @@ class LiteGraph:
 
     def endpoint_arrays(self, exclude_kinds=frozenset()):
         """``(nodes, index, src, dst)``: node ids sorted, id → position, and each edge's endpoints as int64
-        arrays (edges of ``exclude_kinds`` left out), for igraph without an adjacency pass."""
+        arrays (edges of ``exclude_kinds`` left out), for igraph without an adjacency pass. A window selects
+        them from its whole graph's, read once."""
         import numpy as np
 
+        if not exclude_kinds:
+            if self._ends is not None and self._ends[0] == len(self.nodes):
+                return self._ends[1]
+            if self._base is not None and self._base.nodes is self.nodes:
+                nodes, index, src, dst = self._base.endpoint_arrays()
+                at = np.asarray(self._keep, dtype=np.int64)
+                self._ends = (len(self.nodes), (nodes, index, src[at], dst[at]))
+                return self._ends[1]
         nodes = sorted(self.nodes, key=str)
         index = {n: i for i, n in enumerate(nodes)}
         edges = [e for e in self._edges if e[3]["kind"] not in exclude_kinds] if exclude_kinds else self._edges
         at = index.__getitem__
         src = np.fromiter(map(at, map(itemgetter(0), edges)), dtype=np.int64, count=len(edges))
         dst = np.fromiter(map(at, map(itemgetter(1), edges)), dtype=np.int64, count=len(edges))
+        if not exclude_kinds:
+            self._ends = (len(self.nodes), (nodes, index, src, dst))
         return nodes, index, src, dst
 
     def to_networkx(self, nodes: Iterable | None = None):

@@ -137,7 +137,12 @@ class Snapshots:
         path = _store_file(self.db)
         if workers < 2 or len(tasks) < 2 or not path or not can_fork():
             return []
-        load(self.db).edge_dates()  # the whole graph, read before the fork: every worker filters it by date
+        from ..rules.amounts import amount_plan
+
+        whole = load(self.db)  # read before the fork: every worker makes its windows of it
+        whole.edge_dates()
+        whole.endpoint_arrays()
+        amount_plan(whole)
         # the evaluations first: the longer tasks, so the two workers end at about the same time
         results = fork_map(_ahead, tasks, min(workers, len(tasks)), path, self.settings, list(measures))
         for (what, d), result in zip(tasks, results):

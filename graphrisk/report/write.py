@@ -107,7 +107,7 @@ def _write_maps(report: Report, out: Path, lang: str) -> tuple[list[Path], int]:
     import hashlib
 
     from .. import settings as settings_mod
-    from ..forking import can_fork, fork_map
+    from ..forking import Forked, can_fork
 
     manifest_path = out / "maps" / "manifest.json"
     try:
@@ -133,24 +133,28 @@ def _write_maps(report: Report, out: Path, lang: str) -> tuple[list[Path], int]:
             reused += kept
             files.append((rel, None if kept else what, m["official_id"], key))
     drawn = [(rel, oid) for rel, what, oid, _ in files if what == "map"]
-    done = {}
+    done, forked = {}, None
     if drawn:
         args = (report.current.graph(), out, by, levels, scores, report.settings, lang)
         workers = min(int((report.settings.get("report") or {}).get("workers", 2)), len(drawn))
         if workers >= 2 and len(drawn) >= 4 and can_fork():  # maps are drawn from the graph in memory alone
-            done = dict(zip(drawn, fork_map(_draw_map, drawn, workers, *args)))
-            for path in done.values():  # written by the workers: noted here for the audit log
-                safeio.record(path)
+            forked = Forked(_draw_map, *args, items=drawn, workers=workers)
         else:
             done = {item: _draw_map(item, *args) for item in drawn}
+    try:
+        cased = {rel: _write_case(report, oid, out / rel, lang)  # they read the store: here, while maps are drawn
+                 for rel, what, oid, _ in files if what == "case"}
+    except BaseException:
+        if forked is not None:
+            forked.close()
+        raise
+    if forked is not None:
+        done = dict(zip(drawn, forked.get()))
+        for path in done.values():  # written by the workers: noted here for the audit log
+            safeio.record(path)
     written = []
     for rel, what, oid, key in files:
-        if what == "map":
-            written.append(done[(rel, oid)])
-        elif what == "case":  # case files read the store: this process's connection
-            written.append(_write_case(report, oid, out / rel, lang))
-        else:
-            written.append(out / rel)
+        written.append(done[(rel, oid)] if what == "map" else cased[rel] if what == "case" else out / rel)
         manifest[rel] = key
     manifest_path.parent.mkdir(parents=True, exist_ok=True)
     manifest_path.write_text(json.dumps(manifest, sort_keys=True, indent=1) + "\n", encoding="utf-8")

@@ -23,11 +23,11 @@ from __future__ import annotations
 
 import math
 import statistics
-import weakref
 from dataclasses import dataclass, field
 from datetime import date
 
 from .. import money
+from .amounts import _amounts, graph_amounts
 from ..i18n import LANGS, both, catalogue, fmt_money, t
 
 # ------------------------------------------------------------------ amount distributions
@@ -189,37 +189,6 @@ def scorer_amount_factor(scales: AmountScales | None, kind: str, amount: float |
     if amount >= high:
         return 1.0
     return floor + (1 - floor) * (math.log(amount) - math.log(low)) / (math.log(high) - math.log(low))
-
-
-def _amounts(edges) -> dict:
-    """``{(kind, currency as written): [amount, ...]}`` of positive amounts, each record once per kind."""
-    out: dict = {}
-    seen = set()
-    for e in edges:
-        d = e[3]
-        amt = d.get("amount")
-        if amt is None or amt <= 0 or (d["kind"], d.get("record_id")) in seen:
-            continue
-        seen.add((d["kind"], d.get("record_id")))
-        out.setdefault((d["kind"], d.get("currency")), []).append(float(amt))
-    return out
-
-
-_GRAPH_AMOUNTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def graph_amounts(G) -> dict:
-    """The amounts of every edge of ``G`` (:func:`_amounts`), read once per graph and edge count: the path
-    search and the rules share them instead of each walking 700,000 edges."""
-    size = G.number_of_edges()
-    try:
-        hit = _GRAPH_AMOUNTS.get(G)
-    except TypeError:  # not weak-referenceable
-        return _amounts(G.edges(keys=True, data=True))
-    if hit is None or hit[0] != size:
-        hit = (size, _amounts(G.edges(keys=True, data=True)))
-        _GRAPH_AMOUNTS[G] = hit
-    return hit[1]
 
 
 SCALED_KINDS = ("gift", "trip_sponsor", "contract", "decision", "contact")
