@@ -8,9 +8,10 @@ Makes the sample world and ingests it (ingest timed in its own process: rows/s),
 command on its own copy of the store (so no command reuses another's stored evaluation), except
 the "stored" report, which runs after the cold one on the same copy. PageRank, eigenvector and
 degree are also run by bench/peer_igraph.py (sqlite3 + igraph, nothing else) and printed as ratios.
-"peak MB" is the largest process's maximum resident set (os.wait4); "tree MB" the peak, sampled every
-0.2 s, of the summed proportional set size of the command and its forked workers (pages they share
-counted once): what the command as a whole holds. Prints a table and writes JSON beside it.
+"peak MB" is the largest process's maximum resident set (os.wait4); "tree MB" the peak of the summed
+proportional set size of the command and its forked workers (pages they share counted once), sampled
+every 0.2 s or more so that sampling takes at most a tenth of a core: what the command as a whole
+holds. Prints a table and writes JSON beside it.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import threading
@@ -56,14 +58,18 @@ def _pss_kb(pid: int) -> int:
 
 
 def _sample_tree(pid: int, peak: list, stop: threading.Event) -> None:
+    """Sample the tree's PSS until stopped, waiting ten times as long as a sample took (at least 0.2 s): the
+    kernel walks every page table for smaps_rollup (about 24 ms per GB), and sampling three 1-GB processes
+    every 0.2 s took a third of a core from the command it measured (a cold report ran 72 s instead of 59 s)."""
     while not stop.is_set():
+        t = time.perf_counter()
         peak[0] = max(peak[0], sum(_pss_kb(p) for p in _tree(pid)))
-        stop.wait(0.2)
+        stop.wait(max(0.2, 10 * (time.perf_counter() - t)))
 
 
 def run(cmd: list[str], env: dict | None = None) -> dict:
     """Wall seconds, peak RSS of the largest process (MB), peak memory of the whole process tree (sum of
-    PSS, sampled every 0.2 s: forked workers count) and exit status of one command."""
+    PSS, sampled at most a tenth of the time: forked workers count) and exit status of one command."""
     t0 = time.perf_counter()
     p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     peak, stop = [0], threading.Event()
@@ -89,6 +95,16 @@ def fresh(base: Path, name: str) -> Path:
     return out
 
 
+def repeated(n: int, once) -> dict:
+    """``once()`` run ``n`` times: the median wall time (each run's in ``runs``), the largest memory figures.
+    A shared 2-core machine varies by 10-20 % from one run to the next: a single run is no figure."""
+    got = [once() for _ in range(max(1, n))]
+    return {**got[0], "seconds": round(statistics.median(r["seconds"] for r in got), 2),
+            "peak_mb": max(r["peak_mb"] for r in got),
+            "tree_mb": max(r["tree_mb"] for r in got), "runs": [r["seconds"] for r in got],
+            "exit": max(r["exit"] for r in got)}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scale", type=float, default=10)
@@ -96,6 +112,8 @@ def main() -> None:
     ap.add_argument("--workdir", default=None, help="default bench/results/commands-s<scale>")
     ap.add_argument("--reuse", action="store_true", help="reuse the world and store already in workdir")
     ap.add_argument("--pipeline-only", action="store_true", help="ingest + flags + paths + centrality + communities")
+    ap.add_argument("--repeat", type=int, default=1, help="runs of each command (not the pipeline): the median "
+                                                         "time and the largest memory are printed")
     args = ap.parse_args()
     work = Path(args.workdir or ROOT / "bench" / "results" / f"commands-s{args.scale:g}")
     work.mkdir(parents=True, exist_ok=True)
@@ -125,22 +143,28 @@ def main() -> None:
                                                 "peak_mb": max(r["peak_mb"] for r in results.values()),
                                                 "tree_mb": max(r.get("tree_mb", 0) for r in results.values())}
     else:
+        n = args.repeat
         for name, cmd in pipeline[:3]:
-            results[name] = run(GRAPHRISK + cmd + ["--db", str(fresh(base, name.split()[0]))], env)
+            results[name] = repeated(n, lambda: run(GRAPHRISK + cmd + ["--db", str(fresh(base, name.split()[0]))], env))
         for measure in ("pagerank", "eigenvector", "degree"):
-            results[f"centrality --measure {measure}"] = run(GRAPHRISK + [
+            results[f"centrality --measure {measure}"] = repeated(n, lambda: run(GRAPHRISK + [
                 "centrality", "--measure", measure, "--no-store", "--format", "json", "--db",
-                str(fresh(base, measure))], env)
-            results[f"peer igraph {measure}"] = run([sys.executable, str(ROOT / "bench" / "peer_igraph.py"),
-                                                    str(base), measure], env)
-        db = fresh(base, "report")
+                str(fresh(base, measure))], env))
+            results[f"peer igraph {measure}"] = repeated(n, lambda: run(
+                [sys.executable, str(ROOT / "bench" / "peer_igraph.py"), str(base), measure], env))
         out = work / "report"
-        shutil.rmtree(out, ignore_errors=True)
-        results["report (cold, with trend)"] = run(GRAPHRISK + ["report", "--week", "latest-data", "--out", str(out),
-                                                                "--db", str(db), "--quiet"], env)
-        results["report (evaluations stored)"] = run(GRAPHRISK + ["report", "--week", "latest-data", "--out",
-                                                                  str(out), "--db", str(db), "--quiet"], env)
-    print(f"\nscale {args.scale:g}: {rows:,} rows; each command a fresh process\n")
+        pairs = []
+        for _ in range(max(1, n)):  # a cold report, then the same week again on the same store
+            db = fresh(base, "report")
+            shutil.rmtree(out, ignore_errors=True)
+            pairs.append((run(GRAPHRISK + ["report", "--week", "latest-data", "--out", str(out), "--db", str(db),
+                                           "--quiet"], env),
+                          run(GRAPHRISK + ["report", "--week", "latest-data", "--out", str(out), "--db", str(db),
+                                           "--quiet"], env)))
+        results["report (cold, with trend)"] = repeated(len(pairs), iter([c for c, _ in pairs]).__next__)
+        results["report (evaluations stored)"] = repeated(len(pairs), iter([w for _, w in pairs]).__next__)
+    print(f"\nscale {args.scale:g}: {rows:,} rows; each command a fresh process"
+          + (f", median of {args.repeat} runs" if args.repeat > 1 and not args.pipeline_only else "") + "\n")
     print(f"{'command':<34}{'seconds':>9}{'peak MB':>9}{'tree MB':>9}  notes")
     for name, r in results.items():
         note = ""
