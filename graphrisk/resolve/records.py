@@ -2,13 +2,13 @@
 the [resolve] settings, and small helpers shared by every resolution module."""
 from __future__ import annotations
 
-import contextlib
-import gc
 import re
 from dataclasses import dataclass, field
 
 import tomllib
 from importlib import resources
+
+from .. import collector
 from .normalize import fix_ocr
 
 # The shipped [resolve] settings (defaults.toml is the one place they are written down), read
@@ -20,17 +20,9 @@ PERSON_KINDS = ("people", "officials")
 ID_FIELDS = ("id_number", "registration_no")
 
 
-@contextlib.contextmanager
-def gc_paused():
-    """Pause the cyclic garbage collector: matching allocates many small acyclic objects, and
-    full collections over a large heap cost more than the matching itself."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
+# matching allocates many small acyclic objects, and full collections over a large heap cost more than
+# the matching itself: it runs with the cyclic collector paused
+gc_paused = collector.paused
 
 
 def resolve_settings(settings: dict | None) -> dict:
