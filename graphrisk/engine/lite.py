@@ -12,6 +12,10 @@ from operator import itemgetter
 from collections.abc import Mapping
 from typing import Iterable, Iterator
 
+import numpy as np
+
+from .. import collector
+
 
 class NodeView(dict):
     """``G.nodes``: a dict of node attributes that can also be called like networkx's view."""
@@ -60,7 +64,7 @@ class LiteGraph:
         self._when: tuple | None = None  # each edge's date, and whether it is a tie (edge_dates)
         self._ends: tuple | None = None  # (node count, endpoint_arrays()) once read
         self._base: LiteGraph | None = None  # the whole graph this one is a window of (base())
-        self._keep: list | None = None
+        self._keep: np.ndarray | None = None
         self._views: dict = {}  # "out"/"in" -> node -> {neighbour: {key: attrs}} (see AdjacencyView)
         self.add_edges_from(edges)
 
@@ -144,8 +148,6 @@ class LiteGraph:
     def _index(self) -> None:
         """Each node's out- and in-edges, as lists of the edge tuples (one append per edge and end:
         about 4× cheaper than networkx's nested dicts, which :attr:`_adj` builds only when asked)."""
-        from .. import collector
-
         with collector.paused():  # two lists per node and no cyclic garbage: the collector would walk them all
             out: dict = defaultdict(list)
             inn: dict = defaultdict(list)
@@ -235,12 +237,13 @@ class LiteGraph:
         H = LiteGraph(**{**self.graph, "since": since, "until": until, "as_of": as_of})
         H.nodes = self.nodes  # entities are always present; node attributes are shared, not copied
         H._edges = list(map(self._edges.__getitem__, keep))
-        H._base, H._keep = self, keep  # what the window keeps of this graph's edges, by position
+        H._base, H._keep = self, np.array(keep, dtype=np.int64)  # what the window keeps of this graph's edges
         return H
 
-    def base(self) -> tuple["LiteGraph", list[int]] | None:
+    def base(self) -> tuple["LiteGraph", "np.ndarray"] | None:
         """``(graph, positions)`` when this graph is a window of ``graph`` holding its edges at ``positions``
-        (in order): what was computed per edge of the whole graph serves each window by selection."""
+        (in order, an int64 array): what was computed per edge of the whole graph serves each window by
+        selection."""
         return (self._base, self._keep) if self._base is not None else None
 
     def edge_dates(self) -> tuple[list, bytes]:
@@ -256,15 +259,12 @@ class LiteGraph:
         """``(nodes, index, src, dst)``: node ids sorted, id → position, and each edge's endpoints as int64
         arrays (edges of ``exclude_kinds`` left out), for igraph without an adjacency pass. A window selects
         them from its whole graph's, read once."""
-        import numpy as np
-
         if not exclude_kinds:
             if self._ends is not None and self._ends[0] == len(self.nodes):
                 return self._ends[1]
             if self._base is not None and self._base.nodes is self.nodes:
                 nodes, index, src, dst = self._base.endpoint_arrays()
-                at = np.asarray(self._keep, dtype=np.int64)
-                self._ends = (len(self.nodes), (nodes, index, src[at], dst[at]))
+                self._ends = (len(self.nodes), (nodes, index, src[self._keep], dst[self._keep]))
                 return self._ends[1]
         nodes = sorted(self.nodes, key=str)
         index = {n: i for i, n in enumerate(nodes)}

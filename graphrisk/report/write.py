@@ -135,7 +135,10 @@ def _write_maps(report: Report, out: Path, lang: str) -> tuple[list[Path], int]:
     drawn = [(rel, oid) for rel, what, oid, _ in files if what == "map"]
     done, forked = {}, None
     if drawn:
-        args = (report.current.graph(), out, by, levels, scores, report.settings, lang)
+        G = report.current.graph()
+        if hasattr(G, "index"):  # its adjacency, built here once rather than in each worker
+            G.index()
+        args = (G, out, by, levels, scores, report.settings, lang)
         workers = min(int((report.settings.get("report") or {}).get("workers", 2)), len(drawn))
         if workers >= 2 and len(drawn) >= 4 and can_fork():  # maps are drawn from the graph in memory alone
             forked = Forked(_draw_map, *args, items=drawn, workers=workers)

@@ -47,7 +47,8 @@ class _AmountPlan:
         self.amount = amount
         self.edges = G.number_of_edges()
 
-    def select(self, keep: list[int]) -> dict:
+    def select(self, keep) -> dict:
+        """:func:`_amounts` of the edges at positions ``keep`` (in order)."""
         import numpy as np
 
         inside = np.zeros(self.edges, dtype=bool)
