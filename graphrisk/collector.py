@@ -6,7 +6,9 @@ during one scale-10 load: 1.6 s of a 5.5 s load, 0.5 s more while the adjacency 
 during the analyses. None of these objects is cyclic garbage. So a load runs with the collector
 paused (:func:`paused`), and a graph that stays for the process is moved out of its sight
 (:func:`pin`, ``gc.freeze``). Frozen objects are still freed by reference counting when dropped;
-:func:`unpin` gives them back to the collector before the next big load.
+:func:`unpin` gives them back to the collector before the next big load. The freeze covers every object
+of the process at that moment: in a long notebook session, a reference cycle made before a load and
+dropped after it waits for the next load of another store or data version (or ``collector.unpin()``).
 """
 from __future__ import annotations
 
