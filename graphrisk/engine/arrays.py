@@ -86,6 +86,7 @@ class EdgeArrays:
         return res
 
 
+@collector.without_collection  # a dict per node and a record id per edge, none cyclic
 def load_arrays(db, since: str | None = None, until: str | None = None, as_of: str | None = None,
                 attrs: bool = True) -> EdgeArrays:
     """Every entity and every edge the model declares, for records in the window, as arrays.
@@ -93,11 +94,6 @@ def load_arrays(db, since: str | None = None, until: str | None = None, as_of: s
     ``attrs=False`` reads endpoints and kinds only (no amounts, currencies or record ids): what the
     structural measures (degree, PageRank, eigenvector, closeness, betweenness, brokerage) need.
     """
-    with collector.paused():  # a dict per node and a record id per edge, none cyclic (graphrisk.collector)
-        return _load_arrays(db, since, until, as_of, attrs)
-
-
-def _load_arrays(db, since: str | None, until: str | None, as_of: str | None, attrs: bool) -> EdgeArrays:
     version = store.data_version(db)
     win = Window(since, until, as_of)
     canon = canonical(db)

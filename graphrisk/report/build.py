@@ -261,7 +261,7 @@ def build_report(db, period: Period, settings: dict, *, store_runs: bool | None 
     t = time.perf_counter()
     movers_ahead = ()
     if cfg.get("movers", True):
-        from .movers import MEASURES, _stored_run as stored_centrality
+        from .movers import MEASURES, stored_run as stored_centrality
 
         movers_ahead = [d for d in (prev_period.until, period.until) if stored_centrality(db, d, settings) is None]
     snaps.prefetch([period.until, prev_period.until, *week_ends(period.until, int(cfg.get("trend_weeks", 12)))],

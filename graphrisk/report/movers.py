@@ -17,7 +17,8 @@ from .. import store
 MEASURES = ("pagerank", "brokerage")
 
 
-def _stored_run(db, as_of: str, settings: dict) -> int | None:
+def stored_run(db, as_of: str, settings: dict) -> int | None:
+    """The stored centrality run with the movers' measures of officials as of a date, for these settings."""
     if "runs" not in db.table_names():
         return None
     from .snapshots import same_settings
@@ -39,7 +40,7 @@ def centrality_run(db, as_of: str, settings: dict, graph_of, store_runs: bool = 
     ``computed`` is the result when it was computed ahead (``Snapshots.prefetch``)."""
     from ..analysis import centrality as c
 
-    run_id = _stored_run(db, as_of, settings)
+    run_id = stored_run(db, as_of, settings)
     if run_id is not None:
         params = c.run_params(db, run_id)
         return {m: c.load_run(db, run_id, m) for m in MEASURES}, params, True

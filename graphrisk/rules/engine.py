@@ -159,8 +159,8 @@ def _prepare(G) -> None:
 class Aside(Forked):
     """Rules running in a forked process (:func:`start_aside`): their ids, and their findings once done.
 
-    The child runs them in order; this process, once its own work is done, takes the ones not yet begun
-    from the end of the list (:meth:`claim_last`), so neither waits idle for the other.
+    The child runs them in the order given (heaviest first); this process, once its own work is done,
+    takes those not begun from the end of the list (:meth:`claim_last`), so neither waits idle for the other.
     """
 
     def __init__(self, ids: list[str], G, settings: dict, as_of: str | None):
@@ -249,6 +249,7 @@ def paths_for_rules(G: nx.MultiDiGraph, settings: dict) -> list[ConflictPath]:
     return find_paths(G, settings=floor, index=PathIndex(G, settings))
 
 
+@collector.without_collection  # its indexes, paths and findings: millions of objects, none cyclic
 def evaluate(db=None, *, G=None, settings: dict | None = None, as_of: str | None = None,
              since: str | None = None, paths: list[ConflictPath] | None = None,
              only: list[str] | None = None) -> Evaluation:
@@ -257,12 +258,6 @@ def evaluate(db=None, *, G=None, settings: dict | None = None, as_of: str | None
 
     The paths kept are every path at or above ``[paths] min_score`` plus every weaker path a finding cites.
     """
-    with collector.paused():  # its indexes, paths and findings are millions of objects, none of them cyclic
-        return _evaluate(db, G=G, settings=settings, as_of=as_of, since=since, paths=paths, only=only)
-
-
-def _evaluate(db, *, G, settings: dict | None, as_of: str | None, since: str | None,
-              paths: list[ConflictPath] | None, only: list[str] | None) -> Evaluation:
     from ..graph import load
 
     t0 = time.perf_counter()
