@@ -39,11 +39,31 @@ def test_exact_centrality_ranks_unchanged(world, measure):
     assert actual["centrality_top"][measure] == expected["centrality_top"][measure]
 
 
-def test_sampled_betweenness_top_within_tolerance(world):
-    """Betweenness is sampled (KADABRA, a stated error): the top sets overlap at least 0.9."""
-    name, expected, actual, _ = world
-    overlap = len(set(expected["centrality_top"]["betweenness"]) & set(actual["centrality_top"]["betweenness"]))
-    assert overlap >= 0.9 * TOP
+def test_sampled_betweenness_within_its_stated_error_of_exact(world):
+    """Betweenness is sampled (KADABRA, a stated error ``betweenness_epsilon``), so its reference is exact
+    betweenness, computed here (about 3 s a world), not the sample recorded in the fixture: a sample from
+    another implementation or seed differs within the guarantee (networkit's, recorded there, shares 88-91
+    of the exact top 100). Every value is within epsilon, and the top 100 overlap exact's by 0.9."""
+    import numpy as np
+
+    from graphrisk import settings as settings_mod
+    from graphrisk.analysis._igraph import to_igraph
+    from graphrisk.analysis.centrality import compute
+    from graphrisk.engine.arrays import load_arrays
+
+    _, _, actual, db = world
+    G = load_arrays(db)
+    view = to_igraph(G)
+    n = view.graph.vcount()
+    exact = np.asarray(view.graph.betweenness(directed=False), dtype=float) / ((n - 1) * (n - 2) / 2)
+    settings = settings_mod.load()
+    assert n > settings["centrality"]["exact_betweenness_max_nodes"], "the world is small enough for exact"
+    sampled = compute(G, ["betweenness"], settings=settings)["betweenness"]
+    est = np.array([sampled[v] for v in view.nodes])
+    assert np.max(np.abs(est - exact)) < settings["centrality"]["betweenness_epsilon"]
+    ranked = sorted(range(n), key=lambda i: (-exact[i], str(view.nodes[i])))[:TOP]
+    top_exact = {view.nodes[i] for i in ranked}
+    assert len(top_exact & set(actual["centrality_top"]["betweenness"])) >= 0.9 * TOP
 
 
 def test_one_process_gives_what_two_give(world):
