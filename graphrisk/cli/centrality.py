@@ -91,7 +91,7 @@ def centrality_command(measure, kind, top_n, fmt, since, until, no_store, db_pat
 
     def stored(res, m):  # each measure goes in as it is done, while sampled betweenness is still running
         nonlocal writer
-        writer = writer or cmod.RunWriter(db, res, params={"top": top_n}, settings=cfg)
+        writer = writer or cmod.RunWriter(db, res, params={"top": top_n}, settings=cfg, background=True)
         writer.write(m)
 
     result = cmod.compute(G, measure, kind=kind, settings=cfg, on_measure=None if no_store else stored)

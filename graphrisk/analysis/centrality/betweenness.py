@@ -53,9 +53,10 @@ def _betweenness(G: nx.Graph, cfg: dict, backend: str, check_error: bool = True,
         raw = np.asarray(g.betweenness(directed=False), dtype=float)
         values = _by_index(view, raw / _norm(n))
     elif cfg.get("betweenness_method", "kadabra") == "kadabra":
-        # the self-check first: it runs here while the sampling, when forked, is still going
-        error = sampling_error(G, settings={"centrality": cfg}) if check_error and cfg["error_check_nodes"] else None
-        values, info = _kadabra(view, cfg, pending)
+        # when forked (start_kadabra), the child ran the self-check after the sampling
+        raw, samples, error = pending.get() if pending is not None else \
+            _kadabra_checked(G, cfg, check_error and bool(cfg["error_check_nodes"]))
+        values, info = _kadabra(view, cfg, raw, samples)
         if error is not None:
             info["error"] = error
         info["note"] = _kadabra_note(info)
@@ -73,26 +74,32 @@ def _betweenness(G: nx.Graph, cfg: dict, backend: str, check_error: bool = True,
     return values, info
 
 
-def start_kadabra(G, cfg: dict, backend: str = "igraph") -> Forked | None:
-    """Start KADABRA in a forked process when betweenness will be sampled with it and ``workers`` ≥ 2, so the
-    other measures are computed meanwhile (one thread each: the values are those of a serial run)."""
+def start_kadabra(G, cfg: dict, backend: str = "igraph", check_error: bool = True) -> Forked | None:
+    """Start KADABRA, then its self-check, in a forked process when betweenness will be sampled with it and
+    ``workers`` ≥ 2, so the other measures are computed meanwhile (one thread each: the values are those of
+    a serial run)."""
     if backend != "igraph" or cfg.get("betweenness_method", "kadabra") != "kadabra" or int(cfg["workers"]) < 2 \
             or not can_fork():
         return None
     g = to_igraph(G).graph
     if g.vcount() <= cfg["exact_betweenness_max_nodes"]:
         return None
-    return Forked(_kadabra_raw, g, cfg)
+    return Forked(_kadabra_checked, G, cfg, check_error and bool(cfg["error_check_nodes"]))
 
 
-def _kadabra(view, cfg: dict, pending: Forked | None = None) -> tuple[dict, dict]:
+def _kadabra_checked(G, cfg: dict, check: bool) -> tuple[np.ndarray, int, dict | None]:
+    """KADABRA's values and samples on ``G``, and the sampling self-check when ``check``."""
+    raw, samples = _kadabra_raw(to_igraph(G).graph, cfg)
+    return raw, samples, sampling_error(G, settings={"centrality": cfg}) if check else None
+
+
+def _kadabra(view, cfg: dict, raw: np.ndarray, samples: int) -> tuple[dict, dict]:
     """Adaptive-sampling betweenness (KADABRA, :mod:`.kadabra`): every value within ``betweenness_epsilon`` of the
     exact normalised value with probability ``1 - betweenness_delta``; it samples until that holds.
 
     Measured on two 21,742-node sample worlds against exact betweenness (bench/bench_betweenness.py, three
     seeds each): top-100 overlap 0.92-0.96 at epsilon 0.005 in 0.35 s, where 100 random pivots gave 0.26.
     """
-    raw, samples = pending.get() if pending is not None else _kadabra_raw(view.graph, cfg)
     eps, delta = float(cfg.get("betweenness_epsilon", 0.005)), float(cfg.get("betweenness_delta", 0.1))
     info = {"method": "kadabra", "nodes": view.graph.vcount(), "epsilon": eps, "delta": delta, "samples": samples,
             "threshold": cfg["exact_betweenness_max_nodes"]}

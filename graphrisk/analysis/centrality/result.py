@@ -40,6 +40,7 @@ class CentralityResult(Mapping):
     details: dict[str, dict] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     graph: dict = field(default_factory=dict)
+    _ranked: dict[str, list] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __getitem__(self, measure: str) -> dict:
         return self.values[measure]
@@ -54,12 +55,17 @@ class CentralityResult(Mapping):
         return id(self)
 
     def ranked(self, measure: str) -> list[tuple]:
-        """``[(node, value, rank)]``, highest first, ties by node id; rank 1 is the highest."""
-        return ranked(self.values[measure])
+        """``[(node, value, rank)]``, highest first, ties by node id; rank 1 is the highest (sorted once)."""
+        if measure not in self._ranked:
+            self._ranked[measure] = ranked(self.values[measure])
+        return self._ranked[measure]
 
     def top(self, measure: str, n: int | None = None) -> list[tuple]:
-        r = self.ranked(measure)
-        return r if n is None else r[:n]
+        """The first ``n`` of :meth:`ranked` (all with ``n`` None), without sorting every node for a few."""
+        if n is None or measure in self._ranked:
+            r = self.ranked(measure)
+            return r if n is None else r[:n]
+        return top_n(self.values[measure], n)
 
     def params(self) -> dict:
         """What a stored run records: measures, kind, backend, graph window and per-measure info."""
@@ -78,13 +84,48 @@ def ranked(values: Mapping) -> list[tuple]:
         items = sorted(values.items(), key=lambda kv: (-kv[1], str(kv[0])))
         return [(node, v, i + 1) for i, (node, v) in enumerate(items)]
     # the same order with two sorts, most of it in numpy: by node id, then stably by value descending
-    names = [str(x) for x in nodes]
-    if any("\x00" in x for x in names):  # numpy's strings drop trailing NULs: let Python sort those
-        by_name = np.array(sorted(range(len(names)), key=names.__getitem__), dtype=np.int64)
-    else:  # code point order, as Python compares str
-        by_name = np.argsort(np.array(names, dtype=str), kind="stable")
+    by_name = _by_name([str(x) for x in nodes])
     order = by_name[np.argsort(-score[by_name], kind="stable")].tolist()
     return [(nodes[i], vals[i], r) for r, i in enumerate(order, 1)]
+
+
+def top_n(values: Mapping, n: int) -> list[tuple]:
+    """``ranked(values)[:n]``: the nodes at or above the n-th largest value, sorted as :func:`ranked` sorts."""
+    vals = list(values.values())
+    try:
+        score = np.array(vals, dtype=float)
+    except (TypeError, ValueError):
+        score = None
+    if n <= 0 or score is None or len(vals) <= 4 * n or np.isnan(score).any():
+        return ranked(values)[:max(n, 0)]
+    least = -np.partition(-score, n - 1)[n - 1]
+    nodes = list(values)
+    cand = sorted(((nodes[i], vals[i]) for i in np.flatnonzero(score >= least).tolist()),
+                  key=lambda kv: (-kv[1], str(kv[0])))[:n]
+    return [(node, v, r) for r, (node, v) in enumerate(cand, 1)]
+
+
+_names: dict = {}  # the last full node list sorted: its names, their order and each name's position
+
+
+def _by_name(names: list[str]) -> np.ndarray:
+    """Indexes of ``names`` in code point order (as Python compares str). The measures of one run share
+    their nodes, so the last sort is kept: the same list reuses it, a subset sorts positions in it."""
+    if names == _names.get("names"):
+        return _names["order"]
+    pos = _names.get("pos")
+    if pos is not None and len(names) < len(pos):
+        try:
+            return np.argsort(np.fromiter((pos[x] for x in names), dtype=np.int64, count=len(names)))
+        except KeyError:
+            pass
+    if any("\x00" in x for x in names):  # numpy's strings drop trailing NULs: let Python sort those
+        order = np.array(sorted(range(len(names)), key=names.__getitem__), dtype=np.int64)
+    else:
+        order = np.argsort(np.array(names, dtype=str), kind="stable")
+    _names.clear()
+    _names.update(names=names, order=order, pos=dict(zip((names[i] for i in order), range(len(names)))))
+    return order
 
 
 def expand_measures(measures: Iterable[str] | str | None) -> list[str]:
@@ -123,7 +164,8 @@ def compute(G: nx.Graph, measures: Iterable[str] | str | None = None, kind: str 
                            graph={"nodes": G.number_of_nodes(), "edges": _edge_count(G),
                                   **{k: G.graph.get(k) for k in ("since", "until", "as_of", "data_version")}})
     with collector.paused():  # per-node results and per-kind details: many objects, none cyclic
-        pending = start_kadabra(G, cfg, backend) if "betweenness" in ms else None  # runs while the others are computed
+        # runs while the others are computed
+        pending = start_kadabra(G, cfg, backend, check_error) if "betweenness" in ms else None
         try:
             order = [m for m in ms if m != "betweenness"] + ["betweenness"] if pending is not None else ms
             _measures(G, order, res, settings, cfg, backend, check_error, pending, on_measure)
