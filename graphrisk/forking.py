@@ -94,6 +94,50 @@ class Forked:
             self._pool.join()
 
 
+class Background:
+    """``fn(*args)`` in a forked process that exits as soon as it is done, so its memory is freed then (a pool's
+    worker lives until closed), for work whose only result is done or an error; :meth:`join` waits for it and
+    raises its error. Callers check :func:`can_fork` first."""
+
+    def __init__(self, fn, *args):
+        ctx = mp.get_context("fork")
+        self._recv, send = ctx.Pipe(duplex=False)
+        collector.freeze_for_fork()
+        try:
+            self._proc = ctx.Process(target=_report_to, args=(send, fn, args), daemon=True)
+            self._proc.start()
+        finally:
+            collector.thaw_after_fork()
+        send.close()
+
+    def join(self) -> None:
+        try:
+            error = self._recv.recv()
+        except EOFError:  # it died without a word (killed, out of memory)
+            error = None
+            self._proc.join()
+            if self._proc.exitcode:
+                error = RuntimeError(f"a background process ended with exit code {self._proc.exitcode}")
+        finally:
+            self._recv.close()
+        self._proc.join()
+        if error is not None:
+            raise error
+
+
+def _report_to(send, fn, args) -> None:
+    try:
+        fn(*args)
+        send.send(None)
+    except BaseException as exc:  # noqa: BLE001 - handed to the parent, which raises it
+        try:
+            send.send(exc)
+        except Exception:  # noqa: BLE001 - an error that does not pickle goes as its text
+            send.send(RuntimeError(f"{type(exc).__name__}: {exc}"))
+    finally:
+        send.close()
+
+
 class Claims:
     """Indexes 0..n-1 of a list of tasks, claimed by two processes from either end (a forked child from the
     front, this process from the back once it is free): who runs a task changes nothing but the time.

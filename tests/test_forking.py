@@ -42,3 +42,36 @@ def test_importing_graphrisk_keeps_openmp_to_one_thread_unless_told_otherwise():
                           check=True).stdout.strip() == "3"
     out = _run(None)  # graphrisk imported before igraph's first use would be the usual order; here igraph first
     assert "map [4, 9, 16]" in out and "forked 6" in out
+
+
+def _write_then(path, how):
+    path.write_text(str(os.getpid()), encoding="utf-8")
+    if how == "raise":
+        raise ValueError("bad row 7")
+    if how == "unpicklable":
+        class Local(Exception):  # a class defined here cannot be pickled back
+            pass
+        raise Local("local trouble")
+    if how == "die":
+        os._exit(3)
+
+
+def test_background_work_exits_when_done_and_its_error_reaches_join(tmp_path):
+    import pytest
+
+    from graphrisk.forking import Background, can_fork
+
+    if not can_fork():
+        pytest.skip("no fork here")
+    done = tmp_path / "done"
+    job = Background(_write_then, done, "ok")
+    job._proc.join(timeout=30)
+    assert not job._proc.is_alive()  # gone before anyone asked: its memory is freed
+    job.join()
+    assert int(done.read_text()) != os.getpid()
+    with pytest.raises(ValueError, match="bad row 7"):
+        Background(_write_then, tmp_path / "a", "raise").join()
+    with pytest.raises(RuntimeError, match="Local: local trouble"):
+        Background(_write_then, tmp_path / "b", "unpicklable").join()
+    with pytest.raises(RuntimeError, match="exit code 3"):
+        Background(_write_then, tmp_path / "c", "die").join()

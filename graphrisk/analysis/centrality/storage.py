@@ -8,7 +8,7 @@ from pathlib import Path
 from ... import store
 from ... import settings as settings_mod
 from ...errors import NotFound
-from ...forking import Forked, can_fork
+from ...forking import Background, can_fork
 
 from ._base import TABLE
 from .result import CentralityResult, ranked
@@ -40,8 +40,8 @@ class RunWriter:
     (``compute(on_measure=...)``); the run counts as stored only once :meth:`finish` records its time.
 
     With ``background=True`` each measure is written by a forked process (it inherits the values, nothing
-    is copied) while this one computes the next measure: about a million and a half rows and their two
-    indexes take SQLite several seconds on a graph of 150,000 nodes. The writers take their turns in the
+    is copied; it exits once done) while this one computes the next measure: about a million and a half
+    rows and their two indexes take SQLite several seconds on a graph of 150,000 nodes. The writers take their turns in the
     order the measures came, so the table's rows are in the same order as a one-process run; where no
     fork is possible (or the store is in memory) each measure is written here, as without it.
     """
@@ -58,7 +58,7 @@ class RunWriter:
         self.written: set[str] = set()
         path = db.conn.execute("pragma database_list").fetchone()[2]
         self._path = Path(path) if background and path else None
-        self._writers: list[Forked] = []
+        self._writers: list[Background] = []
         self._turn = None   # set when the last writer started is done: the next one waits for it
 
     def _extra(self, measure: str) -> dict[str, dict]:
@@ -87,7 +87,7 @@ class RunWriter:
         ctx = mp.get_context("fork")
         after, done = self._turn, ctx.Event()
         self._turn = done
-        self._writers.append(Forked(_write_in_turn, self, measure, after, done))
+        self._writers.append(Background(_write_in_turn, self, measure, after, done))
 
     def _insert(self, db, measure: str) -> None:
         rows = [(self.run_id, str(node), m, float(v), rank)
@@ -111,7 +111,7 @@ class RunWriter:
         first = None
         for w in writers:
             try:
-                w.get()
+                w.join()
             except Exception as exc:  # noqa: BLE001 - raised below, once the other writers are done
                 first = first or exc
         if first is not None:
