@@ -57,6 +57,28 @@ def fork_map(fn, items: list, workers: int, *args) -> list:
     return Forked(fn, *args, items=items, workers=workers).get()
 
 
+def fork_imap(fn, items: list, workers: int, *args):
+    """Like :func:`fork_map`, but yields each result, in ``items``' order, as soon as it (and those before it)
+    is done: the caller uses the first results while the workers compute the rest."""
+    global _PAYLOAD
+    if not can_fork():
+        for item in items:
+            yield fn(item, *args)
+        return
+    _PAYLOAD = (fn, args)
+    collector.freeze_for_fork()
+    try:
+        pool = mp.get_context("fork").Pool(max(1, workers))
+    finally:
+        _PAYLOAD = None
+        collector.thaw_after_fork()
+    try:
+        yield from pool.imap(_call_on, items, chunksize=1)
+    finally:
+        pool.terminate()
+        pool.join()
+
+
 class Forked:
     """``fn(*args)`` running in a forked process (or, with ``items``, ``fn(item, *args)`` for each item over
     ``workers`` processes, in order) while this one goes on; :meth:`get` waits for the result, :meth:`close`

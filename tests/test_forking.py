@@ -16,6 +16,8 @@ SCRIPT = textwrap.dedent("""
     print("map", fork_map(pow, [2, 3, 4], 2, 2))
     f = Forked(sum, [1, 2, 3])
     print("forked", f.get())
+    from graphrisk.forking import fork_imap
+    print("imap", list(fork_imap(pow, [2, 3, 4], 2, 2)))
 """)
 
 
@@ -29,7 +31,7 @@ def _run(env_threads: str | None) -> str:
 
 def test_a_process_with_an_openmp_team_does_the_work_itself():
     out = _run("2")  # igraph imported first, two threads: the team outlives the PageRank
-    assert "can_fork False" in out and "map [4, 9, 16]" in out and "forked 6" in out
+    assert "can_fork False" in out and "map [4, 9, 16]" in out and "forked 6" in out and "imap [4, 9, 16]" in out
 
 
 def test_importing_graphrisk_keeps_openmp_to_one_thread_unless_told_otherwise():
@@ -41,7 +43,7 @@ def test_importing_graphrisk_keeps_openmp_to_one_thread_unless_told_otherwise():
     assert subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                           check=True).stdout.strip() == "3"
     out = _run(None)  # graphrisk imported before igraph's first use would be the usual order; here igraph first
-    assert "map [4, 9, 16]" in out and "forked 6" in out
+    assert "map [4, 9, 16]" in out and "forked 6" in out and "imap [4, 9, 16]" in out
 
 
 def _write_then(path, how):

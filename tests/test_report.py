@@ -514,3 +514,12 @@ def test_dates_evaluated_in_parallel_give_the_same_report(sample_store, tmp_path
     assert len(drawn) >= 4
     assert sorted(p.relative_to(outs[2]) for p in (outs[2] / "maps").rglob("*.html")) == drawn
     assert all((outs[1] / p).read_bytes() == (outs[2] / p).read_bytes() for p in drawn)
+    # each date's evaluation stored once (the prefetched ones as they arrived), with the same flags
+    stored = {}
+    for workers in (1, 2):
+        with store.connect(tmp_path / f"w{workers}.db") as conn:
+            runs = conn.execute("select id, as_of from runs where kind = 'flags' and as_of is not null").fetchall()
+            assert len(runs) == len({d for _, d in runs}) >= 12
+            stored[workers] = {d: conn.execute("select official_id, level, score from flags where run_id = ? "
+                                               "order by official_id", [i]).fetchall() for i, d in runs}
+    assert stored[1] == stored[2]

@@ -126,8 +126,8 @@ class Snapshots:
         """Evaluate the dates with no stored evaluation, and compute centrality ``measures`` of officials at
         ``centrality_dates`` (the movers', :meth:`centrality`), in ``workers`` forked processes at once (the graph
         read once, before the fork, and shared); :meth:`get` stores and uses them. Returns the dates evaluated."""
-        from ..engine.evaluate import stored_run
-        from ..forking import can_fork, fork_map
+        from ..engine.evaluate import store_evaluation, stored_run
+        from ..forking import can_fork, fork_imap
         from ..graph import _store_file, load
 
         todo = sorted({d for d in dates if d not in self._cache and d not in self._pre
@@ -143,9 +143,12 @@ class Snapshots:
         whole.edge_dates()
         whole.endpoint_arrays()
         amount_plan(whole)
-        # the evaluations first: the longer tasks, so the two workers end at about the same time
-        results = fork_map(_ahead, tasks, min(workers, len(tasks)), path, self.settings, list(measures))
+        # the evaluations first: the longer tasks, so the two workers end at about the same time; each is
+        # stored as it arrives, while the workers compute the next ones
+        results = fork_imap(_ahead, tasks, min(workers, len(tasks)), path, self.settings, list(measures))
         for (what, d), result in zip(tasks, results):
+            if what == "evaluation" and self.store_runs:
+                store_evaluation(self.db, result)
             (self._pre if what == "evaluation" else self._pre_centrality)[d] = result
         self.log.append({"prefetched": todo, "workers": min(workers, len(tasks)),
                          **({"centrality": [d for w, d in tasks if w == "centrality"]} if len(tasks) > len(todo)
@@ -172,7 +175,7 @@ class Snapshots:
             ev = self._pre.pop(as_of, None)
             if ev is None:
                 ev = evaluation(self.db, settings=self.settings, as_of=as_of, store=self.store_runs)
-            elif self.store_runs:
+            elif self.store_runs and getattr(ev, "run_id", None) is None:
                 from ..engine import store_evaluation
 
                 store_evaluation(self.db, ev)
