@@ -117,3 +117,26 @@ def test_cli_json(loaded_db):
                for c in data["mixed_clusters"] for p in c["pairs"])
     r = CliRunner().invoke(cli, ["communities", "--db", path, "--no-store"])
     assert r.exit_code == 0 and "mix officials" in r.output
+
+
+def test_mixed_clusters_on_edge_arrays_equal_networkx_and_the_definition(sample_db_path):
+    """The command reads edge arrays (contract and membership edges picked by kind, officials grouped by unit
+    and community); a networkx graph of the same store gives the same clusters, and so does the definition
+    read literally: every official, every unit they belong to, every supplier of it in their community."""
+    from graphrisk import store
+    from graphrisk.engine.arrays import load_arrays
+
+    db = store.connect(sample_db_path, create=False)
+    arrays, G = load_arrays(db), build_graph(db)
+    res = cm.detect(arrays)
+    got = cm.mixed_clusters(arrays, res)
+    assert got and got == cm.mixed_clusters(G, res)
+    m = res.membership
+    suppliers = cm.unit_suppliers(G)
+    literal = sorted((o, s, u, st["contracts"], st["amount"])
+                     for o, d in G.nodes(data=True) if d.get("kind") == "official" and o in m
+                     for u in cm.units_of(G, o) for s, st in suppliers.get(u, {}).items()
+                     if s != o and m.get(s) == m[o])
+    assert sorted((p["official_id"], p["supplier_id"], p["unit_id"], p["contracts"], p["amount"])
+                  for c in got for p in c["pairs"]) == literal
+    assert cm.unit_suppliers(arrays) == suppliers

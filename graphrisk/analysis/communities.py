@@ -29,9 +29,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import networkx as nx
+import numpy as np
 
 from .. import store
 from .. import settings as settings_mod
+from ..engine.arrays import EdgeArrays
 from ..errors import GraphRiskError, NotFound
 from ._igraph import seeded, to_igraph
 from .centrality import _edges
@@ -112,21 +114,37 @@ def _membership(communities) -> Mapping:
 def unit_suppliers(G: nx.Graph) -> dict:
     """unit -> {supplier: {"contracts": n, "amount": sum}} from the contract edges."""
     out: dict = defaultdict(dict)
-    for u, v, d in _edges(G):
-        if d.get("kind") != "contract":
-            continue
+    for u, v, a in _kind_edges(G, "contract", "amount"):
         s = out[u].setdefault(v, {"contracts": 0, "amount": 0.0})
         s["contracts"] += 1
-        a = d.get("amount")
         if isinstance(a, (int, float)) and a == a:
             s["amount"] += float(a)
     return out
+
+
+def _kind_edges(G, kind: str, attr: str | None = None):
+    """``(u, v, attrs[attr])`` of the edges of one kind, in edge order; on edge arrays only those edges are read."""
+    if isinstance(G, EdgeArrays):
+        if kind not in G.kinds:
+            return
+        ids = G.ids
+        for i in np.flatnonzero(G.kind == G.kinds.index(kind)).tolist():
+            a = G.amount[i] if attr == "amount" else None
+            yield ids[G.src[i]], ids[G.dst[i]], None if a is None or a != a else float(a)
+        return
+    for u, v, d in _edges(G):
+        if d.get("kind") == kind:
+            yield u, v, d.get(attr) if attr else None
 
 
 def units_of(G: nx.Graph, official) -> list:
     """The units an official belongs to (member_of edges, else the ``unit_id`` attribute)."""
     units = {v for _, v, d in G.out_edges(official, data=True) if d.get("kind") == "member_of"} \
         if G.is_directed() else set()
+    return _units_or_attr(G, official, units)
+
+
+def _units_or_attr(G, official, units: set) -> list:
     if not units and G.nodes[official].get("unit_id") in G:
         units = {G.nodes[official]["unit_id"]}
     return sorted(units, key=str)
@@ -144,14 +162,26 @@ def mixed_clusters(G: nx.Graph, communities) -> list[dict]:
     """
     membership = _membership(communities)
     suppliers = unit_suppliers(G)
-    pairs_by: dict = defaultdict(list)
+    member_of: dict = defaultdict(set)
+    if G.is_directed():
+        for o, u, _ in _kind_edges(G, "member_of"):
+            member_of[o].add(u)
+    officials_of: dict = defaultdict(list)  # unit -> its officials that are in a community
     for o, d in G.nodes(data=True):
-        if d.get("kind") != "official" or o not in membership:
-            continue
-        c = membership[o]
-        for u in units_of(G, o):
-            for s, stats in suppliers.get(u, {}).items():
-                if s != o and membership.get(s) == c:
+        if d.get("kind") == "official" and o in membership:
+            for u in _units_or_attr(G, o, member_of.get(o, set())):
+                officials_of[u].append(o)
+    # per unit, its officials meet only the suppliers in their own community
+    pairs_by: dict = defaultdict(list)
+    for u, officials in officials_of.items():
+        by_community: dict = defaultdict(list)
+        for s, stats in suppliers.get(u, {}).items():
+            if s in membership:
+                by_community[membership[s]].append((s, stats))
+        for o in officials:
+            c = membership[o]
+            for s, stats in by_community.get(c, ()):
+                if s != o:
                     pairs_by[c].append({"official_id": o, "supplier_id": s, "unit_id": u, **stats})
     if not pairs_by:
         return []
