@@ -77,7 +77,11 @@ def map_file(official_id: str) -> str:
 
 
 def _level_counts(flags: list[dict], total: int) -> dict[str, int]:
-    c = Counter(f["level"] for f in flags)
+    return _counts_of_levels([f["level"] for f in flags], total)
+
+
+def _counts_of_levels(levels: list[str], total: int) -> dict[str, int]:
+    c = Counter(levels)
     out = {lvl: c.get(lvl, 0) for lvl in FLAGGED}
     out["green"] = max(total - sum(out.values()), 0)
     return out
@@ -310,12 +314,9 @@ def build_report(db, period: Period, settings: dict, *, store_runs: bool | None 
 
     trend = []
     for d in week_ends(period.until, int(cfg.get("trend_weeks", 12))):
-        s = snaps.get(d)
-        c = _level_counts(s.flags, total_officials)
+        c = _counts_of_levels(snaps.levels(d), total_officials)
         trend.append({"as_of": d, "week": iso_week_label(date.fromisoformat(d)),
                       **{lvl: c[lvl] for lvl in FLAGGED}, "flagged": sum(c[lvl] for lvl in FLAGGED)})
-        if d not in (period.until, prev_period.until):  # only counts are needed: let its graph go
-            s.G, s.ev = None, None
     t = lap("trend", t)
 
     # maps: every official listed in the attention sections, then everyone at map_level or above, up to max_maps

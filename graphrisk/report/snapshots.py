@@ -166,6 +166,22 @@ class Snapshots:
 
         return load(self.db, as_of=as_of)
 
+    def levels(self, as_of: str) -> list[str]:
+        """Each flagged official's level as of a date: all the trend counts. A date evaluated ahead (and stored)
+        is read straight from its evaluation, never turned into a snapshot's JSON; any other date is a
+        snapshot as :meth:`get` makes it, its graph and evaluation let go unless a snapshot was asked for."""
+        snap = self._cache.get(as_of)
+        if snap is not None:
+            return [f["level"] for f in snap.flags]
+        ev = self._pre.get(as_of)
+        if ev is not None and not (self.store_runs and getattr(ev, "run_id", None) is None):
+            del self._pre[as_of]
+            self.log.append({"as_of": as_of, "cached": False, "seconds": 0.0, "run_id": getattr(ev, "run_id", None)})
+            return [f.level for f in ev.flags]
+        snap = self.get(as_of)
+        snap.G, snap.ev = None, None
+        return [f["level"] for f in snap.flags]
+
     def get(self, as_of: str, need_graph: bool = False) -> Snapshot:
         snap = self._cache.get(as_of)
         if snap is None:
