@@ -431,3 +431,25 @@ def test_edge_arrays_hold_the_engine_graphs_edges(sample_db_path, tmp_path):
                         d.get("currency"), d.get("record_id")) for u, v, d in G.edges(data=True))
         assert got == want and sum(got.values()) > 1000
         assert b not in {u for u, *_ in got} | {v for _, v, *_ in got}
+
+
+def test_kadabra_note_says_when_the_top_ranks_are_finer_than_its_error_bound():
+    """On a large sparse graph every value is small: the note says the top 100 may differ from exact."""
+    import random
+
+    import igraph as ig
+
+    random.seed(2)
+    g = ig.Graph.Erdos_Renyi(n=3000, m=9000)
+    G = nx.MultiDiGraph()
+    G.add_nodes_from((f"N{v:04d}", {"kind": "company"}) for v in range(g.vcount()))
+    G.add_edges_from((f"N{u:04d}", f"N{v:04d}", {"kind": "associate"}) for u, v in g.get_edgelist())
+    coarse = cmod.compute(G, ["betweenness"], settings=_sampling_settings(
+        betweenness_method="kadabra", betweenness_epsilon=0.005, error_check_nodes=0))
+    info = coarse.info["betweenness"]
+    assert info["top"] == 100 and 0 < info["top_value"] < 0.01
+    assert "the 100th highest value" in coarse.notes["betweenness"] and "below twice the error bound (0.01)" \
+        in coarse.notes["betweenness"]
+    fine = cmod.compute(G, ["betweenness"], settings=_sampling_settings(
+        betweenness_method="kadabra", betweenness_epsilon=0.0005, error_check_nodes=0))
+    assert fine.info["betweenness"]["top_value"] >= 0.001 and "100th" not in fine.notes["betweenness"]

@@ -11,6 +11,10 @@ from ._base import PARALLEL_MIN_NODES, _by_index, _cfg, _check_backend, _simple
 
 # ---------------------------------------------------------------- betweenness
 
+# On graphs of this many nodes or more, KADABRA's note says when the 100th highest value is below twice the
+# error bound: on the scale-10 world it is 0.0014 against 0.005, and two seeds share 57 of the top 100.
+COARSE_MIN_NODES, COARSE_TOP = 1000, 100
+
 def _btw_part(sources: list[int], g) -> np.ndarray:
     return np.asarray(g.betweenness(directed=False, sources=sources), dtype=float)
 
@@ -103,6 +107,8 @@ def _kadabra(view, cfg: dict, raw: np.ndarray, samples: int) -> tuple[dict, dict
     eps, delta = float(cfg.get("betweenness_epsilon", 0.005)), float(cfg.get("betweenness_delta", 0.1))
     info = {"method": "kadabra", "nodes": view.graph.vcount(), "epsilon": eps, "delta": delta, "samples": samples,
             "threshold": cfg["exact_betweenness_max_nodes"]}
+    if len(raw) >= COARSE_MIN_NODES:  # how the top ranks compare with the error bound
+        info["top"], info["top_value"] = COARSE_TOP, float(np.partition(raw, -COARSE_TOP)[-COARSE_TOP])
     return _by_index(view, raw), info
 
 
@@ -120,6 +126,9 @@ def _kadabra_note(info: dict) -> str:
 
     note = t("centrality.kadabra_note", nodes=f"{info['nodes']:,}", threshold=f"{info['threshold']:,}",
              eps=f"{info['epsilon']:g}", confidence=f"{1 - info['delta']:.0%}", samples=f"{info['samples']:,}")
+    if "top_value" in info and info["top_value"] < 2 * info["epsilon"]:
+        note += t("centrality.kadabra_coarse", top=info["top"], value=f"{info['top_value']:.2g}",
+                  bound=f"{2 * info['epsilon']:g}")
     e = info.get("error") or {}
     if e:
         note += t("centrality.kadabra_checked", check=f"{e['check_nodes']:,}", top=e["top"],
