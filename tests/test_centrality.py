@@ -453,3 +453,29 @@ def test_kadabra_note_says_when_the_top_ranks_are_finer_than_its_error_bound():
     fine = cmod.compute(G, ["betweenness"], settings=_sampling_settings(
         betweenness_method="kadabra", betweenness_epsilon=0.0005, error_check_nodes=0))
     assert fine.info["betweenness"]["top_value"] >= 0.001 and "100th" not in fine.notes["betweenness"]
+
+
+def test_a_writer_that_cannot_fork_any_more_waits_for_those_at_work(sample_db_path, tmp_path, monkeypatch):
+    """When forking stops being possible mid-run (an OpenMP team appeared), later measures are written in this
+    process, after the background writers: rows still lie in the order the measures came."""
+    import sqlite3
+
+    from graphrisk.analysis.centrality import storage
+    from graphrisk.forking import can_fork
+
+    db_path = tmp_path / "c.db"
+    with sqlite3.connect(sample_db_path) as src, sqlite3.connect(db_path) as dst:
+        src.backup(dst)
+    db = store.connect(db_path)
+    cfg = settings_mod.load()
+    res = cmod.compute(load_arrays(db), ["degree", "pagerank", "eigenvector"], settings=cfg)
+    if not can_fork():
+        pytest.skip("no fork here")
+    answers = iter([True, True])  # the first two measures forked, then no more
+    monkeypatch.setattr(storage, "can_fork", lambda: next(answers, False))
+    writer = storage.RunWriter(db, res, settings=cfg, background=True)
+    for m in ("degree", "pagerank", "eigenvector"):
+        writer.write(m)
+    writer.finish()
+    rows = db.execute("select measure from centrality where run_id = ? order by rowid", [writer.run_id]).fetchall()
+    assert [m for i, (m,) in enumerate(rows) if i == 0 or rows[i - 1][0] != m] == ["degree", "pagerank", "eigenvector"]

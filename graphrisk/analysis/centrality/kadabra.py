@@ -161,7 +161,7 @@ def _upper(b, tau, omega, log_d):
 
 
 @_compiled
-def _run(indptr, indices, comp, n, samples, seed, counts, log_dl, log_du, omega, eps, adaptive):
+def _run(indptr, indices, comp, n, samples, seed, counts, log_d, omega, eps, adaptive):
     """Draw samples into ``counts`` until the stopping rule holds (``adaptive``) or ``samples`` are drawn."""
     np.random.seed(seed)
     ball = np.zeros(n, np.int8)
@@ -178,7 +178,7 @@ def _run(indptr, indices, comp, n, samples, seed, counts, log_dl, log_du, omega,
             for j in range(n):
                 i = (resume + j) % n
                 b = counts[i] / tau
-                if _lower(b, tau, omega, log_dl[i]) >= eps or _upper(b, tau, omega, log_du[i]) >= eps:
+                if _lower(b, tau, omega, log_d[i]) >= eps or _upper(b, tau, omega, log_d[i]) >= eps:
                     resume = i
                     done = False
                     break
@@ -188,7 +188,8 @@ def _run(indptr, indices, comp, n, samples, seed, counts, log_dl, log_du, omega,
 
 
 def _delta_split(first: np.ndarray, n: int, eps: float, delta: float) -> np.ndarray:
-    """log(1 / delta_v) for every node: the paper's split of delta, guided by the first estimates."""
+    """log(1 / delta_v) for every node: the paper's split of delta, guided by the first estimates (one value
+    serves the lower and the upper bound, since both are held to the same eps)."""
     b = 1.0 / eps / eps * math.log(n * 4 * (1 - BALANCING) / delta)
     a = 0.0
     pos = first > 0
@@ -215,10 +216,10 @@ def kadabra(n: int, a: np.ndarray, b: np.ndarray, eps: float, delta: float, seed
     omega = 0.5 / eps / eps * (math.log2(max(diameter, 2) - 1) + 1 + math.log(0.5 / delta))
     first_n = max(1, int(omega / START_FACTOR))
     counts = np.zeros(n)
-    _run(indptr, indices, comp, n, first_n, seed, counts, counts, counts, omega, eps, False)
+    _run(indptr, indices, comp, n, first_n, seed, counts, counts, omega, eps, False)
     log_d = _delta_split(counts / first_n, n, eps, delta)
     counts = np.zeros(n)
-    tau = _run(indptr, indices, comp, n, math.ceil(omega), seed + 1, counts, log_d, log_d, omega, eps, True)
+    tau = _run(indptr, indices, comp, n, math.ceil(omega), seed + 1, counts, log_d, omega, eps, True)
     # a sample is an ordered pair of distinct nodes; exact betweenness counts each unordered pair of
     # the n - 1 other nodes once: n(n - 1) / ((n - 1)(n - 2)) = n / (n - 2)
     return counts / tau * (n / (n - 2)), first_n + tau

@@ -41,9 +41,10 @@ class RunWriter:
 
     With ``background=True`` each measure is written by a forked process (it inherits the values, nothing
     is copied; it exits once done) while this one computes the next measure: about a million and a half
-    rows and their two indexes take SQLite several seconds on a graph of 150,000 nodes. The writers take their turns in the
-    order the measures came, so the table's rows are in the same order as a one-process run; where no
-    fork is possible (or the store is in memory) each measure is written here, as without it.
+    rows and their two indexes take SQLite several seconds on a graph of 150,000 nodes. The writers take
+    their turns in the order the measures came, so the table's rows are in the same order as a
+    one-process run; where no fork is possible (or the store is in memory) each measure is written here,
+    after any writer still at work.
     """
 
     def __init__(self, db, result: CentralityResult, params: dict | None = None, settings: dict | None = None,
@@ -82,6 +83,7 @@ class RunWriter:
             return
         self.written.add(measure)
         if self._path is None or not can_fork():
+            self.wait()  # the measures before this one go in first, as they came
             self._insert(self.db, measure)
             return
         ctx = mp.get_context("fork")
