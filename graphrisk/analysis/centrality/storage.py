@@ -92,10 +92,12 @@ class RunWriter:
         self._writers.append(Background(_write_in_turn, self, measure, after, done))
 
     def _insert(self, db, measure: str) -> None:
-        rows = [(self.run_id, str(node), m, float(v), rank)
-                for m, order in [(measure, self.result.ranked(measure)),
-                                 *((k, ranked(vals)) for k, vals in sorted(self._extra(measure).items()))]
-                for node, v, rank in order]
+        run_id = self.run_id
+        # a generator: SQLite takes the rows as they are made, never a list of a million tuples
+        rows = ((run_id, str(node), m, float(v), rank)
+                for m, order in ((k, self.result.ranked(k) if k == measure else ranked(vals))
+                                 for k, vals in [(measure, None), *sorted(self._extra(measure).items())])
+                for node, v, rank in order)
         conn = db.conn
         cache = conn.execute("pragma cache_size").fetchone()[0]
         conn.execute("pragma cache_size=-131072")  # a million rows and two indexes: 128 MiB of pages
