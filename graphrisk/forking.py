@@ -57,21 +57,26 @@ def fork_map(fn, items: list, workers: int, *args) -> list:
     return Forked(fn, *args, items=items, workers=workers).get()
 
 
+def _pool(fn, args: tuple, workers: int):
+    """A pool of ``workers`` forked processes that call ``fn`` with ``args`` (see :func:`_call`)."""
+    global _PAYLOAD
+    _PAYLOAD = (fn, args)  # read by the child from its copy of this process's memory, never pickled
+    collector.freeze_for_fork()  # the collector would otherwise touch (and so copy) every inherited object in the child
+    try:
+        return mp.get_context("fork").Pool(max(1, workers))
+    finally:
+        _PAYLOAD = None
+        collector.thaw_after_fork()
+
+
 def fork_imap(fn, items: list, workers: int, *args):
     """Like :func:`fork_map`, but yields each result, in ``items``' order, as soon as it (and those before it)
     is done: the caller uses the first results while the workers compute the rest."""
-    global _PAYLOAD
     if not can_fork():
         for item in items:
             yield fn(item, *args)
         return
-    _PAYLOAD = (fn, args)
-    collector.freeze_for_fork()
-    try:
-        pool = mp.get_context("fork").Pool(max(1, workers))
-    finally:
-        _PAYLOAD = None
-        collector.thaw_after_fork()
+    pool = _pool(fn, args, workers)
     try:
         yield from pool.imap(_call_on, items, chunksize=1)
     finally:
@@ -85,19 +90,12 @@ class Forked:
     ends the processes. Where a fork is not safe (:func:`can_fork`), :meth:`get` does the work here."""
 
     def __init__(self, fn, *args, items: list | None = None, workers: int = 1):
-        global _PAYLOAD
         self._pool = self._here = None
         self._items = None if items is None else list(items)
         if not can_fork():
             self._here = (fn, args)
             return
-        _PAYLOAD = (fn, args)  # read by the child from its copy of this process's memory, never pickled
-        collector.freeze_for_fork()  # the collector would otherwise touch (and so copy) every inherited object in the child
-        try:
-            self._pool = mp.get_context("fork").Pool(max(1, workers))
-        finally:
-            _PAYLOAD = None
-            collector.thaw_after_fork()
+        self._pool = _pool(fn, args, workers)
         self._result = self._pool.apply_async(_call) if self._items is None else \
             self._pool.map_async(_call_on, self._items, chunksize=1)
 

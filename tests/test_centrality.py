@@ -307,11 +307,11 @@ def test_cli_run_stored_while_sampled_betweenness_runs_equals_a_serial_run(sampl
     assert all(rows[i][1] == rows[i - 1][1] + 1 for i in range(1, len(rows)) if rows[i][0] == rows[i - 1][0])
 
 
-def test_a_background_writers_error_reaches_the_caller_and_the_run_stays_unfinished(sample_db_path, tmp_path,
-                                                                                     monkeypatch):
+def _three_measures(sample_db_path, tmp_path):
+    """A copy of the sample store, the default settings and three measures computed on it (not stored); skips
+    where no fork is possible (asked after PageRank: an OpenMP team another test left behind forbids forks)."""
     import sqlite3
 
-    from graphrisk.analysis.centrality.storage import RunWriter
     from graphrisk.forking import can_fork
 
     db_path = tmp_path / "c.db"
@@ -320,8 +320,18 @@ def test_a_background_writers_error_reaches_the_caller_and_the_run_stays_unfinis
     db = store.connect(db_path)
     cfg = settings_mod.load()
     res = cmod.compute(load_arrays(db), ["degree", "pagerank", "eigenvector"], settings=cfg)
-    if not can_fork():  # asked after PageRank: an OpenMP team another test left behind forbids forks
+    if not can_fork():
         pytest.skip("no fork here")
+    return db, cfg, res
+
+
+def test_a_background_writers_error_reaches_the_caller_and_the_run_stays_unfinished(sample_db_path, tmp_path,
+                                                                                     monkeypatch):
+    import sqlite3
+
+    from graphrisk.analysis.centrality.storage import RunWriter
+
+    db, cfg, res = _three_measures(sample_db_path, tmp_path)
     insert = RunWriter._insert
 
     def failing(self, conn_db, measure):
@@ -458,19 +468,9 @@ def test_kadabra_note_says_when_the_top_ranks_are_finer_than_its_error_bound():
 def test_a_writer_that_cannot_fork_any_more_waits_for_those_at_work(sample_db_path, tmp_path, monkeypatch):
     """When forking stops being possible mid-run (an OpenMP team appeared), later measures are written in this
     process, after the background writers: rows still lie in the order the measures came."""
-    import sqlite3
-
     from graphrisk.analysis.centrality import storage
-    from graphrisk.forking import can_fork
 
-    db_path = tmp_path / "c.db"
-    with sqlite3.connect(sample_db_path) as src, sqlite3.connect(db_path) as dst:
-        src.backup(dst)
-    db = store.connect(db_path)
-    cfg = settings_mod.load()
-    res = cmod.compute(load_arrays(db), ["degree", "pagerank", "eigenvector"], settings=cfg)
-    if not can_fork():
-        pytest.skip("no fork here")
+    db, cfg, res = _three_measures(sample_db_path, tmp_path)
     answers = iter([True, True])  # the first two measures forked, then no more
     monkeypatch.setattr(storage, "can_fork", lambda: next(answers, False))
     writer = storage.RunWriter(db, res, settings=cfg, background=True)

@@ -119,13 +119,14 @@ class Snapshots:
         self._cache: dict[str, Snapshot] = {}
         self.latest: str | None = None  # the latest date this report will ask for (set by the caller)
         self.log: list[dict] = []  # per date: cached or evaluated, seconds
-        self._pre: dict = {}  # as_of -> an Evaluation computed ahead by prefetch(), not stored yet
+        self._pre: dict = {}  # as_of -> an Evaluation computed ahead by prefetch(), not used yet
         self._pre_centrality: dict = {}  # as_of -> the movers' CentralityResult computed ahead, not stored yet
 
     def prefetch(self, dates, workers: int = 2, centrality_dates=(), measures=()) -> list[str]:
         """Evaluate the dates with no stored evaluation, and compute centrality ``measures`` of officials at
         ``centrality_dates`` (the movers', :meth:`centrality`), in ``workers`` forked processes at once (the graph
-        read once, before the fork, and shared); :meth:`get` stores and uses them. Returns the dates evaluated."""
+        read once, before the fork, and shared); each evaluation is stored as it arrives (with ``store_runs``),
+        and :meth:`get` and :meth:`levels` use them. Returns the dates evaluated."""
         from ..engine.evaluate import store_evaluation, stored_run
         from ..forking import can_fork, fork_imap
         from ..graph import _store_file, load
