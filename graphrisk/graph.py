@@ -16,8 +16,9 @@ from typing import Iterator
 import networkx as nx
 
 from . import collector, store
-from .engine.build import (Window, canonical, count_unresolved, is_private_channel,  # noqa: F401 (re-exported)
-                           iter_edges, iter_nodes)
+from .engine.ahead import start as start_ahead
+from .engine.build import (Window, canonical, count_unresolved, edge_reads,  # noqa: F401 (re-exported)
+                           is_private_channel, iter_edges, iter_nodes)
 from .engine.lite import LiteGraph
 
 
@@ -30,14 +31,15 @@ def _store_file(db) -> str:
 
 
 def load(db, since: str | None = None, until: str | None = None, as_of: str | None = None,
-         networkx: bool = False):
+         networkx: bool = False, workers: int = 2):
     """The graph of everything stored, or of the records dated in the window.
 
     Entities are always present (a window filters records, not people); ties (relations,
     memberships) are kept when they started on or before the window's end. ``G.graph`` carries the
     window, the store's data version, the number of merged ids and of references left unresolved.
     The engine works on the compact :class:`LiteGraph`, loaded once per process and data version:
-    a window is a filter over its edges. ``networkx=True`` gives a ``MultiDiGraph``.
+    a window is a filter over its edges. ``networkx=True`` gives a ``MultiDiGraph``. With ``workers`` ≥ 2
+    a large store's biggest tables are read by a second process meanwhile (:mod:`graphrisk.engine.ahead`).
     """
     version = store.data_version(db)  # read before the data: a later ingest makes this run stale, not wrong
     key = (_store_file(db), version)
@@ -47,9 +49,15 @@ def load(db, since: str | None = None, until: str | None = None, as_of: str | No
         collector.unpin()
         with collector.paused():  # millions of objects and no cyclic garbage (graphrisk.collector)
             canon = canonical(db)
-            nodes = dict(iter_nodes(db, canon))
-            kinds = {n: d["kind"] for n, d in nodes.items()}
-            edges = list(iter_edges(db, Window(), canon, kinds))
+            reads = edge_reads(db)
+            rows_ahead = start_ahead(db, key[0], version, reads, workers)
+            try:
+                nodes = dict(iter_nodes(db, canon))
+                kinds = {n: d["kind"] for n, d in nodes.items()}
+                edges = list(iter_edges(db, Window(), canon, kinds, rows_from=rows_ahead, reads=reads))
+            finally:
+                if rows_ahead is not None:
+                    rows_ahead.close()
             from .resolve.unresolved import summary
 
             unresolved = summary(db)  # references to names never resolved to one entity: nodes of their own

@@ -82,15 +82,18 @@ def iter_nodes(db, canon: dict | None = None) -> Iterator[tuple[str, dict]]:
     for table, k in sorted(schema.KINDS.items(), key=lambda kv: kv[1].order):
         if not k.node or table not in tables:
             continue
-        for r in _rows(db, f"select * from [{table}]"):
-            nid = canon.get(r[k.id_column], r[k.id_column])
+        have = [c.name for c in db[table].columns]
+        cols = [c for c in have if c not in SKIP_COLUMNS and c not in PRIVATE_COLUMNS and c != k.id_column]
+        # selected as: the id, the attributes, then provenance; each node's dict is made in one zip
+        sql = (f"select [{k.id_column}], _batch, _row{''.join(f', [{c}]' for c in cols)} from [{table}]")
+        keys = (*cols, "kind", "batch", "row", "source")
+        node_kind, get_file = k.node, files.get
+        for r in db.conn.execute(sql):
+            nid = canon.get(r[0], r[0])
             if nid in seen:
                 continue
             seen.add(nid)
-            attrs = {c: v for c, v in r.items()
-                     if c not in SKIP_COLUMNS and c not in PRIVATE_COLUMNS and c != k.id_column}
-            attrs.update(kind=k.node, batch=r["_batch"], row=r["_row"], source=files.get(r["_batch"]))
-            yield nid, attrs
+            yield nid, dict(zip(keys, (*r[3:], node_kind, r[1], r[2], get_file(r[1]))))
     if "unresolved" in tables:  # names that could not be resolved to one entity
         for r in _rows(db, "select * from unresolved"):
             nid = r["unresolved_id"]
@@ -284,18 +287,22 @@ def _fast_edges(rows: list, plan: list, meta: RowTable, id_i: int, derived, node
             if r[si] is not None and r[ti] is not None]
 
 
-def iter_edges(db, window: Window = Window(), canon: dict | None = None,
-               node_kind: dict | None = None) -> Iterator[tuple[str, str, str, EdgeData]]:
-    """``(u, v, key, attrs)`` of every edge the model declares, for records in the window.
+@dataclass(frozen=True)
+class TableRead:
+    """How one stored kind's edge rows are read: its columns (the pooled text ones first) and the select."""
 
-    ``node_kind`` (id → kind) lets a trip sponsor that is a unit be marked ``government``.
-    A row whose endpoint is empty makes no edge (see :func:`count_unresolved`).
-    """
-    canon = canon if canon is not None else canonical(db)
-    files = store.batch_files(db)
+    table: str
+    cols: tuple
+    n_pooled: int
+    sql: str
+    params: tuple
+    rows: int  # an estimate of its row count (its largest rowid), to share reads between processes
+
+
+def edge_reads(db, window: Window = Window()) -> list[TableRead]:
+    """The :class:`TableRead` of every stored kind that makes edges, in the model's order."""
     tables = set(db.table_names())
-    node_kind = node_kind or {}
-    pool: dict = {n: n for n in node_kind}  # node ids: the rows reuse the nodes' string objects
+    out = []
     for table, k in sorted(schema.KINDS.items(), key=lambda kv: kv[1].order):
         if not k.edges or table not in tables:
             continue
@@ -303,72 +310,115 @@ def iter_edges(db, window: Window = Window(), canon: dict | None = None,
         if k.date_column:
             where, params = window.sql(k.date_column, ties=k.entity)
         cols, n_pooled = _pooled_first(db, table, k, _edge_columns(db, table, k))
-        meta = RowTable(table, k, cols, files)
-        pos = meta.pos
-        ref_idx = [pos[c.name] for c in k.columns if c.refs and c.type != schema.LIST and c.name in pos]
-        tie = k.entity and not k.node
-        id_i = pos[k.id_column]
-        specs = []
-        for spec in k.edges:
-            ek = schema.EDGE_KINDS[spec.kind] if spec.kind else None
-            specs.append((pos[spec.source], pos[spec.target], spec, ek, k.column(spec.target).type == schema.LIST))
-        shared: dict = {}  # derived fields shared by every edge with the same values
+        size = db.conn.execute(f"select coalesce(max(rowid), 0) from [{table}]").fetchone()[0]
+        out.append(TableRead(table, tuple(cols), n_pooled,
+                             f"select {', '.join(f'[{c}]' for c in cols)} from [{table}]{where}", tuple(params),
+                             size))
+    return out
 
-        def derived(kind: str, **extra) -> dict:
-            key = (kind, *sorted(extra.items()))
-            d = shared.get(key)
-            if d is None:
-                d = shared[key] = {"kind": kind, **({"tie": True} if tie else {}), **extra}
-            return d
 
-        # per spec: the derived fields when they do not depend on the row (most kinds), else None
-        fixed = []
-        for si, ti, spec, ek, many in specs:
-            kind = ek.name if ek else None
-            if kind is None or kind in ("contact", "trip_sponsor"):
-                fixed.append(None)
-            else:
-                fixed.append(_derive(derived, kind, k))
-        plan = [(*s, x) for s, x in zip(specs, fixed)]
-        ch_i = pos.get("channel")
-        cur = db.conn.execute(f"select {', '.join(f'[{c}]' for c in cols)} from [{table}]{where}", params)
-        keep = pool.setdefault  # one object per distinct id, date or word: rows share them
-        source, pooled = cur, False
-        if not canon and not any(many for *_, many in specs):  # the common case, in comprehensions
-            rows = [tuple(map(keep, row[:n_pooled], row)) + row[n_pooled:] for row in cur]
-            fast = _fast_edges(rows, plan, meta, id_i, derived, node_kind, ch_i, cols, k)
-            if fast is not None:
-                yield from fast
+def read_rows(conn, read: TableRead, pool: dict) -> list[tuple]:
+    """A table's rows, each repeated text value (ids, dates, words) one shared object from ``pool``."""
+    keep, n = pool.setdefault, read.n_pooled  # one object per distinct id, date or word: rows share them
+    return [tuple(map(keep, row[:n], row)) + row[n:] for row in conn.execute(read.sql, read.params)]
+
+
+def iter_edges(db, window: Window = Window(), canon: dict | None = None,
+               node_kind: dict | None = None, rows_from=None,
+               reads: list[TableRead] | None = None) -> Iterator[tuple[str, str, str, EdgeData]]:
+    """``(u, v, key, attrs)`` of every edge the model declares, for records in the window.
+
+    ``node_kind`` (id → kind) lets a trip sponsor that is a unit be marked ``government``.
+    A row whose endpoint is empty makes no edge (see :func:`count_unresolved`).
+    ``rows_from.get(table)`` (a callable giving :func:`read_rows`' list, or None: read here) hands over rows
+    another process read (:mod:`graphrisk.engine.ahead`): this process builds its own tables' edges first.
+    ``reads``: :func:`edge_reads` of the window, when already made.
+    """
+    canon = canon if canon is not None else canonical(db)
+    files = store.batch_files(db)
+    node_kind = node_kind or {}
+    pool: dict = {n: n for n in node_kind}  # node ids: the rows reuse the nodes' string objects
+    reads = reads if reads is not None else edge_reads(db, window)
+    if not rows_from:
+        for read in reads:
+            yield from _table_edges(read, read_rows(db.conn, read, pool), files, canon, node_kind)
+        return
+    done = {r.table: _table_edges(r, read_rows(db.conn, r, pool), files, canon, node_kind)
+            for r in reads if rows_from.get(r.table) is None}
+    for read in reads:
+        if read.table in done:
+            yield from done.pop(read.table)
+            continue
+        rows = rows_from.get(read.table)()
+        if rows is None:  # the other process could not read it
+            rows = read_rows(db.conn, read, pool)
+        yield from _table_edges(read, rows, files, canon, node_kind)
+
+
+def _table_edges(read: TableRead, rows: list, files: dict, canon: dict, node_kind: dict) -> list:
+    """The edges of one table's rows (see :func:`iter_edges`)."""
+    table, cols = read.table, list(read.cols)
+    k = schema.KINDS[table]
+    meta = RowTable(table, k, cols, files)
+    pos = meta.pos
+    ref_idx = [pos[c.name] for c in k.columns if c.refs and c.type != schema.LIST and c.name in pos]
+    tie = k.entity and not k.node
+    id_i = pos[k.id_column]
+    specs = []
+    for spec in k.edges:
+        ek = schema.EDGE_KINDS[spec.kind] if spec.kind else None
+        specs.append((pos[spec.source], pos[spec.target], spec, ek, k.column(spec.target).type == schema.LIST))
+    shared: dict = {}  # derived fields shared by every edge with the same values
+
+    def derived(kind: str, **extra) -> dict:
+        key = (kind, *sorted(extra.items()))
+        d = shared.get(key)
+        if d is None:
+            d = shared[key] = {"kind": kind, **({"tie": True} if tie else {}), **extra}
+        return d
+
+    # per spec: the derived fields when they do not depend on the row (most kinds), else None
+    fixed = []
+    for si, ti, spec, ek, many in specs:
+        kind = ek.name if ek else None
+        if kind is None or kind in ("contact", "trip_sponsor"):
+            fixed.append(None)
+        else:
+            fixed.append(_derive(derived, kind, k))
+    plan = [(*s, x) for s, x in zip(specs, fixed)]
+    ch_i = pos.get("channel")
+    if not canon and not any(many for *_, many in specs):  # the common case, in comprehensions
+        fast = _fast_edges(rows, plan, meta, id_i, derived, node_kind, ch_i, cols, k)
+        if fast is not None:
+            return fast
+    out = []
+    private_memo: dict = {}
+    for row in rows:
+        if canon:
+            row = tuple(canon.get(v, v) if i in ref_idx and v is not None else v for i, v in enumerate(row))
+        rid = row[id_i]
+        for si, ti, spec, ek, many, x in plan:
+            u, targets = row[si], row[ti]
+            if u is None or targets is None:
                 continue
-            source, pooled = rows, True
-        private_memo: dict = {}
-        for row in source:
-            if not pooled:
-                row = tuple(map(keep, row[:n_pooled], row)) + row[n_pooled:]
-            if canon:
-                row = tuple(canon.get(v, v) if i in ref_idx and v is not None else v for i, v in enumerate(row))
-            rid = row[id_i]
-            for si, ti, spec, ek, many, x in plan:
-                u, targets = row[si], row[ti]
-                if u is None or targets is None:
-                    continue
-                if x is not None:
-                    kind = x["kind"]
+            if x is not None:
+                kind = x["kind"]
+            else:
+                kind = ek.name if ek else schema.edge_kind_of(spec, dict(zip(cols, row)))
+                if kind == "contact":
+                    ch = row[ch_i]
+                    if ch not in private_memo:
+                        private_memo[ch] = is_private_channel(ch)
+                    x = derived(kind, private=private_memo[ch])
+                elif kind == "trip_sponsor":
+                    x = derived(kind, government=node_kind.get(u) == "unit")
                 else:
-                    kind = ek.name if ek else schema.edge_kind_of(spec, dict(zip(cols, row)))
-                    if kind == "contact":
-                        ch = row[ch_i]
-                        if ch not in private_memo:
-                            private_memo[ch] = is_private_channel(ch)
-                        x = derived(kind, private=private_memo[ch])
-                    elif kind == "trip_sponsor":
-                        x = derived(kind, government=node_kind.get(u) == "unit")
-                    else:
-                        x = _derive(derived, kind, k)
-                if many:
-                    for v in str(targets).split(";"):
-                        if v:
-                            v = canon.get(v, v)
-                            yield u, v, f"{kind}:{rid}:{v}", EdgeData(meta, row, x)
-                else:
-                    yield u, targets, f"{kind}:{rid}", EdgeData(meta, row, x)
+                    x = _derive(derived, kind, k)
+            if many:
+                for v in str(targets).split(";"):
+                    if v:
+                        v = canon.get(v, v)
+                        out.append((u, v, f"{kind}:{rid}:{v}", EdgeData(meta, row, x)))
+            else:
+                out.append((u, targets, f"{kind}:{rid}", EdgeData(meta, row, x)))
+    return out

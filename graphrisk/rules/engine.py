@@ -263,7 +263,7 @@ def evaluate(db=None, *, G=None, settings: dict | None = None, as_of: str | None
     t0 = time.perf_counter()
     settings = settings or settings_mod.load()
     if G is None:
-        G = load(db, since=since, as_of=as_of)
+        G = load(db, since=since, as_of=as_of, workers=int((settings.get("graph") or {}).get("workers", 2)))
     aside = start_aside(G, settings, as_of, only)  # rules that read no path, beside the path search
     try:
         if paths is None:

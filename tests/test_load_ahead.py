@@ -1,0 +1,97 @@
+"""Reading the largest tables in a second process (graphrisk.engine.ahead) gives the graph one process reads:
+the same nodes and edges, attribute for attribute, in the same order; a store that changed in between is
+read here instead."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from graphrisk import graph, store
+from graphrisk.engine import ahead
+from graphrisk.engine.build import canonical, edge_reads, iter_edges
+from graphrisk.forking import can_fork
+
+pytestmark = pytest.mark.skipif(not can_fork(), reason="needs the fork start method")
+
+
+def _snapshot(G) -> tuple[list, list]:
+    nodes = [(n, list(d.items())) for n, d in G.nodes.items()]
+    edges = [(u, v, k, sorted(dict(d).items(), key=lambda kv: kv[0])) for u, v, k, d in G.edges(keys=True, data=True)]
+    return nodes, edges
+
+
+def _load(path, workers: int):
+    graph._FULL.clear()
+    db = store.connect(path, create=False)
+    try:
+        return _snapshot(graph.load(db, workers=workers)), db
+    finally:
+        graph._FULL.clear()
+
+
+@pytest.fixture
+def merged_copy(sample_db_path, tmp_path):
+    """The sample store with two companies merged: edges then go through the canonical-id path."""
+    from graphrisk.resolve import merge as mg
+
+    path = tmp_path / "merged.db"
+    shutil.copyfile(sample_db_path, path)
+    db = store.connect(path, create=False)
+    a, b = [r[0] for r in db.execute("select supplier_id, count(*) n from contracts group by supplier_id "
+                                     "order by n desc, supplier_id limit 2")]
+    mg.merge(db, a, b, "test: one firm", force=True)
+    return path
+
+
+@pytest.mark.parametrize("which", ["sample", "merged"])
+def test_a_graph_read_by_two_processes_is_the_graph_one_reads(which, sample_db_path, merged_copy, monkeypatch):
+    path = sample_db_path if which == "sample" else merged_copy
+    alone, db = _load(path, workers=1)
+    monkeypatch.setattr(ahead, "MIN_ROWS", 0)
+    used = []
+    original = ahead.RowsAhead._all
+
+    def spy(self):
+        rows = original(self)
+        used.extend(rows)
+        return rows
+
+    monkeypatch.setattr(ahead.RowsAhead, "_all", spy)
+    shared, _ = _load(path, workers=2)
+    assert used, "the second process read no table"
+    assert shared[0] == alone[0]
+    assert shared[1] == alone[1]
+    assert len(alone[1]) > 1000
+    if which == "merged":
+        assert canonical(db)
+
+
+def test_rows_read_for_another_data_version_are_not_used(sample_db_path):
+    db = store.connect(sample_db_path, create=False)
+    reads = edge_reads(db)
+    kinds = {n: d["kind"] for n, d in graph.load(db).nodes.items()}
+    want = [(u, v, k, dict(d)) for u, v, k, d in iter_edges(db, node_kind=kinds)]
+    stale = ahead.RowsAhead(str(sample_db_path), reads, "b0-0")  # the store moved on since this version
+    try:
+        got = [(u, v, k, dict(d)) for u, v, k, d in iter_edges(db, node_kind=kinds, rows_from=stale)]
+    finally:
+        stale.close()
+    assert stale._rows == {}  # the child sent nothing back
+    assert got == want
+
+
+def test_the_second_process_gets_the_big_tables_and_only_when_it_ends_sooner():
+    from graphrisk.engine.build import TableRead
+
+    def read(name, rows, cols=10):
+        return TableRead(name, tuple(f"c{i}" for i in range(cols)), 3, "", (), rows)
+
+    reads = [read("small", 1_000), read("big", 500_000), read("mid", 100_000), read("mid2", 90_000)]
+    # the biggest goes while the other process still ends first; the rest stay here
+    assert [r.table for r in ahead.share(reads, node_cells=3_000_000)] == ["big"]
+    # with little to read here, the biggest would make the other process end last: it gets the smaller ones
+    assert [r.table for r in ahead.share(reads, node_cells=1_000_000)] == ["mid", "mid2", "small"]
+    # the entities alone outweigh every table: the other process reads them all
+    assert sorted(r.table for r in ahead.share(reads, node_cells=50_000_000)) == ["big", "mid", "mid2", "small"]
+    assert ahead.share([read("only", 10_000)], node_cells=0) == []  # it would end later than reading it here
