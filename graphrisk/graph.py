@@ -62,8 +62,9 @@ def load(db, since: str | None = None, until: str | None = None, as_of: str | No
 
             unresolved = summary(db)  # references to names never resolved to one entity: nodes of their own
             unresolved["without_id"] = count_unresolved(db)  # stores from before unresolved nodes: left out
-            full = LiteGraph(nodes.items(), edges, since=None, until=None, as_of=None, data_version=version,
+            full = LiteGraph(nodes.items(), since=None, until=None, as_of=None, data_version=version,
                              merged=len(canon), unresolved=unresolved)
+            full.add_edges_from(edges, index=True)
             full.index()
             if key[0]:  # an in-memory store has no file to key on
                 _FULL[key] = full

@@ -95,3 +95,20 @@ def test_the_second_process_gets_the_big_tables_and_only_when_it_ends_sooner():
     # the entities alone outweigh every table: the other process reads them all
     assert sorted(r.table for r in ahead.share(reads, node_cells=50_000_000)) == ["big", "mid", "mid2", "small"]
     assert ahead.share([read("only", 10_000)], node_cells=0) == []  # it would end later than reading it here
+
+
+@pytest.mark.parametrize("index", [False, True])
+def test_an_edge_end_that_is_no_node_becomes_one_in_edge_order_as_networkx_does(index):
+    import networkx as nx
+
+    from graphrisk.engine.lite import LiteGraph
+
+    edges = [("A", "X", "k:1", {"kind": "k"}), ("Y", "A", "k:2", {"kind": "k"}), ("X", "Z", "k:3", {"kind": "k"})]
+    G = LiteGraph([("A", {"kind": "official"})])
+    G.add_edges_from(edges, index=index)
+    H = nx.MultiDiGraph()
+    H.add_node("A", kind="official")
+    H.add_edges_from(edges)
+    assert list(G.nodes) == list(H.nodes) == ["A", "X", "Y", "Z"]
+    assert [k for _, _, k in G.out_edges("X", keys=True)] == ["k:3"]
+    assert sorted(G.predecessors("A")) == ["Y"]

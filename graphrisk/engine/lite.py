@@ -72,20 +72,28 @@ class LiteGraph:
     def add_node(self, n, **attrs) -> None:
         self.nodes.setdefault(n, {}).update(attrs)
 
-    def add_edges_from(self, edges: Iterable[tuple]) -> None:
-        """Add ``(u, v, key, attrs)`` edges; an endpoint that is not a node yet becomes one (in edge order)."""
+    def add_edges_from(self, edges: Iterable[tuple], index: bool = False) -> None:
+        """Add ``(u, v, key, attrs)`` edges; an endpoint that is not a node yet becomes one (in edge order).
+
+        ``index=True`` builds the adjacency now and checks the endpoints against its keys (one look-up per
+        node instead of a set of every edge's ends: what a whole graph read at once wants)."""
         edges = list(edges)
         nodes = self.nodes
-        ends = set(map(itemgetter(0), edges))
-        ends.update(map(itemgetter(1), edges))
-        if not ends <= nodes.keys():
+        self._edges.extend(edges)
+        self._out = self._in = self._kinds = self._when = self._ends = self._base = self._keep = None
+        self._views = {}
+        if index:
+            self._index()
+            known = self._out.keys() <= nodes.keys() and self._in.keys() <= nodes.keys()
+        else:
+            ends = set(map(itemgetter(0), edges))
+            ends.update(map(itemgetter(1), edges))
+            known = ends <= nodes.keys()
+        if not known:
             for e in edges:
                 for n in e[:2]:
                     if n not in nodes:
                         nodes[n] = {}
-        self._edges.extend(edges)
-        self._out = self._in = self._kinds = self._when = self._ends = self._base = self._keep = None
-        self._views = {}
 
     def add_edge(self, u, v, key=None, **attrs) -> str:
         key = key if key is not None else f"{attrs.get('kind', 'edge')}:{len(self._edges)}"
