@@ -114,21 +114,27 @@ class Forked:
             self._pool.join()
 
 
+def _fork_with_pipe(target, fn, args: tuple):
+    """A forked process running ``target(send, fn, args)``, and the receiving end of its pipe."""
+    ctx = mp.get_context("fork")
+    recv, send = ctx.Pipe(duplex=False)
+    collector.freeze_for_fork()
+    try:
+        proc = ctx.Process(target=target, args=(send, fn, args), daemon=True)
+        proc.start()
+    finally:
+        collector.thaw_after_fork()
+    send.close()
+    return recv, proc
+
+
 class Background:
     """``fn(*args)`` in a forked process that exits as soon as it is done, so its memory is freed then (a pool's
     worker lives until closed), for work whose only result is done or an error; :meth:`join` waits for it and
     raises its error. Callers check :func:`can_fork` first."""
 
     def __init__(self, fn, *args):
-        ctx = mp.get_context("fork")
-        self._recv, send = ctx.Pipe(duplex=False)
-        collector.freeze_for_fork()
-        try:
-            self._proc = ctx.Process(target=_report_to, args=(send, fn, args), daemon=True)
-            self._proc.start()
-        finally:
-            collector.thaw_after_fork()
-        send.close()
+        self._recv, self._proc = _fork_with_pipe(_report_to, fn, args)
 
     def join(self) -> None:
         try:
@@ -143,6 +149,49 @@ class Background:
         self._proc.join()
         if error is not None:
             raise error
+
+
+class Fetch:
+    """``fn(*args)`` in a forked process that sends its result back through a pipe and exits; :meth:`get`
+    waits for it. Unlike a pool's worker, it can be stopped at any moment (:meth:`cancel`, also after an
+    error here): no lock is shared with this process, so nothing can be left held. Callers check
+    :func:`can_fork` first."""
+
+    def __init__(self, fn, *args):
+        self._recv, self._proc = _fork_with_pipe(_send_result, fn, args)
+
+    def get(self):
+        """The result; the child's error is raised here, and a child that died says so."""
+        try:
+            ok, value = self._recv.recv()
+        except EOFError:  # killed, out of memory
+            self._proc.join()
+            raise RuntimeError(f"a forked process ended with exit code {self._proc.exitcode}") from None
+        finally:
+            self.cancel()
+        if not ok:
+            raise value
+        return value
+
+    def cancel(self) -> None:
+        """Stop the process if it still runs (its result, if any, is dropped)."""
+        if self._proc.is_alive():
+            self._proc.kill()
+        self._proc.join()
+        self._recv.close()
+
+
+def _send_result(send, fn, args) -> None:
+    try:
+        out = (True, fn(*args))
+    except BaseException as exc:  # noqa: BLE001 - handed to the parent, which raises it
+        out = (False, exc)
+    try:
+        send.send(out)
+    except Exception as exc:  # noqa: BLE001 - a result or error that does not pickle goes as text
+        send.send((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
+    finally:
+        send.close()
 
 
 def _report_to(send, fn, args) -> None:

@@ -83,7 +83,7 @@ def load(path: str | os.PathLike | None = None, overrides: dict | None = None) -
     if overrides:
         settings = _merge(settings, overrides, "")
     _validate_rules(settings)
-    for name in ("graph", "centrality"):  # processes: 1 (one process) or more
+    for name in ("graph", "centrality", "ingest"):  # processes: 1 (one process) or more
         workers = (settings.get(name) or {}).get("workers", 1)
         if workers < 1:
             raise SettingsError(f"setting '{name}.workers' must be at least 1 (1: one process), got {workers}")

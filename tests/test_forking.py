@@ -77,3 +77,36 @@ def test_background_work_exits_when_done_and_its_error_reaches_join(tmp_path):
         Background(_write_then, tmp_path / "b", "unpicklable").join()
     with pytest.raises(RuntimeError, match="exit code 3"):
         Background(_write_then, tmp_path / "c", "die").join()
+
+
+def _big(n: int, how: str = "ok"):
+    if how == "raise":
+        raise ValueError("bad file")
+    if how == "die":
+        os._exit(4)
+    return [("row", i, str(i)) for i in range(n)]
+
+
+def test_a_fetched_result_comes_back_and_a_fetch_can_be_stopped_mid_send():
+    """Fetch: the result, the child's error, a death; and cancel while the child is writing a result larger
+    than the pipe holds returns at once (a pool's terminate can hang on its queue's lock there)."""
+    import time
+
+    import pytest
+
+    from graphrisk.forking import Fetch, can_fork
+
+    if not can_fork():
+        pytest.skip("no fork here")
+    assert Fetch(_big, 3).get() == [("row", 0, "0"), ("row", 1, "1"), ("row", 2, "2")]
+    with pytest.raises(ValueError, match="bad file"):
+        Fetch(_big, 1, "raise").get()
+    with pytest.raises(RuntimeError, match="exit code 4"):
+        Fetch(_big, 1, "die").get()
+    for _ in range(5):
+        job = Fetch(_big, 300_000)
+        time.sleep(0.3)  # the child is building or sending about 10 MB nobody reads
+        started = time.perf_counter()
+        job.cancel()
+        assert time.perf_counter() - started < 5
+        assert not job._proc.is_alive()

@@ -8,7 +8,7 @@ process builds every edge, in the model's order, so the graph is the same object
 from __future__ import annotations
 
 from .. import schema
-from ..forking import Forked, can_fork
+from ..forking import Fetch, can_fork
 from .build import TableRead, read_rows
 
 MIN_ROWS = 200_000  # fewer rows than this: a fork and the rows' trip back cost more than they save
@@ -64,12 +64,15 @@ class RowsAhead:
 
     def __init__(self, path: str, reads: list[TableRead], version: str):
         self.tables = {r.table for r in reads}
-        self._job = Forked(_read, path, reads, version)
+        self._job = Fetch(_read, path, reads, version)
         self._rows: dict | None = None
 
     def _all(self) -> dict:
         if self._rows is None:
-            self._rows = self._job.get() or {}
+            try:
+                self._rows = self._job.get() or {}
+            except Exception:  # noqa: BLE001 - the other process failed: this one reads those tables
+                self._rows = {}
         return self._rows
 
     def get(self, table: str):
@@ -78,7 +81,7 @@ class RowsAhead:
         return lambda: self._all().pop(table, None)
 
     def close(self) -> None:
-        self._job.close()
+        self._job.cancel()
 
 
 def start(db, path: str, version: str, reads: list[TableRead], workers: int = 2) -> RowsAhead | None:

@@ -24,8 +24,10 @@ from ..resolve import references, unresolved
 from ..i18n import current_lang, node_label, t
 from . import readers
 from .hostile import created_on_good_rows, hostile_checks
-from .support import BULK_MIN_ROWS, _drop_indexes_for_bulk, order_paths, sha256_of, write_rejects  # noqa: F401
+from .support import (BULK_MIN_ROWS, StoredIds, _drop_indexes_for_bulk, order_paths,  # noqa: F401
+                      sha256_of, write_rejects)
 from .prepare import Prepared, Problem, content_hash, derive_keys, prepare, stored_columns
+from .ahead import ReadAhead, ReadsAhead
 
 Progress = Callable[[str, int, int], None]  # (file, rows done, rows total)
 CHUNK = 50_000
@@ -59,42 +61,6 @@ class FileReport:
         d = asdict(self)
         d["problems"] = [str(p) for p in self.problems]
         return d
-
-
-class _Ids:
-    """Which ids exist in the store: id sets loaded once per table (fast up to millions of ids)."""
-
-    def __init__(self, db: sqlite_utils.Database):
-        self.conn = db.conn
-        self._sets: dict[str, set[str]] = {}
-
-    def ids(self, kind: str) -> set[str]:
-        if kind not in self._sets:
-            pk = schema.KINDS[kind].id_column
-            self._sets[kind] = {r[0] for r in self.conn.execute(f"select [{pk}] from [{kind}]")}
-        return self._sets[kind]
-
-    def found(self, ids: Iterable[str], kinds: Iterable[str]) -> set[str]:
-        wanted = set(ids)
-        found: set[str] = set()
-        for kind in kinds:
-            found |= wanted & self.ids(kind)
-        return found
-
-    def existing(self, kind: str, ids: Iterable[str]) -> dict[str, tuple]:
-        """id -> (hash, batch, row) for ids already stored in ``kind``."""
-        stored = self.ids(kind)
-        hits = [i for i in ids if i in stored]
-        if not hits:
-            return {}
-        pk = schema.KINDS[kind].id_column
-        out = {}
-        for chunk in store.chunks(hits, 900):
-            marks = ",".join("?" * len(chunk))
-            for r in self.conn.execute(f"select [{pk}], _hash, _batch, _row from [{kind}] where [{pk}] in ({marks})",
-                                       chunk):
-                out[r[0]] = (r[1], r[2], r[3])
-        return out
 
 
 def _resolve_names(db, prep: Prepared, settings: dict, report: FileReport, file: str) -> list[dict]:
@@ -137,7 +103,7 @@ def _resolve_names(db, prep: Prepared, settings: dict, report: FileReport, file:
     return rows
 
 
-def _check(db, prep: Prepared, ids: _Ids, file: str, created: list[dict], update: bool,
+def _check(db, prep: Prepared, ids: StoredIds, file: str, created: list[dict], update: bool,
            report: FileReport) -> tuple[pd.Series, dict]:
     """Duplicates, references and conflicts with stored records; returns hashes and existing info."""
     kind = schema.KINDS[prep.kind]
@@ -330,12 +296,13 @@ def ingest_file(db: sqlite_utils.Database, path: str | Path, *, kind: str | None
                 rename: dict[str, str] | None = None, update: bool = False, skip_bad_rows: bool = False,
                 rejects_dir: str | Path | None = None, settings: dict | None = None,
                 progress: Progress | None = None, _retry: bool = False, profile=None,
-                currency: str | None = None) -> FileReport:
+                currency: str | None = None, _ahead: "ReadAhead | None" = None) -> FileReport:
     """Ingest one file as one batch. Raises InputError (with ``problems``) when the batch is rejected.
 
     ``profile`` (a :class:`graphrisk.ingest.profiles.Profile`) reads a file as published (its
     columns, date forms, value words, currency); ``currency`` is the currency of amounts that
-    name none (else such an amount is an error).
+    name none (else such an amount is an error). ``_ahead``: this file read and prepared by a
+    forked process meanwhile (:class:`ReadAhead`; read here when it could not be).
     """
     from .. import settings as settings_mod
 
@@ -363,14 +330,19 @@ def ingest_file(db: sqlite_utils.Database, path: str | Path, *, kind: str | None
                           message=t("errors.ingest.already_ingested", batch=prior["id"], at=prior["finished_at"]),
                           seconds=round(time.perf_counter() - started, 3))
     applied = profile.apply(path, db) if profile is not None else None
-    table = applied.table if applied else readers.read_table(path, k, rename, settings=settings)
+    early = _ahead.result() if _ahead is not None and applied is None and _ahead.path == path else None
+    if early is not None:
+        table, prep = early
+    else:
+        table = applied.table if applied else readers.read_table(path, k, rename, settings=settings)
     if not table.checked:  # built by a profile: the reader's cell checks and id normalisation still apply
         more, _ = readers.cell_problems(table.frame, table.kind)
         table.problems.extend(more)
         table.checked = True
     report = FileReport(str(path), table.kind, "rejected", rows=applied.source_rows if applied else len(table.frame))
     report.warnings.extend(table.notes)
-    prep = prepare(table, settings, currency=currency or (applied.currency if applied else None))
+    if early is None:
+        prep = prepare(table, settings, currency=currency or (applied.currency if applied else None))
     if applied:
         from .profiles import merge_problems
 
@@ -384,7 +356,7 @@ def ingest_file(db: sqlite_utils.Database, path: str | Path, *, kind: str | None
         report.problems, report.problem_count = prep.problems[:cap], len(prep.problems)
         raise InputError(t("errors.ingest.rejected_structural", path=path, n=len(prep.problems)),
                          prep.problems)
-    ids = _Ids(db)
+    ids = StoredIds(db)
     created = _resolve_names(db, prep, settings, report, str(path))
     hashes, info = _check(db, prep, ids, str(path), created, update, report)
     created = created_on_good_rows(prep, created)
@@ -433,16 +405,29 @@ def ingest_paths(db: sqlite_utils.Database, paths: Iterable[str | Path], **kwarg
 
     Returns the reports of the files handled and the notes on skipped files. A
     rejected batch raises InputError after the batches before it have landed;
-    its ``reports`` attribute carries those.
+    its ``reports`` attribute carries those. With ``[ingest] workers = 2`` the next
+    file is read and prepared by a forked process while this one is checked and written.
     """
+    from .. import settings as settings_mod
+
     profile = kwargs.get("profile")
     files, skipped = order_paths(paths, kwargs.get("kind") or (profile.kind if profile is not None else None))
+    settings = kwargs.get("settings") or settings_mod.load()
+    kwargs = {**kwargs, "settings": settings}
     reports: list[FileReport] = []
-    for f in files:
-        try:
-            reports.append(ingest_file(db, f, **kwargs))
-        except InputError as exc:
-            exc.reports = reports  # type: ignore[attr-defined]
-            exc.pending = [str(x) for x in files[files.index(f) + 1:]]  # type: ignore[attr-defined]
-            raise
+    ahead = ReadsAhead(files, kwargs, settings)
+    try:
+        for i, f in enumerate(files):
+            mine = ahead.take(i)
+            try:
+                reports.append(ingest_file(db, f, _ahead=mine, **kwargs))
+            except InputError as exc:
+                exc.reports = reports  # type: ignore[attr-defined]
+                exc.pending = [str(x) for x in files[files.index(f) + 1:]]  # type: ignore[attr-defined]
+                raise
+            finally:
+                if mine is not None:
+                    mine.close()
+    finally:
+        ahead.close()
     return reports, skipped

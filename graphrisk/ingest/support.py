@@ -1,11 +1,14 @@
-"""Helpers of the ingest pipeline: input files in dependency order, file hashes, rejects CSVs, index rebuilds."""
+"""Helpers of the ingest pipeline: input files in dependency order, file hashes, rejects CSVs, index rebuilds,
+the ids already stored."""
 from __future__ import annotations
 
 import hashlib
 from pathlib import Path
 from typing import Iterable
 
-from .. import safeio, schema
+import sqlite_utils
+
+from .. import safeio, schema, store
 from ..errors import InputError
 from ..i18n import t
 from . import readers
@@ -75,3 +78,39 @@ def write_rejects(prep: Prepared, table: readers.Table, rejects_dir: Path, batch
     frame.columns = [safeio.csv_cell(str(c)) for c in frame.columns]
     safeio.write_text(path, frame.to_csv(index=False, lineterminator="\n"), encoding="utf-8-sig", newline="\n")
     return str(path)
+
+
+class StoredIds:
+    """Which ids exist in the store: id sets loaded once per table (fast up to millions of ids)."""
+
+    def __init__(self, db: sqlite_utils.Database):
+        self.conn = db.conn
+        self._sets: dict[str, set[str]] = {}
+
+    def ids(self, kind: str) -> set[str]:
+        if kind not in self._sets:
+            pk = schema.KINDS[kind].id_column
+            self._sets[kind] = {r[0] for r in self.conn.execute(f"select [{pk}] from [{kind}]")}
+        return self._sets[kind]
+
+    def found(self, ids: Iterable[str], kinds: Iterable[str]) -> set[str]:
+        wanted = set(ids)
+        found: set[str] = set()
+        for kind in kinds:
+            found |= wanted & self.ids(kind)
+        return found
+
+    def existing(self, kind: str, ids: Iterable[str]) -> dict[str, tuple]:
+        """id -> (hash, batch, row) for ids already stored in ``kind``."""
+        stored = self.ids(kind)
+        hits = [i for i in ids if i in stored]
+        if not hits:
+            return {}
+        pk = schema.KINDS[kind].id_column
+        out = {}
+        for chunk in store.chunks(hits, 900):
+            marks = ",".join("?" * len(chunk))
+            for r in self.conn.execute(f"select [{pk}], _hash, _batch, _row from [{kind}] where [{pk}] in ({marks})",
+                                       chunk):
+                out[r[0]] = (r[1], r[2], r[3])
+        return out

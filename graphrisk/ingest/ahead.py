@@ -1,0 +1,87 @@
+"""The next files read and prepared by forked processes while this one checks and writes the current one.
+
+Reading and cleaning a file are about a third of an ingest and touch no store; the checks against
+the store (references, names, conflicts) and the write stay in the ingesting process, in file order,
+so a batch is checked and written exactly as before (tests/test_ingest_ahead.py).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..forking import Fetch, can_fork
+from . import readers
+from .prepare import prepare
+
+
+def _read_prepared(path: Path, kind: str, rename: dict | None, settings: dict, currency: str | None):
+    """In a forked process: ``(table, prepared)`` of a file, what ingesting it starts with and needs no
+    store for; None on any error (the ingest then reads the file itself and reports the error there)."""
+    try:
+        table = readers.read_table(path, kind, rename, settings=settings)
+        return table, prepare(table, settings, currency=currency)
+    except Exception:  # noqa: BLE001 - reported where it belongs, by the ingest reading it again
+        return None
+
+
+class ReadAhead:
+    """The next file read and prepared by a forked process while this one checks and writes the current one.
+
+    Reading and cleaning are about a third of an ingest and touch no store; the checks against the store
+    (references, names, conflicts) and the write stay here, in file order, so a batch is checked and written
+    exactly as before.
+    """
+
+    def __init__(self, path: Path, kind: str, rename: dict | None, settings: dict, currency: str | None):
+        self.path = path
+        self._job = Fetch(_read_prepared, path, kind, rename, settings, currency)
+
+    def result(self):
+        """``(table, prepared)``, or None when the other process could not read the file."""
+        try:
+            return self._job.get()
+        except Exception:  # noqa: BLE001 - a result that did not come back: read it here
+            return None
+
+    def close(self) -> None:
+        """Stop the other process (a batch rejected before the next file is needed)."""
+        self._job.cancel()
+
+
+AHEAD_MIN_BYTES = 1_000_000  # a smaller file is read faster than a process is forked for it
+AHEAD_FILES = 2  # files read ahead at once: a small file followed by a big one leaves no wait
+
+
+def read_ahead(path: Path, kwargs: dict, settings: dict) -> ReadAhead | None:
+    """A :class:`ReadAhead` of ``path`` when worth it: a second worker, no mapping profile (it reads the
+    store), a kind known from the option or the file name, a file of some size, and a fork that is safe."""
+    if kwargs.get("profile") is not None or int((settings.get("ingest") or {}).get("workers", 1)) < 2:
+        return None
+    kind = kwargs.get("kind") or readers.kind_from_name(path)
+    try:
+        big = path.is_file() and path.stat().st_size >= AHEAD_MIN_BYTES
+    except OSError:
+        big = False
+    if kind is None or not big or not can_fork():
+        return None
+    return ReadAhead(path, kind, kwargs.get("rename"), settings, kwargs.get("currency"))
+
+
+class ReadsAhead:
+    """The reads ahead of a list of files: :meth:`take` gives file ``i``'s (or None) and starts those of the
+    next :data:`AHEAD_FILES`; :meth:`close` stops those not taken (a batch was rejected)."""
+
+    def __init__(self, files: list, kwargs: dict, settings: dict):
+        self._files, self._kwargs, self._settings = files, kwargs, settings
+        self._jobs: dict[int, ReadAhead | None] = {}
+
+    def take(self, i: int) -> ReadAhead | None:
+        for j in range(i + 1, min(i + 1 + AHEAD_FILES, len(self._files))):
+            if j not in self._jobs:
+                self._jobs[j] = read_ahead(Path(self._files[j]), self._kwargs, self._settings)
+        return self._jobs.pop(i, None)
+
+    def close(self) -> None:
+        for job in self._jobs.values():
+            if job is not None:
+                job.close()
+        self._jobs = {}

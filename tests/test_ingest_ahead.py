@@ -1,0 +1,122 @@
+"""Reading the next file in a forked process while this one checks and writes the current one
+(graphrisk.ingest.ahead) stores exactly what a one-process ingest stores, and reports a bad
+file exactly as it would."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from graphrisk import settings as settings_mod
+from graphrisk import store
+from graphrisk.errors import InputError
+from graphrisk.forking import can_fork
+from graphrisk.ingest import ahead, ingest_paths
+
+pytestmark = pytest.mark.skipif(not can_fork(), reason="needs the fork start method")
+
+TIMES = {"started_at", "finished_at", "seconds"}
+
+
+def _content(db) -> dict:
+    out = {}
+    for t in sorted(db.table_names()):
+        if t in ("audit", "_migrations"):
+            continue
+        cols = [c.name for c in db[t].columns if c.name not in TIMES and not (t == "batches" and c.name == "path")]
+        out[t] = db.conn.execute(f"select {', '.join(f'[{c}]' for c in cols)} from [{t}] order by rowid").fetchall()
+    return out
+
+
+def _ingest(folder, path, workers: int, **options):
+    db = store.connect(path)
+    settings = settings_mod.load(overrides={"ingest": {"workers": workers}})
+    try:
+        reports, _ = ingest_paths(db, [folder], settings=settings, **options)
+        return db, reports, None
+    except InputError as exc:
+        return db, exc.reports, exc
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    from graphrisk.sample import generate
+
+    root = tmp_path_factory.mktemp("ahead-world")
+    generate(root / "world", scale=0.2, seed=11)
+    return root / "world"
+
+
+@pytest.fixture
+def ahead_always(monkeypatch):
+    """Read ahead whatever the file's size, and count the files whose rows came from the other process."""
+    monkeypatch.setattr(ahead, "AHEAD_MIN_BYTES", 0)
+    used = []
+    original = ahead.ReadAhead.result
+
+    def spy(self):
+        got = original(self)
+        if got is not None:
+            used.append(self.path.name)
+        return got
+
+    monkeypatch.setattr(ahead.ReadAhead, "result", spy)
+    return used
+
+
+def test_an_ingest_reading_ahead_stores_what_one_process_stores(world, tmp_path, ahead_always):
+    alone, reports_alone, _ = _ingest(world, tmp_path / "one.db", workers=1)
+    assert ahead_always == []
+    both, reports_both, _ = _ingest(world, tmp_path / "two.db", workers=2)
+    assert len(ahead_always) == len(reports_both) - 1 > 5  # every file but the first, read meanwhile
+    assert [(r.kind, r.status, r.rows, r.inserted, r.warnings) for r in reports_both] == \
+        [(r.kind, r.status, r.rows, r.inserted, r.warnings) for r in reports_alone]
+    assert _content(both) == _content(alone)
+
+
+def test_a_bad_file_read_ahead_is_rejected_as_it_would_be(world, tmp_path, ahead_always):
+    folder = tmp_path / "world"
+    shutil.copytree(world, folder)
+    gifts = folder / "gifts.csv"
+    lines = gifts.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    cells = lines[3].split(",")
+    cells[header.index("date")] = "31/31/2025"  # no such day
+    lines[3] = ",".join(cells)
+    gifts.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    one, landed_one, err_one = _ingest(folder, tmp_path / "one.db", workers=1)
+    two, landed_two, err_two = _ingest(folder, tmp_path / "two.db", workers=2)
+    assert err_one is not None and err_two is not None
+    assert str(err_two) == str(err_one)
+    assert [str(p) for p in err_two.problems] == [str(p) for p in err_one.problems]
+    assert [(p.file.rsplit("/", 1)[-1], p.row, p.column) for p in err_two.problems] == [("gifts.csv", 4, "date")]
+    assert [r.kind for r in landed_two] == [r.kind for r in landed_one]
+    assert "gifts.csv" in ahead_always  # the bad file itself came from the other process
+    assert _content(two) == _content(one)  # nothing of the rejected batch, the batches before it alike
+
+
+def test_a_file_the_other_process_cannot_read_is_read_here(world, tmp_path, ahead_always, monkeypatch):
+    monkeypatch.setattr(ahead, "_read_prepared", lambda *a: None)  # what the child returns on any error
+    alone, _, _ = _ingest(world, tmp_path / "one.db", workers=1)
+    both, reports, _ = _ingest(world, tmp_path / "two.db", workers=2)
+    assert ahead_always == [] and all(r.status == "ok" for r in reports)
+    assert _content(both) == _content(alone)
+
+
+def test_the_options_reach_the_other_process(world, tmp_path, ahead_always):
+    """A currency given for amounts that name none is applied to a file read ahead, as to one read here."""
+    import csv
+
+    folder = tmp_path / "world"
+    shutil.copytree(world, folder)
+    with open(folder / "gifts.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    with open(folder / "gifts.csv", "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, [c for c in rows[0] if c != "currency"])
+        w.writeheader()
+        w.writerows({k: v for k, v in r.items() if k != "currency"} for r in rows)
+    alone, _, _ = _ingest(folder, tmp_path / "one.db", workers=1, currency="GBP")
+    both, _, _ = _ingest(folder, tmp_path / "two.db", workers=2, currency="GBP")
+    assert "gifts.csv" in ahead_always
+    assert "GBP" in {r[0] for r in both.execute("select distinct currency from gifts")}
+    assert _content(both) == _content(alone)
