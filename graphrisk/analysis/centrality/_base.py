@@ -4,6 +4,7 @@ from __future__ import annotations
 import weakref
 
 import networkx as nx
+import numpy as np
 
 from ... import settings as settings_mod
 from ...errors import GraphRiskError
@@ -45,4 +46,5 @@ def _simple(G: nx.Graph) -> nx.Graph:
 
 
 def _by_index(view, values) -> dict:
-    return {view.nodes[i]: float(x) for i, x in enumerate(values)}
+    """``{node: value}`` of the view's nodes in order (values as Python floats, converted at once)."""
+    return dict(zip(view.nodes, np.asarray(values, dtype=float).tolist(), strict=True))
