@@ -95,11 +95,16 @@ def test_a_bad_file_read_ahead_is_rejected_as_it_would_be(world, tmp_path, ahead
     assert _content(two) == _content(one)  # nothing of the rejected batch, the batches before it alike
 
 
-def test_a_file_the_other_process_cannot_read_is_read_here(world, tmp_path, ahead_always, monkeypatch):
-    monkeypatch.setattr(ahead, "_read_prepared", lambda *a: None)  # what the child returns on any error
+@pytest.mark.parametrize("child", ["failed", "file changed since"])
+def test_a_file_the_other_process_could_not_read_or_read_before_a_change_is_read_here(
+        child, world, tmp_path, ahead_always, monkeypatch):
+    # what the child returns on any error; or a read of content whose hash is not the file's now
+    got = None if child == "failed" else ("0" * 64, "not a table", "not a batch")
+    monkeypatch.setattr(ahead, "_read_prepared", lambda *a: got)
     alone, _, _ = _ingest(world, tmp_path / "one.db", workers=1)
     both, reports, _ = _ingest(world, tmp_path / "two.db", workers=2)
-    assert ahead_always == [] and all(r.status == "ok" for r in reports)
+    assert all(r.status == "ok" for r in reports)
+    assert len(ahead_always) == (0 if child == "failed" else len(reports) - 1)
     assert _content(both) == _content(alone)
 
 

@@ -11,14 +11,17 @@ from pathlib import Path
 from ..forking import Fetch, can_fork
 from . import readers
 from .prepare import prepare
+from .support import sha256_of
 
 
 def _read_prepared(path: Path, kind: str, rename: dict | None, settings: dict, currency: str | None):
-    """In a forked process: ``(table, prepared)`` of a file, what ingesting it starts with and needs no
-    store for; None on any error (the ingest then reads the file itself and reports the error there)."""
+    """In a forked process: ``(sha256, table, prepared)`` of a file, what ingesting it starts with and needs
+    no store for, with the hash taken before reading (the ingest uses them only when its own hash agrees: the
+    file did not change in between); None on any error (the ingest then reads the file and reports it)."""
     try:
+        sha = sha256_of(path)
         table = readers.read_table(path, kind, rename, settings=settings)
-        return table, prepare(table, settings, currency=currency)
+        return sha, table, prepare(table, settings, currency=currency)
     except Exception:  # noqa: BLE001 - reported where it belongs, by the ingest reading it again
         return None
 
@@ -36,7 +39,7 @@ class ReadAhead:
         self._job = Fetch(_read_prepared, path, kind, rename, settings, currency)
 
     def result(self):
-        """``(table, prepared)``, or None when the other process could not read the file."""
+        """``(sha256, table, prepared)``, or None when the other process could not read the file."""
         try:
             return self._job.get()
         except Exception:  # noqa: BLE001 - a result that did not come back: read it here

@@ -331,8 +331,10 @@ def ingest_file(db: sqlite_utils.Database, path: str | Path, *, kind: str | None
                           seconds=round(time.perf_counter() - started, 3))
     applied = profile.apply(path, db) if profile is not None else None
     early = _ahead.result() if _ahead is not None and applied is None and _ahead.path == path else None
+    if early is not None and early[0] != sha:  # the file changed since the other process read it
+        early = None
     if early is not None:
-        table, prep = early
+        _, table, prep = early
     else:
         table = applied.table if applied else readers.read_table(path, k, rename, settings=settings)
     if not table.checked:  # built by a profile: the reader's cell checks and id normalisation still apply
