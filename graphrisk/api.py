@@ -168,7 +168,7 @@ class Case:
         from .analysis.centrality import compute, store_run
         from .engine.arrays import load_arrays
 
-        G = load_arrays(self.db, since=since, until=until)
+        G = load_arrays(self.db, since=since, until=until, workers=int(self.settings["graph"]["workers"]))
         result = compute(G, list(measures), kind=kind, settings=self.settings)
         if store:
             store_run(self.db, result, settings=self.settings)

@@ -101,3 +101,19 @@ def sample_db_path(tmp_path_factory) -> Path:
     path = root / "sample.db"
     ingest_paths(store_mod.connect(path), [root / "world"])
     return path
+
+
+def record_results(monkeypatch, owner, name: str, keep) -> list:
+    """Patch ``owner.name`` (a method) to call the original and ``keep(self, result, found)``, where ``found``
+    is the list returned here: what the tests of the forked reads ahead count."""
+    found: list = []
+    original = getattr(owner, name)
+
+    def spy(self, *args, **kwargs):
+        result = original(self, *args, **kwargs)
+        keep(self, result, found)
+        return result
+
+    monkeypatch.setattr(owner, name, spy)
+    return found
+

@@ -13,6 +13,8 @@ from graphrisk.errors import InputError
 from graphrisk.forking import can_fork
 from graphrisk.ingest import ahead, ingest_paths
 
+from .conftest import record_results
+
 pytestmark = pytest.mark.skipif(not can_fork(), reason="needs the fork start method")
 
 TIMES = {"started_at", "finished_at", "seconds"}
@@ -51,17 +53,8 @@ def world(tmp_path_factory):
 def ahead_always(monkeypatch):
     """Read ahead whatever the file's size, and count the files whose rows came from the other process."""
     monkeypatch.setattr(ahead, "AHEAD_MIN_BYTES", 0)
-    used = []
-    original = ahead.ReadAhead.result
-
-    def spy(self):
-        got = original(self)
-        if got is not None:
-            used.append(self.path.name)
-        return got
-
-    monkeypatch.setattr(ahead.ReadAhead, "result", spy)
-    return used
+    return record_results(monkeypatch, ahead.ReadAhead, "result",
+                          lambda job, got, found: got is not None and found.append(job.path.name))
 
 
 def test_an_ingest_reading_ahead_stores_what_one_process_stores(world, tmp_path, ahead_always):

@@ -12,6 +12,8 @@ from graphrisk.engine import ahead
 from graphrisk.engine.build import canonical, edge_reads, iter_edges
 from graphrisk.forking import can_fork
 
+from .conftest import record_results
+
 pytestmark = pytest.mark.skipif(not can_fork(), reason="needs the fork start method")
 
 
@@ -31,6 +33,13 @@ def _load(path, workers: int):
 
 
 @pytest.fixture
+def ahead_used(monkeypatch):
+    """Read ahead whatever the store's size; the tables (or edge selects) whose part the other process sent."""
+    monkeypatch.setattr(ahead, "MIN_ROWS", 0)
+    return record_results(monkeypatch, ahead.RowsAhead, "_all", lambda job, parts, found: found.extend(parts))
+
+
+@pytest.fixture
 def merged_copy(sample_db_path, tmp_path):
     """The sample store with two companies merged: edges then go through the canonical-id path."""
     from graphrisk.resolve import merge as mg
@@ -45,21 +54,12 @@ def merged_copy(sample_db_path, tmp_path):
 
 
 @pytest.mark.parametrize("which", ["sample", "merged"])
-def test_a_graph_read_by_two_processes_is_the_graph_one_reads(which, sample_db_path, merged_copy, monkeypatch):
+def test_a_graph_read_by_two_processes_is_the_graph_one_reads(which, sample_db_path, merged_copy, ahead_used):
     path = sample_db_path if which == "sample" else merged_copy
     alone, db = _load(path, workers=1)
-    monkeypatch.setattr(ahead, "MIN_ROWS", 0)
-    used = []
-    original = ahead.RowsAhead._all
-
-    def spy(self):
-        rows = original(self)
-        used.extend(rows)
-        return rows
-
-    monkeypatch.setattr(ahead.RowsAhead, "_all", spy)
+    assert ahead_used == []
     shared, _ = _load(path, workers=2)
-    assert used, "the second process read no table"
+    assert ahead_used, "the second process read no table"
     assert shared[0] == alone[0]
     assert shared[1] == alone[1]
     assert len(alone[1]) > 1000
@@ -112,3 +112,25 @@ def test_an_edge_end_that_is_no_node_becomes_one_in_edge_order_as_networkx_does(
     assert list(G.nodes) == list(H.nodes) == ["A", "X", "Y", "Z"]
     assert [k for _, _, k in G.out_edges("X", keys=True)] == ["k:3"]
     assert sorted(G.predecessors("A")) == ["Y"]
+
+
+@pytest.mark.parametrize("which", ["sample", "merged"])
+@pytest.mark.parametrize("attrs", [True, False])
+@pytest.mark.parametrize("window", [{}, {"since": "2025-01-01", "until": "2026-03-31"}])
+def test_edge_arrays_read_by_two_processes_are_those_one_reads(which, attrs, window, sample_db_path, merged_copy,
+                                                               ahead_used):
+    import numpy as np
+
+    from graphrisk.engine.arrays import load_arrays
+
+    db = store.connect(sample_db_path if which == "sample" else merged_copy, create=False)
+    alone = load_arrays(db, attrs=attrs, workers=1, **window)
+    assert ahead_used == []
+    both = load_arrays(db, attrs=attrs, workers=2, **window)
+    assert ahead_used, "the second process read no edge select"
+    assert both.ids == alone.ids and dict(both.nodes) == dict(alone.nodes) and both.kinds == alone.kinds
+    for name in ("src", "dst", "kind"):
+        assert np.array_equal(getattr(both, name), getattr(alone, name)), name
+    assert np.array_equal(both.amount, alone.amount, equal_nan=True)
+    assert both.currency == alone.currency and both.record == alone.record
+    assert len(alone.src) > 1000 and (not attrs or any(c is not None for c in alone.currency))

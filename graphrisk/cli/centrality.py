@@ -86,7 +86,8 @@ def centrality_command(measure, kind, top_n, fmt, since, until, no_store, db_pat
     db = store.connect(db_path, create=False)
     t0 = time.perf_counter()
     # amounts and record ids only when weighted degree is asked for
-    G = load_arrays(db, since=since, until=until, attrs=measure in ("all", "weighted_degree"))
+    G = load_arrays(db, since=since, until=until, attrs=measure in ("all", "weighted_degree"),
+                    workers=int(cfg["graph"]["workers"]))
     writer = None
 
     def stored(res, m):  # each measure goes in as it is done, while sampled betweenness is still running
@@ -171,7 +172,7 @@ def communities_command(fmt, min_size, top_n, since, until, no_store, db_path, c
     cfg = settings_mod.load(config_path)
     min_size = min_size if min_size is not None else cfg["communities"]["min_size"]
     db = store.connect(db_path, create=False)
-    G = load_arrays(db, since=since, until=until)
+    G = load_arrays(db, since=since, until=until, workers=int(cfg["graph"]["workers"]))
     result = cmod.detect(G, cfg)
     run_id = None if no_store else cmod.store_run(db, result, params={"min_size": min_size}, settings=cfg)
     mixed = [c for c in cmod.mixed_clusters(G, result) if c["size"] >= min_size]

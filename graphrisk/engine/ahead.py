@@ -59,12 +59,13 @@ def node_cells(db) -> int:
 
 
 class RowsAhead:
-    """Rows of some tables, read by a forked process: ``get(table)`` is None for a table it does not read,
-    else a callable that waits for the rows (None if the process could not read them)."""
+    """What a forked process reads for some tables (``fn(path, reads, version, *args)`` gives ``{table: ...}``):
+    ``get(table)`` is None for a table it does not read, else a callable that waits for that table's part
+    (None if the process could not read it)."""
 
-    def __init__(self, path: str, reads: list[TableRead], version: str):
+    def __init__(self, path: str, reads: list[TableRead], version: str, fn=None, *args):
         self.tables = {r.table for r in reads}
-        self._job = Fetch(_read, path, reads, version)
+        self._job = Fetch(fn or _read, path, reads, version, *args)
         self._rows: dict | None = None
 
     def _all(self) -> dict:
@@ -91,3 +92,13 @@ def start(db, path: str, version: str, reads: list[TableRead], workers: int = 2)
         return None
     give = share(reads, node_cells(db))
     return RowsAhead(path, give, version) if give else None
+
+
+def parts_ahead(db, version: str, reads: list[TableRead], workers: int, fn, *args) -> RowsAhead | None:
+    """``fn(path, reads, version, *args)`` in a forked process for the selects of ``reads`` worth giving it (this
+    process has read the entities already), or None for a small store, one worker or no safe fork."""
+    path = db.conn.execute("pragma database_list").fetchone()[2]
+    if workers < 2 or not path or sum(r.rows for r in reads) < MIN_ROWS or not can_fork():
+        return None
+    give = share(reads, 0)
+    return RowsAhead(path, give, version, fn, *args) if give else None

@@ -88,12 +88,16 @@ class EdgeArrays:
 
 @collector.without_collection  # a dict per node and a record id per edge, none cyclic
 def load_arrays(db, since: str | None = None, until: str | None = None, as_of: str | None = None,
-                attrs: bool = True) -> EdgeArrays:
+                attrs: bool = True, workers: int = 2) -> EdgeArrays:
     """Every entity and every edge the model declares, for records in the window, as arrays.
 
     ``attrs=False`` reads endpoints and kinds only (no amounts, currencies or record ids): what the
     structural measures (degree, PageRank, eigenvector, closeness, betweenness, brokerage) need.
+    With ``workers`` ≥ 2 a large store's biggest edge selects are read by a forked process meanwhile
+    (:mod:`graphrisk.engine.ahead`); the parts are joined in the model's order, so the arrays are the same.
     """
+    from .ahead import parts_ahead
+
     version = store.data_version(db)
     win = Window(since, until, as_of)
     canon = canonical(db)
@@ -114,54 +118,111 @@ def load_arrays(db, since: str | None = None, until: str | None = None, as_of: s
     index = {n: i for i, n in enumerate(ids)}
     for n, i in index.items():
         nodes[n]["_i"] = i
+    queries = spec_queries(db, win, attrs)
+    ahead = parts_ahead(db, version, queries, workers, _parts, index, canon, attrs)
+    try:
+        parts = [(ahead.get(q.table) if ahead is not None else None) for q in queries]
+        mine = {q.table: spec_part(db.execute(q.sql, q.params).fetchall(), q, index, canon, attrs)
+                for q, p in zip(queries, parts) if p is None}
+        parts = [mine[q.table] if p is None else (p() or spec_part(db.execute(q.sql, q.params).fetchall(), q,
+                                                                    index, canon, attrs))
+                 for q, p in zip(queries, parts)]
+    finally:
+        if ahead is not None:
+            ahead.close()
     kinds: list[str] = []
-    srcs, dsts, codes, amounts = [], [], [], []
-    currency, record = [], []
+    codes = []
+    for part in parts:  # each part's kinds in the order they first occur: the codes one pass in order gives
+        for ek in part["kinds"]:
+            if ek not in kinds:
+                kinds.append(ek)
+        to_global = np.array([kinds.index(ek) for ek in part["kinds"]] or [0], dtype=np.int16)
+        codes.append(to_global[part["codes"]])
+    src = np.concatenate([p["a"] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
+    dst = np.concatenate([p["b"] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
+    kind = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int16)
+    if attrs:
+        amount = np.concatenate([p["amount"] for p in parts]) if parts else np.zeros(0)
+        currency = [c for p in parts for c in p["currency"]]
+        record = [r for p in parts for r in p["record"]]
+    else:
+        amount, currency, record = np.full(len(src), np.nan), [None] * len(src), [None] * len(src)
+    return EdgeArrays(ids, nodes, src, dst, kind, kinds, amount, currency, record,
+                      since=since, until=until, as_of=as_of, data_version=version)
+
+
+def spec_queries(db, win: Window, attrs: bool) -> list:
+    """One :class:`~graphrisk.engine.build.TableRead` per edge spec of every stored kind, in the model's order:
+    the select of its (source, target, amount, currency, record id, relation word); ``table`` names the spec
+    (``<table>#<n>``), ``n_pooled`` is 1 when its target is a list of ids."""
+    from .build import TableRead
+
+    tables = set(db.table_names())
+    out = []
     for table, k in sorted(schema.KINDS.items(), key=lambda kv: kv[1].order):
         if not k.edges or table not in tables:
             continue
         where, params = win.sql(k.date_column, ties=k.entity) if k.date_column else ("", [])
         amt = f"[{k.amount_column}]" if k.amount_column and attrs else "null"
         cur = "currency" if attrs and any(c.name == "currency" for c in k.columns) else "null"
-        for spec in k.edges:
+        size = db.conn.execute(f"select coalesce(max(rowid), 0) from [{table}]").fetchone()[0]
+        for n, spec in enumerate(k.edges):
             many = k.column(spec.target).type == schema.LIST
             kcol = f"[{spec.kind_from}]" if spec.kind_from else "null"
             rid_col = f"[{k.id_column}]" if attrs else "null"
             sql = (f"select [{spec.source}], [{spec.target}], {amt}, {cur}, {rid_col}, {kcol} from [{table}]"
                    + (where + " and " if where else " where ") + f"[{spec.source}] is not null and "
                    f"[{spec.target}] is not null")
-            rows = db.execute(sql, params).fetchall()
-            if many or canon:  # a list of targets, or merged ids: one row at a time
-                rows = [(canon.get(u, u), t, a, c, rid, word) for u, v, a, c, rid, word in rows
-                        for t in (v.split(";") if many else (v,)) for t in (canon.get(t, t),) if t]
-            # one code per distinct relation word (or the spec's fixed kind), first seen first
-            by_word: dict = {}
-            for word in dict.fromkeys(r[5] for r in rows) if not spec.kind else (None,):
-                ek = spec.kind or schema.relation_class(word or "")
-                if ek not in kinds:
-                    kinds.append(ek)
-                by_word[word] = kinds.index(ek)
-            get = index.get
-            a = np.array([get(r[0], -1) for r in rows], dtype=np.int64)
-            b = np.array([get(r[1], -1) for r in rows], dtype=np.int64)
-            keep = (a >= 0) & (b >= 0)
-            if not keep.all():  # an endpoint that is no entity: no edge
-                rows = [r for r, k in zip(rows, keep.tolist()) if k]
-                a, b = a[keep], b[keep]
-            srcs.append(a)
-            dsts.append(b)
-            codes.append(np.full(len(rows), by_word[None], dtype=np.int16) if spec.kind
-                         else np.array([by_word[r[5]] for r in rows], dtype=np.int16))
-            if attrs:
-                amounts.append(np.full(len(rows), np.nan) if many else
-                               np.array([np.nan if r[2] is None else r[2] for r in rows], dtype=float))
-                currency.extend([r[3] for r in rows])
-                record.extend([r[4] for r in rows])
-    src = np.concatenate(srcs) if srcs else np.zeros(0, dtype=np.int64)
-    dst = np.concatenate(dsts) if dsts else np.zeros(0, dtype=np.int64)
-    kind = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int16)
-    amount = np.concatenate(amounts) if amounts else np.zeros(0)
-    if not attrs:
-        amount, currency, record = np.full(len(src), np.nan), [None] * len(src), [None] * len(src)
-    return EdgeArrays(ids, nodes, src, dst, kind, kinds, amount, currency, record,
-                      since=since, until=until, as_of=as_of, data_version=version)
+            out.append(TableRead(f"{table}#{n}", ("u", "v", "amount", "currency", "record", "word"), int(many),
+                                 sql, tuple(params), size))
+    return out
+
+
+def _spec_of(q):
+    table, n = q.table.rsplit("#", 1)
+    return schema.KINDS[table].edges[int(n)]
+
+
+def spec_part(rows: list, q, index: dict, canon: dict, attrs: bool) -> dict:
+    """One spec's edges as arrays: endpoints (rows whose endpoint is no entity make no edge), its edge kinds
+    in the order they first occur and each edge's position in them, and (``attrs``) amounts, currencies and
+    record ids."""
+    spec, many = _spec_of(q), bool(q.n_pooled)
+    if many or canon:  # a list of targets, or merged ids: one row at a time
+        rows = [(canon.get(u, u), t, a, c, rid, word) for u, v, a, c, rid, word in rows
+                for t in (v.split(";") if many else (v,)) for t in (canon.get(t, t),) if t]
+    local: list[str] = []
+    by_word: dict = {}
+    for word in dict.fromkeys(r[5] for r in rows) if not spec.kind else (None,):
+        ek = spec.kind or schema.relation_class(word or "")
+        if ek not in local:
+            local.append(ek)
+        by_word[word] = local.index(ek)
+    get = index.get
+    a = np.array([get(r[0], -1) for r in rows], dtype=np.int64)
+    b = np.array([get(r[1], -1) for r in rows], dtype=np.int64)
+    keep = (a >= 0) & (b >= 0)
+    if not keep.all():  # an endpoint that is no entity: no edge
+        rows = [r for r, k in zip(rows, keep.tolist()) if k]
+        a, b = a[keep], b[keep]
+    part = {"a": a, "b": b, "kinds": local,
+            "codes": np.zeros(len(rows), dtype=np.int64) if spec.kind
+            else np.array([by_word[r[5]] for r in rows], dtype=np.int64)}
+    if attrs:
+        part["amount"] = np.full(len(rows), np.nan) if many else \
+            np.array([np.nan if r[2] is None else r[2] for r in rows], dtype=float)
+        part["currency"] = [r[3] for r in rows]
+        part["record"] = [r[4] for r in rows]
+    return part
+
+
+def _parts(path: str, reads: list, version: str, index: dict, canon: dict, attrs: bool) -> dict | None:
+    """In a forked process (:func:`graphrisk.engine.ahead.parts_ahead`): :func:`spec_part` of each select in
+    ``reads`` on a read-only connection of its own; None when the store changed since this process looked."""
+    db = store.connect(path, create=False, readonly=True)
+    try:
+        if store.data_version(db) != version:
+            return None
+        return {q.table: spec_part(db.execute(q.sql, q.params).fetchall(), q, index, canon, attrs) for q in reads}
+    finally:
+        db.conn.close()
