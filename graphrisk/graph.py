@@ -16,9 +16,9 @@ from typing import Iterator
 import networkx as nx
 
 from . import collector, store
-from .engine.ahead import start as start_ahead
+from .engine.ahead import node_cells, start as start_ahead
 from .engine.build import (Window, canonical, count_unresolved, edge_reads,  # noqa: F401 (re-exported)
-                           is_private_channel, iter_edges, iter_nodes)
+                           is_private_channel, iter_edges, iter_nodes, read_rows)
 from .engine.lite import LiteGraph
 
 
@@ -50,7 +50,7 @@ def load(db, since: str | None = None, until: str | None = None, as_of: str | No
         with collector.paused():  # millions of objects and no cyclic garbage (graphrisk.collector)
             canon = canonical(db)
             reads = edge_reads(db)
-            rows_ahead = start_ahead(db, key[0], version, reads, workers)
+            rows_ahead = start_ahead(db, version, reads, workers, read_rows, {}, head=node_cells(db))
             try:
                 nodes = dict(iter_nodes(db, canon))
                 kinds = {n: d["kind"] for n, d in nodes.items()}

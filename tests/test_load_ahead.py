@@ -9,7 +9,7 @@ import pytest
 
 from graphrisk import graph, store
 from graphrisk.engine import ahead
-from graphrisk.engine.build import canonical, edge_reads, iter_edges
+from graphrisk.engine.build import canonical, edge_reads, iter_edges, read_rows
 from graphrisk.forking import can_fork
 
 from .conftest import record_results
@@ -72,7 +72,7 @@ def test_rows_read_for_another_data_version_are_not_used(sample_db_path):
     reads = edge_reads(db)
     kinds = {n: d["kind"] for n, d in graph.load(db).nodes.items()}
     want = [(u, v, k, dict(d)) for u, v, k, d in iter_edges(db, node_kind=kinds)]
-    stale = ahead.RowsAhead(str(sample_db_path), reads, "b0-0")  # the store moved on since this version
+    stale = ahead.RowsAhead(str(sample_db_path), reads, "b0-0", read_rows, {})  # the store moved on since
     try:
         got = [(u, v, k, dict(d)) for u, v, k, d in iter_edges(db, node_kind=kinds, rows_from=stale)]
     finally:

@@ -9,23 +9,23 @@ from __future__ import annotations
 
 from .. import schema
 from ..forking import Fetch, can_fork
-from .build import TableRead, read_rows
+from .build import TableRead
 
 MIN_ROWS = 200_000  # fewer rows than this: a fork and the rows' trip back cost more than they save
 SEND_COST = 0.3  # pickling a row, relative to reading it; unpickling here costs about half that
 TAKE_COST = 0.15
 
 
-def _read(path: str, reads: list[TableRead], version: str) -> dict | None:
-    """In the forked process: the rows of ``reads``, or None when the store changed since the parent looked."""
+def _each(path: str, reads: list[TableRead], version: str, fn, *args) -> dict | None:
+    """In the forked process: ``{table: fn(connection, read, *args)}`` for each of ``reads`` on a read-only
+    connection of its own, or None when the store changed since the parent looked."""
     from .. import store
 
     db = store.connect(path, create=False, readonly=True)
     try:
         if store.data_version(db) != version:
             return None
-        pool: dict = {}  # one object per distinct value across the tables: the pickle keeps them shared
-        return {r.table: read_rows(db.conn, r, pool) for r in reads}
+        return {r.table: fn(db.conn, r, *args) for r in reads}
     finally:
         db.conn.close()
 
@@ -59,13 +59,13 @@ def node_cells(db) -> int:
 
 
 class RowsAhead:
-    """What a forked process reads for some tables (``fn(path, reads, version, *args)`` gives ``{table: ...}``):
-    ``get(table)`` is None for a table it does not read, else a callable that waits for that table's part
-    (None if the process could not read it)."""
+    """What a forked process computes for some reads (``fn(connection, read, *args)`` each, see :func:`start`):
+    ``get(table)`` is None for a read it does not do, else a callable that waits for that read's result
+    (None if the process could not do it)."""
 
-    def __init__(self, path: str, reads: list[TableRead], version: str, fn=None, *args):
+    def __init__(self, path: str, reads: list[TableRead], version: str, fn, *args):
         self.tables = {r.table for r in reads}
-        self._job = Fetch(fn or _read, path, reads, version, *args)
+        self._job = Fetch(_each, path, reads, version, fn, *args)
         self._rows: dict | None = None
 
     def _all(self) -> dict:
@@ -85,20 +85,12 @@ class RowsAhead:
         self._job.cancel()
 
 
-def start(db, path: str, version: str, reads: list[TableRead], workers: int = 2) -> RowsAhead | None:
-    """A :class:`RowsAhead` for the tables worth reading elsewhere; None for a small store, one worker, a
-    store without a file, or where a fork is not safe."""
-    if workers < 2 or not path or sum(r.rows for r in reads) < MIN_ROWS or not can_fork():
-        return None
-    give = share(reads, node_cells(db))
-    return RowsAhead(path, give, version) if give else None
-
-
-def parts_ahead(db, version: str, reads: list[TableRead], workers: int, fn, *args) -> RowsAhead | None:
-    """``fn(path, reads, version, *args)`` in a forked process for the selects of ``reads`` worth giving it (this
-    process has read the entities already), or None for a small store, one worker or no safe fork."""
+def start(db, version: str, reads: list[TableRead], workers: int, fn, *args, head: int = 0) -> RowsAhead | None:
+    """``fn(connection, read, *args)`` in a forked process for the reads worth giving it (:func:`share`; this
+    process has ``head`` cells of its own to read first), or None for a small store, one worker, a store
+    without a file, or where a fork is not safe."""
     path = db.conn.execute("pragma database_list").fetchone()[2]
     if workers < 2 or not path or sum(r.rows for r in reads) < MIN_ROWS or not can_fork():
         return None
-    give = share(reads, 0)
+    give = share(reads, head)
     return RowsAhead(path, give, version, fn, *args) if give else None

@@ -96,7 +96,7 @@ def load_arrays(db, since: str | None = None, until: str | None = None, as_of: s
     With ``workers`` ≥ 2 a large store's biggest edge selects are read by a forked process meanwhile
     (:mod:`graphrisk.engine.ahead`); the parts are joined in the model's order, so the arrays are the same.
     """
-    from .ahead import parts_ahead
+    from .ahead import start
 
     version = store.data_version(db)
     win = Window(since, until, as_of)
@@ -119,14 +119,12 @@ def load_arrays(db, since: str | None = None, until: str | None = None, as_of: s
     for n, i in index.items():
         nodes[n]["_i"] = i
     queries = spec_queries(db, win, attrs)
-    ahead = parts_ahead(db, version, queries, workers, _parts, index, canon, attrs)
+    ahead = start(db, version, queries, workers, spec_part, index, canon, attrs)
     try:
-        parts = [(ahead.get(q.table) if ahead is not None else None) for q in queries]
-        mine = {q.table: spec_part(db.execute(q.sql, q.params).fetchall(), q, index, canon, attrs)
-                for q, p in zip(queries, parts) if p is None}
-        parts = [mine[q.table] if p is None else (p() or spec_part(db.execute(q.sql, q.params).fetchall(), q,
-                                                                    index, canon, attrs))
-                 for q, p in zip(queries, parts)]
+        there = {q.table: ahead.get(q.table) if ahead is not None else None for q in queries}
+        here = {q.table: spec_part(db.conn, q, index, canon, attrs) for q in queries if there[q.table] is None}
+        parts = [here.get(q.table) or there[q.table]() or spec_part(db.conn, q, index, canon, attrs)
+                 for q in queries]  # this process's parts first; the other's, or read here if it failed
     finally:
         if ahead is not None:
             ahead.close()
@@ -183,11 +181,12 @@ def _spec_of(q):
     return schema.KINDS[table].edges[int(n)]
 
 
-def spec_part(rows: list, q, index: dict, canon: dict, attrs: bool) -> dict:
-    """One spec's edges as arrays: endpoints (rows whose endpoint is no entity make no edge), its edge kinds
-    in the order they first occur and each edge's position in them, and (``attrs``) amounts, currencies and
-    record ids."""
+def spec_part(conn, q, index: dict, canon: dict, attrs: bool) -> dict:
+    """One spec's edges (the select ``q`` of :func:`spec_queries`) as arrays: endpoints (rows whose endpoint is
+    no entity make no edge), its edge kinds in the order they first occur and each edge's position in them,
+    and (``attrs``) amounts, currencies and record ids."""
     spec, many = _spec_of(q), bool(q.n_pooled)
+    rows = conn.execute(q.sql, q.params).fetchall()
     if many or canon:  # a list of targets, or merged ids: one row at a time
         rows = [(canon.get(u, u), t, a, c, rid, word) for u, v, a, c, rid, word in rows
                 for t in (v.split(";") if many else (v,)) for t in (canon.get(t, t),) if t]
@@ -215,14 +214,3 @@ def spec_part(rows: list, q, index: dict, canon: dict, attrs: bool) -> dict:
         part["record"] = [r[4] for r in rows]
     return part
 
-
-def _parts(path: str, reads: list, version: str, index: dict, canon: dict, attrs: bool) -> dict | None:
-    """In a forked process (:func:`graphrisk.engine.ahead.parts_ahead`): :func:`spec_part` of each select in
-    ``reads`` on a read-only connection of its own; None when the store changed since this process looked."""
-    db = store.connect(path, create=False, readonly=True)
-    try:
-        if store.data_version(db) != version:
-            return None
-        return {q.table: spec_part(db.execute(q.sql, q.params).fetchall(), q, index, canon, attrs) for q in reads}
-    finally:
-        db.conn.close()
