@@ -35,6 +35,12 @@ def _t(key: str, **params) -> str:
     return t(key, **params)
 
 
+def file_of(db) -> str:
+    """The store's file path ("" for a store in memory): what forked readers and writers open again."""
+    row = db.conn.execute("pragma database_list").fetchone()
+    return (row[2] if row else "") or ""
+
+
 def encryption_key() -> str | None:
     """The store's passphrase from $GRAPHRISK_KEY or the file named by $GRAPHRISK_KEY_FILE; None: not encrypted.
 

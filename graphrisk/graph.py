@@ -25,11 +25,6 @@ from .engine.lite import LiteGraph
 _FULL: dict = {}  # (store file, data version) -> the whole graph, so windows of one process filter it
 
 
-def _store_file(db) -> str:
-    row = db.execute("pragma database_list").fetchone()
-    return row[2] if row else ""
-
-
 def load(db, since: str | None = None, until: str | None = None, as_of: str | None = None,
          networkx: bool = False, workers: int = 2):
     """The graph of everything stored, or of the records dated in the window.
@@ -42,7 +37,7 @@ def load(db, since: str | None = None, until: str | None = None, as_of: str | No
     a large store's biggest tables are read by a second process meanwhile (:mod:`graphrisk.engine.ahead`).
     """
     version = store.data_version(db)  # read before the data: a later ingest makes this run stale, not wrong
-    key = (_store_file(db), version)
+    key = (store.file_of(db), version)
     full = _FULL.get(key)
     if full is None:
         _FULL.clear()

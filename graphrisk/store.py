@@ -18,7 +18,7 @@ import sqlite_utils
 
 from . import schema
 from .dbconn import (ENV_KEY, ENV_KEY_FILE, _driver, _t, begin_write, configure,  # noqa: F401 (API)
-                     encryption_key, is_db_error, limits as _limits)
+                     encryption_key, file_of, is_db_error, limits as _limits)
 from .errors import NotFound, StoreError
 
 ENV_DB = "GRAPHRISK_DB"

@@ -89,7 +89,9 @@ def start(db, version: str, reads: list[TableRead], workers: int, fn, *args, hea
     """``fn(connection, read, *args)`` in a forked process for the reads worth giving it (:func:`share`; this
     process has ``head`` cells of its own to read first), or None for a small store, one worker, a store
     without a file, or where a fork is not safe."""
-    path = db.conn.execute("pragma database_list").fetchone()[2]
+    from .. import store
+
+    path = store.file_of(db)
     if workers < 2 or not path or sum(r.rows for r in reads) < MIN_ROWS or not can_fork():
         return None
     give = share(reads, head)

@@ -129,13 +129,14 @@ class Snapshots:
         and :meth:`get` and :meth:`levels` use them. Returns the dates evaluated."""
         from ..engine.evaluate import store_evaluation, stored_run
         from ..forking import can_fork, fork_imap
-        from ..graph import _store_file, load
+        from .. import store as store_mod
+        from ..graph import load
 
         todo = sorted({d for d in dates if d not in self._cache and d not in self._pre
                        and stored_run(self.db, self.settings, as_of=d) is None})
         tasks = [("evaluation", d) for d in todo] + [("centrality", d) for d in dict.fromkeys(centrality_dates)
                                                      if d not in self._pre_centrality]
-        path = _store_file(self.db)
+        path = store_mod.file_of(self.db)
         if workers < 2 or len(tasks) < 2 or not path or not can_fork():
             return []
         from ..rules.amounts import amount_plan

@@ -57,7 +57,7 @@ class RunWriter:
                                       settings_mod.fingerprint(settings), as_of=g.get("as_of"),
                                       since=g.get("since"), until=g.get("until"))
         self.written: set[str] = set()
-        path = db.conn.execute("pragma database_list").fetchone()[2]
+        path = store.file_of(db)
         self._path = Path(path) if background and path else None
         self._writers: list[Background] = []
         self._turn = None   # set when the last writer started is done: the next one waits for it
