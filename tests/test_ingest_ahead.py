@@ -17,7 +17,7 @@ from .conftest import record_results
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="needs the fork start method")
 
-TIMES = {"started_at", "finished_at", "seconds"}
+TIMES = {"started_at", "finished_at", "seconds", "created_at"}
 
 
 def _content(db) -> dict:
@@ -118,3 +118,74 @@ def test_the_options_reach_the_other_process(world, tmp_path, ahead_always):
     assert "gifts.csv" in ahead_always
     assert "GBP" in {r[0] for r in both.execute("select distinct currency from gifts")}
     assert _content(both) == _content(alone)
+
+
+def test_ids_filled_from_names_are_hashed_as_one_process_hashes_them(world, tmp_path, ahead_always):
+    """The other process hashes each column; a column the ingest then fills from names (an official named,
+    a tie's end named, so the tie's id changes too) is hashed again, so stored hashes are one process's."""
+    import csv
+
+    folder = tmp_path / "world"
+    shutil.copytree(world, folder)
+
+    def rows_of(name):
+        with open(folder / name, encoding="utf-8", newline="") as f:
+            return list(csv.DictReader(f))
+
+    def write(name, rows, cols):
+        with open(folder / name, "w", encoding="utf-8", newline="") as f:
+            w = csv.DictWriter(f, cols)
+            w.writeheader()
+            w.writerows(rows)
+
+    official_name = {r["official_id"]: r["name"] for r in rows_of("officials.csv")}
+    person_name = {r["person_id"]: r["name"] for r in rows_of("people.csv")}
+    unique = {n for n in official_name.values() if list(official_name.values()).count(n) == 1}
+    contacts = rows_of("contacts.csv")
+    contact_cols, tie_cols = [*contacts[0], "official_name"], [*rows_of("relations.csv")[0], "from_name"]
+    named = 0
+    for r in contacts[::7]:
+        if official_name.get(r["official_id"]) in unique:
+            r["official_name"], r["official_id"] = official_name[r["official_id"]], ""
+            named += 1
+    write("contacts.csv", contacts, contact_cols)
+    ties = rows_of("relations.csv")
+    for r in ties[::11]:
+        if r["from_id"] in person_name:
+            r["from_name"], r["from_id"] = person_name[r["from_id"]], ""
+    write("relations.csv", ties, tie_cols)
+    alone, reports_alone, _ = _ingest(folder, tmp_path / "one.db", workers=1)
+    both, reports, _ = _ingest(folder, tmp_path / "two.db", workers=2)
+    assert named > 10 and {"contacts.csv", "relations.csv"} <= set(ahead_always)
+    assert all(r.status == "ok" for r in reports), [r.message for r in reports]
+    linked = {r.kind: r.names.get("linked", 0) for r in reports}
+    assert linked["contacts"] > 10 and linked["relations"] > 10  # distinct names linked to their ids
+    assert _content(both) == _content(alone)
+
+
+def test_rows_skipped_from_a_file_read_ahead_go_to_the_same_rejects_file(world, tmp_path, ahead_always):
+    """The other process sends a file's text cells only when bad rows may be skipped: the rejects file
+    holds them as read."""
+    folder = tmp_path / "world"
+    shutil.copytree(world, folder)
+    gifts = folder / "gifts.csv"
+    lines = gifts.read_text(encoding="utf-8").splitlines()
+    date_at = lines[0].split(",").index("date")
+    for n in (3, 8):
+        cells = lines[n].split(",")
+        cells[date_at] = "31/31/2025"
+        lines[n] = ",".join(cells)
+    gifts.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = {}
+    for workers in (1, 2):
+        db, reports, err = _ingest(folder, tmp_path / f"{workers}.db", workers=workers, skip_bad_rows=True,
+                                   rejects_dir=tmp_path / f"rejects{workers}")
+        assert err is None
+        [gift_report] = [r for r in reports if r.kind == "gifts"]
+        assert gift_report.rejected == 2 and gift_report.rows == len(lines) - 1
+        rejects = tmp_path / f"rejects{workers}"
+        out[workers] = (repr(_content(db)).replace(str(rejects), "<rejects>"),
+                        rejects.joinpath(gift_report.rejects_path.rsplit("/", 1)[-1]).read_text(encoding="utf-8-sig"))
+    assert "gifts.csv" in ahead_always
+    assert "31/31/2025" in out[2][1] and out[2][1].count("\n") == 3
+    assert out[2] == out[1]

@@ -6,22 +6,35 @@ so a batch is checked and written exactly as before (tests/test_ingest_ahead.py)
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from ..forking import Fetch, can_fork
 from . import readers
-from .prepare import prepare
+from .hostile import id_skeletons
+from .prepare import column_hashes, prepare, stored_columns
 from .support import sha256_of
 
 
-def _read_prepared(path: Path, kind: str, rename: dict | None, settings: dict, currency: str | None):
+def _read_prepared(path: Path, kind: str, rename: dict | None, settings: dict, currency: str | None,
+                   keep_text: bool = True):
     """In a forked process: ``(sha256, table, prepared)`` of a file, what ingesting it starts with and needs
     no store for, with the hash taken before reading (the ingest uses them only when its own hash agrees: the
-    file did not change in between); None on any error (the ingest then reads the file and reports it)."""
+    file did not change in between); None on any error (the ingest then reads the file and reports it).
+
+    The stored columns' hash parts and the ids' look-alike skeletons are computed here too. Without
+    ``keep_text`` (a batch that writes no rejects file) the table's text cells are not sent: only a rejects
+    file reads them, and sending them cost as much as sending the prepared rows.
+    """
     try:
         sha = sha256_of(path)
         table = readers.read_table(path, kind, rename, settings=settings)
-        return sha, table, prepare(table, settings, currency=currency)
+        prep = prepare(table, settings, currency=currency)
+        prep.column_hashes = column_hashes(prep.frame, stored_columns(prep.kind))
+        prep.skeletons = id_skeletons(prep)
+        if not keep_text:
+            table = replace(table, frame=None)
+        return sha, table, prep
     except Exception:  # noqa: BLE001 - reported where it belongs, by the ingest reading it again
         return None
 
@@ -34,9 +47,10 @@ class ReadAhead:
     exactly as before.
     """
 
-    def __init__(self, path: Path, kind: str, rename: dict | None, settings: dict, currency: str | None):
+    def __init__(self, path: Path, kind: str, rename: dict | None, settings: dict, currency: str | None,
+                 keep_text: bool = True):
         self.path = path
-        self._job = Fetch(_read_prepared, path, kind, rename, settings, currency)
+        self._job = Fetch(_read_prepared, path, kind, rename, settings, currency, keep_text)
 
     def result(self):
         """``(sha256, table, prepared)``, or None when the other process could not read the file."""
@@ -66,7 +80,8 @@ def read_ahead(path: Path, kwargs: dict, settings: dict) -> ReadAhead | None:
         big = False
     if kind is None or not big or not can_fork():
         return None
-    return ReadAhead(path, kind, kwargs.get("rename"), settings, kwargs.get("currency"))
+    return ReadAhead(path, kind, kwargs.get("rename"), settings, kwargs.get("currency"),
+                     keep_text=bool(kwargs.get("skip_bad_rows")))
 
 
 class ReadsAhead:

@@ -53,19 +53,26 @@ def hostile_checks(db, table: readers.Table, prep: Prepared, settings: dict, rep
     _confusable_ids(db, prep, lim.get("confusable_ids", "warn"), report, file)
 
 
+def id_skeletons(prep: Prepared) -> dict[str, str]:
+    """The look-alike skeleton of each id of an entity batch (none for other kinds)."""
+    kind = schema.KINDS[prep.kind]
+    if not kind.entity or kind.id_column not in prep.frame:
+        return {}
+    memo = prep.skeletons
+    return {i: memo.get(i) or values.id_skeleton(i)
+            for i in prep.frame[kind.id_column].dropna().unique() if isinstance(i, str)}
+
+
 def _confusable_ids(db, prep: Prepared, mode: str, report, file: str) -> None:
     """Warn (or reject, ``[limits] confusable_ids = "error"``) ids that display like another id."""
     if mode not in ("warn", "error"):
         raise InputError(t("errors.ingest.confusable_setting", value=mode))
-    kind = schema.KINDS[prep.kind]
-    if not kind.entity:
+    skeleton = id_skeletons(prep)  # computed where the file was read, when it was
+    if not skeleton:
         return
-    pk = kind.id_column
-    ids = [i for i in prep.frame[pk].dropna().unique() if isinstance(i, str)]
-    if not ids:
-        return
+    pk = schema.KINDS[prep.kind].id_column
     stored = _stored_skeletons(db)
-    skeleton = {i: values.id_skeleton(i) for i in ids}
+    db._graphrisk_batch_skeletons = skeleton  # type: ignore[attr-defined]  # for the next batch's stored ones
     groups: dict[str, set[str]] = {}
     for i, sk in skeleton.items():
         groups.setdefault(sk, set(stored.get(sk, ()))).add(i)
@@ -75,8 +82,8 @@ def _confusable_ids(db, prep: Prepared, mode: str, report, file: str) -> None:
         if isinstance(i, str) and i not in first:
             first[i] = pos
     shown = 0
-    for i in ids:
-        others = sorted(groups[skeleton[i]] - {i})
+    for i, sk in skeleton.items():
+        others = sorted(groups[sk] - {i})
         if not others:
             continue
         msg = t("errors.ingest.lookalike", id=i.encode("unicode_escape").decode("ascii"),
@@ -91,13 +98,15 @@ def _confusable_ids(db, prep: Prepared, mode: str, report, file: str) -> None:
 def _stored_skeletons(db) -> dict[str, set[str]]:
     """Skeleton -> stored entity ids, kept on the Database object and extended by the batches since.
 
-    A folder of entity files would otherwise recompute every stored id's skeleton for each file.
+    A folder of entity files would otherwise recompute every stored id's skeleton for each file; the ids of
+    the batch checked last reuse the skeletons computed for its check.
     """
     top = db.conn.execute("select coalesce(max(id), 0) from batches").fetchone()[0]
     seen, known = getattr(db, "_graphrisk_skeletons", (-1, None))
     if known is None or top < seen:
         known, seen = {}, -1
     if top != seen:
+        memo = getattr(db, "_graphrisk_batch_skeletons", None) or {}
         tables = set(db.table_names())
         for k in schema.ENTITY_TABLES:
             if k not in tables:
@@ -105,8 +114,9 @@ def _stored_skeletons(db) -> dict[str, set[str]]:
             kpk = schema.KINDS[k].id_column
             for (i,) in db.conn.execute(f"select [{kpk}] from [{k}] where _batch > ? or _batch is null", [seen]):
                 if isinstance(i, str):
-                    known.setdefault(values.id_skeleton(i), set()).add(i)
+                    known.setdefault(memo.get(i) or values.id_skeleton(i), set()).add(i)
         db._graphrisk_skeletons = (top, known)  # type: ignore[attr-defined]
+    db._graphrisk_batch_skeletons = None  # type: ignore[attr-defined]
     return known
 
 

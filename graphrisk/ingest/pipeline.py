@@ -88,6 +88,9 @@ def _resolve_names(db, prep: Prepared, settings: dict, report: FileReport, file:
                 report.ambiguous.append({"column": name_col, "name": name, "reason": r.reason,
                                          "unresolved_id": r.entity_id, "candidates": r.candidates or []})
         out.loc[need, id_col] = out.loc[need, name_col].map(lambda v: ids.get(v))
+        prep.changed(id_col)
+        if kind.key:  # a key column may have changed: the tie's id is derived again below
+            prep.changed(kind.id_column)
     report.names = counts
     derive_keys(prep)  # tie keys hold resolved ids: an official's second spouse-by-name is not a duplicate
     # first row mentioning each created entity, for its provenance (one pass over each name column:
@@ -113,7 +116,7 @@ def _check(db, prep: Prepared, ids: StoredIds, file: str, created: list[dict], u
     for c in cols:
         if c not in out:
             out[c] = None
-    hashes = content_hash(out, cols)
+    hashes = content_hash(out, cols, prep.column_hashes)
 
     # references: ids that exist nowhere (store, this batch, or entities created from names)
     created_ids = {c["id"]: c["kind"] for c in created}
@@ -341,7 +344,7 @@ def ingest_file(db: sqlite_utils.Database, path: str | Path, *, kind: str | None
         more, _ = readers.cell_problems(table.frame, table.kind)
         table.problems.extend(more)
         table.checked = True
-    report = FileReport(str(path), table.kind, "rejected", rows=applied.source_rows if applied else len(table.frame))
+    report = FileReport(str(path), table.kind, "rejected", rows=applied.source_rows if applied else len(table.rows))
     report.warnings.extend(table.notes)
     if early is None:
         prep = prepare(table, settings, currency=currency or (applied.currency if applied else None))

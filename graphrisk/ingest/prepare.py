@@ -46,12 +46,20 @@ class Prepared:
     extra_columns: list[str] = field(default_factory=list)
     name_columns: dict[str, str] = field(default_factory=dict)  # ref column -> name column used
     ref_kinds: dict[str, tuple[str, ...]] = field(default_factory=dict)  # name column -> entity tables (profile)
+    # computed where the file was read (graphrisk.ingest.ahead): stored columns' hash parts, which a change
+    # of the column must drop (:meth:`changed`), and the look-alike skeleton of each id
+    column_hashes: dict[str, np.ndarray] = field(default_factory=dict)
+    skeletons: dict[str, str] = field(default_factory=dict)
 
     def add(self, pos: int | None, column: str, message: str, file: str, code: str = "invalid_value") -> None:
         row = int(self.rows[pos]) if pos is not None else None
         self.problems.append(Problem(file, row, column, message, code))
         if pos is not None:
             self.bad.add(pos)
+
+    def changed(self, column: str) -> None:
+        """``column``'s values were changed: its hash part is recomputed."""
+        self.column_hashes.pop(column, None)
 
 
 METHOD_ALIASES = {
@@ -252,13 +260,41 @@ def derive_keys(prep: Prepared) -> None:
         out[kind.id_column] = [schema.tie_key(vals) for vals in zip(*(out[c] for c in kind.key))]
 
 
-def content_hash(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
-    """A 16-hex-digit fingerprint of each row's stored values (provenance excluded)."""
+def column_hashes(frame: pd.DataFrame, columns) -> dict[str, np.ndarray]:
+    """Each column's part of :func:`content_hash` (a column the frame lacks counts as empty), so a part can
+    be computed where the file is read and only the columns changed since recomputed."""
+    out = {}
+    for c in columns:
+        s = frame[c] if c in frame else pd.Series([None] * len(frame), index=frame.index, dtype=object)
+        canon = s.astype(object).where(s.notna(), "").astype(str)
+        out[c] = pd.util.hash_pandas_object(canon, index=False).to_numpy(dtype=np.uint64)
+    return out
+
+
+def combine_hashes(parts: list[np.ndarray], n: int) -> np.ndarray:
+    """pandas' combination of column hashes into row hashes (``hash_pandas_object`` of a frame: CPython's
+    tuple hash), so rows hash as they always have; tests/test_ingest_hash.py checks it against pandas."""
+    out = np.full(n, 0x345678, dtype=np.uint64)
+    mult = np.uint64(1000003)
+    for i, a in enumerate(parts):
+        out ^= a
+        out *= mult
+        mult += np.uint64(82520 + 2 * (len(parts) - i))
+    return out + np.uint64(97531)
+
+
+def content_hash(frame: pd.DataFrame, columns: list[str], known: dict[str, np.ndarray] | None = None) -> pd.Series:
+    """A 16-hex-digit fingerprint of each row's stored values (provenance excluded).
+
+    ``known``: columns' parts already computed (:func:`column_hashes`, by the process that read the file),
+    valid for the frame as it is now: a column changed since must not be in it.
+    """
     if len(frame) == 0:
         return pd.Series([], dtype=object)
-    canon = frame[columns].astype(object).where(frame[columns].notna(), "").astype(str)
-    h = pd.util.hash_pandas_object(canon, index=False).to_numpy(dtype=np.uint64)
-    return pd.Series([f"{x:016x}" for x in h], index=frame.index, dtype=object)
+    known = {c: h for c, h in (known or {}).items() if len(h) == len(frame)}
+    fresh = column_hashes(frame, [c for c in columns if c not in known])
+    h = combine_hashes([known[c] if c in known else fresh[c] for c in columns], len(frame))
+    return pd.Series([f"{x:016x}" for x in h.tolist()], index=frame.index, dtype=object)
 
 
 def stored_columns(kind: str) -> list[str]:

@@ -53,7 +53,7 @@ SUFFIXES = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm
 class Table:
     path: Path
     kind: str
-    frame: pd.DataFrame  # text columns, named as in the file after trimming
+    frame: pd.DataFrame | None  # text columns, named as in the file after trimming (None: read ahead, not sent)
     rows: pd.Series  # file row number of each record
     encoding: str = ""
     notes: list[str] = field(default_factory=list)
