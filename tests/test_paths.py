@@ -217,3 +217,29 @@ def test_cli_paths_json(tmp_path, small_world):
     assert data and all(p["official_id"] == "O1" for p in data)
     res = CliRunner().invoke(cli, ["paths", "--official", "NOPE", "--db", db])
     assert res.exit_code != 0 and "no official with id 'NOPE'" in res.output
+
+
+def test_an_approvers_targets_put_their_own_decisions_first_and_list_each_record_once():
+    """PathIndex.targets: the unit's awards to a supplier, with the official's own approvals of it first and
+    each record once; a supplier only the official decided on; the units' dicts are shared, not copied."""
+    from graphrisk.analysis.path_index import PathIndex, Targets
+
+    G = world()  # U1 awards T1 to C1, approved by O1
+    G.add_node("C2", kind="company", name="Ruifeng Trading")
+    G.add_node("C3", kind="company", name="Jinhai Logistics")
+    contract(G, "T2", "U1", "C1", "2026-05-01", 300_000, approver="O2")
+    contract(G, "T3", "U1", "C2", "2026-05-02", 400_000)
+    contract(G, "T4", "U2", "C3", "2026-05-03", 500_000, approver="O1")  # another unit's award O1 approved
+    index = PathIndex(G, settings_mod.defaults())
+    mine, colleague, other = index.targets("O1"), index.targets("O2"), index.targets("O3")
+
+    def records(t, c):
+        return [(e[3]["kind"], e[3]["record_id"]) for e in t[c]]
+
+    assert isinstance(mine, Targets) and list(mine) == ["C1", "C2", "C3"] and len(mine) == 3
+    assert records(mine, "C1") == [("approved", "T1"), ("contract", "T2")]
+    assert records(mine, "C2") == [("contract", "T3")] and records(mine, "C3") == [("approved", "T4")]
+    assert records(colleague, "C1") == [("approved", "T2"), ("contract", "T1")]
+    assert "C3" in mine and "C3" not in colleague and "C9" not in mine and mine.get("C9") is None
+    assert mine.key_parts()[0] is colleague.key_parts()[0]  # U1's dict, shared by its officials
+    assert not isinstance(other, Targets) and list(other) == ["C3"]  # O3 approved nothing: U2's own dict

@@ -6,6 +6,7 @@ kind is read with its own loop instead of testing every one of 700,000 edges for
 from __future__ import annotations
 
 from collections import defaultdict, deque
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import networkx as nx
@@ -37,6 +38,8 @@ class PathIndex:
         self.memberships: dict[str, dict] = defaultdict(dict)  # official -> unit -> [(start, end)]
         self._dated: set[str] = set()  # officials with a dated membership
         self._unit_targets: dict[str, dict] = {}
+        self._unit_dated: dict[str, list] = {}  # unit -> [(beneficiary, [(date, edge)])], for dated members
+        self._rid: dict[int, str] = {}  # id(edge) -> record id of the units' decision edges, read once
         self._kind = {n: d.get("kind") for n, d in G.nodes(data=True)}
         office_contacts: dict[tuple, list] = defaultdict(list)
         node_kind = self._kind
@@ -104,28 +107,47 @@ class PathIndex:
         own = self.G.nodes[official].get("unit_id") if official in self.G else None
         return sorted({u for u in [own, *self.memberships.get(official, ())] if u}, key=str)
 
-    def _member_on(self, official: str, unit: str, day: str | None) -> bool:
-        """Whether the official belonged to the unit on ``day`` (undated memberships always count)."""
-        spans = self.memberships.get(official, {}).get(unit)
-        if not spans or not day:
-            return True
-        return any((not a or a <= day) and (not b or day <= b) for a, b in spans)
-
     def _unit_base(self, unit: str) -> dict[str, list]:
         """Beneficiary -> decision edges of one unit (cached; shared by every official of the unit)."""
         base = self._unit_targets.get(unit)
         if base is None:
             by: dict[str, dict] = defaultdict(dict)
+            rid_of = self._rid
             for e in self.unit_contracts.get(unit, ()):
                 if self.passable(e[1]):
-                    by[e[1]][e[3]["record_id"]] = e
+                    rid = e[3]["record_id"]
+                    by[e[1]][rid] = e
+                    rid_of[id(e)] = rid  # the edges stay in this index: their ids stay theirs
             base = self._unit_targets[unit] = {c: list(es.values()) for c, es in by.items()}
         return base
 
-    def targets(self, official: str) -> dict[str, list]:
+    def _dated_base(self, unit: str) -> list:
+        """The unit's base with each edge's date, read once for every dated member (cached)."""
+        out = self._unit_dated.get(unit)
+        if out is None:
+            out = self._unit_dated[unit] = [(c, [(e[3].get("date"), e) for e in es])
+                                            for c, es in self._unit_base(unit).items()]
+        return out
+
+    def _on_spans(self, official: str, unit: str, base: dict) -> dict:
+        """The unit's base kept to the decisions taken while the official belonged to it: undated decisions
+        and undated memberships always count."""
+        spans = self.memberships.get(official, {}).get(unit)
+        if not spans:
+            return base
+        out = {}
+        for c, dated in self._dated_base(unit):
+            kept = [e for day, e in dated
+                    if not day or any((not a or a <= day) and (not b or day <= b) for a, b in spans)]
+            if kept:
+                out[c] = kept
+        return out
+
+    def targets(self, official: str) -> Mapping[str, list]:
         """Beneficiary -> decision edges the official has power over (own part first, then their units').
 
         Lists are shared between officials of a unit (never copied per official): callers read them only.
+        An official who took part in decisions gets a :class:`Targets`.
         """
         units = self.units(official)
         dated = official in self._dated
@@ -133,23 +155,18 @@ class PathIndex:
         for unit in units:
             base = self._unit_base(unit)
             if dated:
-                base = {c: kept for c, es in base.items()
-                        if (kept := [e for e in es if self._member_on(official, unit, e[3].get("date"))])}
+                base = self._on_spans(official, unit, base)
             if not out:
                 out = base if len(units) == 1 else dict(base)
             else:
                 for c, es in base.items():
                     out[c] = out[c] + [e for e in es if e not in out[c]] if c in out else es
-        mine = [e for e in self.approved.get(official, ()) if self.passable(e[1])]
-        if mine:
-            out = dict(out)
-            own: dict[str, dict] = defaultdict(dict)
-            for e in mine:  # the official's own approval is the stronger edge
-                own[e[1]][e[3]["record_id"]] = e
-            for c, es in own.items():
-                rest = [e for e in out.get(c, ()) if e[3]["record_id"] not in es]
-                out[c] = list(es.values()) + rest
-        return out
+        own: dict[str, list] = {}
+        passable = self.passable
+        for e in self.approved.get(official, ()):
+            if passable(e[1]):
+                own.setdefault(e[1], []).append(e)
+        return Targets(out, own, self._rid) if own else out
 
     def distances(self, targets, limit: int) -> dict[str, int]:
         """Hops from each node to the nearest target over private ties (through passable nodes)."""
@@ -165,6 +182,46 @@ class PathIndex:
                     dist[m] = d + 1
                     queue.append(m)
         return dist
+
+
+class Targets(Mapping):
+    """The targets of an official who took part in decisions: their units' (shared, not copied), with the
+    official's own decision edges first for a beneficiary they decided on. A beneficiary's list is made when
+    first read: the path search reaches few of an approver's beneficiaries, and making every list was a
+    third of the search on large registers."""
+
+    __slots__ = ("base", "own", "_rid", "_made")
+
+    def __init__(self, base: dict, own: dict[str, list], rid: dict[int, str]):
+        self.base, self.own, self._rid, self._made = base, own, rid, {}
+
+    def __getitem__(self, c: str) -> list:
+        es = self.own.get(c)
+        if es is None:
+            return self.base[c]
+        made = self._made.get(c)
+        if made is None:  # the own approval is the stronger edge: a record decided by the unit comes once
+            mine = {e[3]["record_id"]: e for e in es}
+            rid = self._rid
+            made = self._made[c] = [*mine.values(), *(e for e in self.base.get(c, ()) if rid[id(e)] not in mine)]
+        return made
+
+    def __contains__(self, c) -> bool:
+        return c in self.own or c in self.base
+
+    def __iter__(self):
+        yield from self.base
+        yield from (c for c in self.own if c not in self.base)
+
+    def __len__(self) -> int:
+        return len(self.base) + sum(c not in self.base for c in self.own)
+
+    def __bool__(self) -> bool:
+        return bool(self.own) or bool(self.base)
+
+    def key_parts(self) -> tuple[dict, dict]:
+        """The dicts whose keys are this mapping's keys (a union over many officials reads each shared one once)."""
+        return self.base, self.own
 
 
 def _edges_by_kind(G):

@@ -32,7 +32,7 @@ from ..rules.scale import AmountScales, graph_amounts, scorer_amount_factor
 
 BENEFIT_KINDS = {k for k, e in schema.EDGE_KINDS.items() if e.benefit}
 
-from .path_index import PathIndex, Step  # noqa: E402 (re-exported)
+from .path_index import PathIndex, Step, Targets  # noqa: E402 (re-exported)
 
 
 def _days(a: str | None, b: str | None) -> int | None:
@@ -159,8 +159,10 @@ def find_paths(G: nx.MultiDiGraph, official: str | None = None, company: str | N
     for unit in sorted(by_unit, key=str):
         targets_of = {o: index.targets(o) for o in by_unit[unit]}
         if company is not None:
-            targets_of = {o: {c: es for c, es in t.items() if c == company} for o, t in targets_of.items()}
-        reach = set().union(*targets_of.values()) if targets_of else set()
+            targets_of = {o: ({company: t[company]} if company in t else {}) for o, t in targets_of.items()}
+        parts = {id(p): p for t in targets_of.values()  # the units' shared dicts, each read once
+                 for p in (t.key_parts() if isinstance(t, Targets) else (t,))}
+        reach = set().union(*parts.values())
         if not reach:
             continue
         dist = index.distances(sorted(reach), max_hops - 1)  # one search per unit, not per official
