@@ -146,10 +146,14 @@ def prepare(table: Table, settings: dict, currency: str | None = None) -> Prepar
     prep.extra_columns = [c for c in frame.columns if c and c not in known and not c.startswith("_source_")]
 
     def text(col: str) -> pd.Series:
-        if col in frame.columns:
-            return pd.Series([("" if v is None or v != v else str(v).strip()) for v in frame[col].to_numpy()],
-                             index=frame.index, dtype=object)
-        return pd.Series([""] * n, index=frame.index, dtype=object)
+        if col not in frame.columns:
+            return pd.Series([""] * n, index=frame.index, dtype=object)
+        cells = frame[col].to_numpy(dtype=object)
+        try:  # a column of text (every CSV column): trimmed in one C-level pass
+            trimmed = list(map(str.strip, cells))
+        except TypeError:  # an empty cell (None, NaN) or a number, from a spreadsheet or JSON
+            trimmed = [("" if v is None or v != v else str(v).strip()) for v in cells]
+        return pd.Series(trimmed, index=frame.index, dtype=object)
 
     for c in kind.columns:
         raw = text(c.name)
@@ -230,12 +234,11 @@ def prepare(table: Table, settings: dict, currency: str | None = None) -> Prepar
     # date order
     for start, end in (("start_date", "end_date"),):
         if start in out and end in out:
-            s, e = out[start], out[end]
-            mask = (s.notna() & e.notna()).to_numpy()
+            s, e = out[start].to_numpy(dtype=object), out[end].to_numpy(dtype=object)
+            mask = (out[start].notna() & out[end].notna()).to_numpy()
             for pos in np.flatnonzero(mask):
-                if e.iloc[pos] < s.iloc[pos]:
-                    prep.add(int(pos), end, f"end date {e.iloc[pos]} is before start date {s.iloc[pos]}", file,
-                             "date_order")
+                if e[pos] < s[pos]:
+                    prep.add(int(pos), end, f"end date {e[pos]} is before start date {s[pos]}", file, "date_order")
 
     if prep.extra_columns:
         extra = frame[prep.extra_columns].astype(object)
