@@ -39,7 +39,6 @@ class PathIndex:
         self._dated: set[str] = set()  # officials with a dated membership
         self._unit_targets: dict[str, dict] = {}
         self._unit_dated: dict[str, list] = {}  # unit -> [(beneficiary, [(date, edge)])], for dated members
-        self._rid: dict[int, str] = {}  # id(edge) -> record id of the units' decision edges, read once
         self._kind = {n: d.get("kind") for n, d in G.nodes(data=True)}
         office_contacts: dict[tuple, list] = defaultdict(list)
         node_kind = self._kind
@@ -93,12 +92,9 @@ class PathIndex:
         base = self._unit_targets.get(unit)
         if base is None:
             by: dict[str, dict] = defaultdict(dict)
-            rid_of = self._rid
             for e in self.unit_contracts.get(unit, ()):
                 if self.passable(e[1]):
-                    rid = e[3]["record_id"]
-                    by[e[1]][rid] = e
-                    rid_of[id(e)] = rid  # the edges stay in this index: their ids stay theirs
+                    by[e[1]][e[3]["record_id"]] = e
             base = self._unit_targets[unit] = {c: list(es.values()) for c, es in by.items()}
         return base
 
@@ -147,7 +143,7 @@ class PathIndex:
         for e in self.approved.get(official, ()):
             if passable(e[1]):
                 own.setdefault(e[1], []).append(e)
-        return Targets(out, own, self._rid) if own else out
+        return Targets(out, own) if own else out
 
     def distances(self, targets, limit: int) -> dict[str, int]:
         """Hops from each node to the nearest target over private ties (through passable nodes)."""
@@ -171,10 +167,10 @@ class Targets(Mapping):
     first read: the path search reaches few of an approver's beneficiaries, and making every list was a
     third of the search on large registers."""
 
-    __slots__ = ("base", "own", "_rid", "_made")
+    __slots__ = ("base", "own", "_made")
 
-    def __init__(self, base: dict, own: dict[str, list], rid: dict[int, str]):
-        self.base, self.own, self._rid, self._made = base, own, rid, {}
+    def __init__(self, base: dict, own: dict[str, list]):
+        self.base, self.own, self._made = base, own, {}
 
     def __getitem__(self, c: str) -> list:
         es = self.own.get(c)
@@ -183,8 +179,8 @@ class Targets(Mapping):
         made = self._made.get(c)
         if made is None:  # the own approval is the stronger edge: a record decided by the unit comes once
             mine = {e[3]["record_id"]: e for e in es}
-            rid = self._rid
-            made = self._made[c] = [*mine.values(), *(e for e in self.base.get(c, ()) if rid[id(e)] not in mine)]
+            made = self._made[c] = [*mine.values(),
+                                    *(e for e in self.base.get(c, ()) if e[3]["record_id"] not in mine)]
         return made
 
     def __contains__(self, c) -> bool:
