@@ -1,8 +1,8 @@
 """The next files read and prepared by forked processes while this one checks and writes the current one.
 
-Reading and cleaning a file are about a third of an ingest and touch no store; the checks against
-the store (references, names, conflicts) and the write stay in the ingesting process, in file order,
-so a batch is checked and written exactly as before (tests/test_ingest_ahead.py).
+Reading and cleaning a file, hashing its columns and computing its ids' look-alike skeletons touch no
+store; the checks against the store (references, names, conflicts) and the write stay in the ingesting
+process, in file order, so a batch is checked and written exactly as before (tests/test_ingest_ahead.py).
 """
 from __future__ import annotations
 
@@ -40,12 +40,8 @@ def _read_prepared(path: Path, kind: str, rename: dict | None, settings: dict, c
 
 
 class ReadAhead:
-    """The next file read and prepared by a forked process while this one checks and writes the current one.
-
-    Reading and cleaning are about a third of an ingest and touch no store; the checks against the store
-    (references, names, conflicts) and the write stay here, in file order, so a batch is checked and written
-    exactly as before.
-    """
+    """The next file read and prepared by a forked process (:func:`_read_prepared`) while this one checks and
+    writes the current one."""
 
     def __init__(self, path: Path, kind: str, rename: dict | None, settings: dict, currency: str | None,
                  keep_text: bool = True):
