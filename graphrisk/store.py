@@ -177,6 +177,18 @@ def _m004_triage(db: sqlite_utils.Database) -> None:
     db["triage"].create_index(["official_id"], if_not_exists=True)
 
 
+def _m006_centrality_index(db: sqlite_utils.Database) -> None:
+    """One index on centrality ``(run_id, measure, node_id)`` instead of ``(run_id, measure)`` and ``(node_id)``.
+
+    A run's rows land in a key range of their own, so its writers no longer update an index spread over every
+    earlier run (scale 50: 7.7 million rows stored in about 17 s of SQLite time instead of 31 s). Reading a
+    run's measure, and one node in it, still uses the index; no query of graphrisk looks a node up across runs.
+    """
+    db.conn.execute("DROP INDEX IF EXISTS idx_centrality_node_id")
+    db.conn.execute("DROP INDEX IF EXISTS idx_centrality_run_id_measure")
+    db["centrality"].create_index(["run_id", "measure", "node_id"], if_not_exists=True)
+
+
 # Append only: (name, function). A function runs once per database, in order.
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_core", _m001_core),
@@ -184,6 +196,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("002_unresolved", _m002_unresolved),
     ("003_audit", _m003_audit),
     ("004_triage", _m004_triage),
+    ("006_centrality_index", _m006_centrality_index),
 ]
 
 

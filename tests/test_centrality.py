@@ -479,3 +479,26 @@ def test_a_writer_that_cannot_fork_any_more_waits_for_those_at_work(sample_db_pa
     writer.finish()
     rows = db.execute("select measure from centrality where run_id = ? order by rowid", [writer.run_id]).fetchall()
     assert [m for i, (m,) in enumerate(rows) if i == 0 or rows[i - 1][0] != m] == ["degree", "pagerank", "eigenvector"]
+
+
+def test_a_store_made_before_migration_006_gets_one_run_measure_node_index_and_keeps_its_rows(tmp_path):
+    path = tmp_path / "old.db"
+    db = store.connect(path)
+    with db.conn:  # the store as migration 005 left it, with a run stored
+        db.conn.execute("drop index idx_centrality_run_id_measure_node_id")
+        db["centrality"].create_index(["run_id", "measure"])
+        db["centrality"].create_index(["node_id"])
+        db.conn.executemany("insert into centrality values (?, ?, ?, ?, ?)",
+                            [(1, f"N{i}", m, float(i), i) for m in ("degree", "pagerank") for i in range(50)])
+        db.conn.execute("delete from _migrations where name = '006_centrality_index'")
+    before = db.conn.execute("select rowid, * from centrality order by rowid").fetchall()
+    db.conn.close()
+
+    db = store.connect(path)
+    assert {i.name: i.columns for i in db["centrality"].indexes} == {
+        "idx_centrality_run_id_measure_node_id": ["run_id", "measure", "node_id"]}
+    assert db.conn.execute("select rowid, * from centrality order by rowid").fetchall() == before
+    plan = " ".join(r[-1] for r in db.conn.execute(
+        "explain query plan select node_id, value, rank from centrality where run_id = 1 and measure = 'pagerank'"))
+    assert "idx_centrality_run_id_measure_node_id" in plan
+    assert cmod.load_run(db, 1, "pagerank") == {f"N{i}": float(i) for i in range(50)}

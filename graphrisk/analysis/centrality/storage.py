@@ -18,8 +18,7 @@ from .result import CentralityResult, ranked
 def _ensure_table(db) -> None:
     if TABLE not in db.table_names():
         db[TABLE].create({"run_id": int, "node_id": str, "measure": str, "value": float, "rank": int})
-        db[TABLE].create_index(["run_id", "measure"])
-        db[TABLE].create_index(["node_id"])
+        db[TABLE].create_index(["run_id", "measure", "node_id"])  # as migration 006 leaves it
 
 
 def store_run(db, result: CentralityResult, params: dict | None = None, settings: dict | None = None,
@@ -41,7 +40,7 @@ class RunWriter:
 
     With ``background=True`` each measure is written by a forked process (it inherits the values, nothing
     is copied; it exits once done) while this one computes the next measure: about a million and a half
-    rows and their two indexes take SQLite several seconds on a graph of 150,000 nodes. The writers take
+    rows and their index take SQLite several seconds on a graph of 150,000 nodes. The writers take
     their turns in the order the measures came, so the table's rows are in the same order as a
     one-process run; where no fork is possible (or the store is in memory) each measure is written here,
     after any writer still at work.
@@ -100,7 +99,7 @@ class RunWriter:
                 for node, v, rank in order)
         conn = db.conn
         cache = conn.execute("pragma cache_size").fetchone()[0]
-        conn.execute("pragma cache_size=-131072")  # a million rows and two indexes: 128 MiB of pages
+        conn.execute("pragma cache_size=-131072")  # a million rows and their index: 128 MiB of pages
         try:
             with conn:
                 conn.executemany(
