@@ -140,3 +140,57 @@ def test_mixed_clusters_on_edge_arrays_equal_networkx_and_the_definition(sample_
     assert sorted((p["official_id"], p["supplier_id"], p["unit_id"], p["contracts"], p["amount"])
                   for c in got for p in c["pairs"]) == literal
     assert cm.unit_suppliers(arrays) == suppliers
+
+
+def test_a_pairs_limit_keeps_each_clusters_first_pairs_and_counts_them_all(sample_db_path):
+    from graphrisk import store
+    from graphrisk.engine.arrays import load_arrays
+
+    arrays = load_arrays(store.connect(sample_db_path, create=False))
+    res = cm.detect(arrays)
+    full = cm.mixed_clusters(arrays, res)
+    assert any(c["n_pairs"] > 2 for c in full)
+    for limit in (0, 2):
+        cut = cm.mixed_clusters(arrays, res, pairs_limit=limit)
+        assert cut == [{**c, "pairs": c["pairs"][:limit]} for c in full]
+    for c in full:  # sorted by official, supplier, unit, as str
+        keys = [(str(p["official_id"]), str(p["supplier_id"]), str(p["unit_id"])) for p in c["pairs"]]
+        assert keys == sorted(keys) and c["n_pairs"] == len(c["pairs"])
+
+
+def test_mixed_clusters_of_a_graph_with_integer_ids_sort_pairs_as_text():
+    G = nx.MultiDiGraph()
+    G.add_node(10, kind="unit")
+    for o in (2, 11):
+        G.add_node(o, kind="official")
+        G.add_edge(o, 10, kind="member_of")
+    for s in (3, 20):
+        G.add_node(s, kind="company")
+        G.add_edge(10, s, kind="contract", amount=5.0)
+    c = cm.mixed_clusters(G, {n: 0 for n in G})[0]
+    assert [(p["official_id"], p["supplier_id"]) for p in c["pairs"]] == [(11, 20), (11, 3), (2, 20), (2, 3)]
+    assert c["officials"] == [11, 2] and c["n_pairs"] == 4
+    G.add_edge(10, 11, kind="contract", amount=1.0)  # an official of the unit is also its supplier
+    G.add_node(30, kind="unit")
+    G.add_edge(2, 30, kind="member_of")
+    G.add_edge(30, 2, kind="contract", amount=2.0)  # ... and the only supplier of their other unit
+    full = cm.mixed_clusters(G, {n: 0 for n in G})
+    pairs = [(p["official_id"], p["supplier_id"], p["unit_id"]) for p in full[0]["pairs"]]
+    assert pairs == [(11, 20, 10), (11, 3, 10), (2, 11, 10), (2, 20, 10), (2, 3, 10)]
+    assert full[0]["suppliers"] == [11, 20, 3] and full[0]["n_pairs"] == 5
+    for limit in (1, 3, 9):
+        assert cm.mixed_clusters(G, {n: 0 for n in G}, pairs_limit=limit) == [
+            {**full[0], "pairs": full[0]["pairs"][:limit]}]
+
+
+def test_json_written_piece_by_piece_is_the_bytes_of_one_dumps(capsys):
+    import datetime
+
+    from graphrisk.cli.base import echo_json
+
+    data = {"名称": "市人民政府", "when": datetime.date(2026, 1, 5), "nan": float("nan"), "n": [1, 2.5, None, True],
+            "rows": [{"id": f"O{i:06d}", "v": i / 7, "tags": ["a", "é"]} for i in range(30_000)]}
+    echo_json(data, default=str)
+    got = capsys.readouterr().out
+    assert len(got) > 2 << 20  # written in several pieces
+    assert got == json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"

@@ -27,11 +27,12 @@ import time
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 import networkx as nx
 import numpy as np
 
-from .. import store
+from .. import collector, store
 from .. import settings as settings_mod
 from ..engine.arrays import EdgeArrays
 from ..errors import GraphRiskError, NotFound
@@ -150,7 +151,8 @@ def _units_or_attr(G, official, units: set) -> list:
     return sorted(units, key=str)
 
 
-def mixed_clusters(G: nx.Graph, communities) -> list[dict]:
+@collector.without_collection  # a pair per official and supplier of a cluster: millions of tuples, none cyclic
+def mixed_clusters(G: nx.Graph, communities, pairs_limit: int | None = None) -> list[dict]:
     """Clusters holding an official AND a supplier of the official's own unit.
 
     ``communities`` is a :class:`CommunityResult` or ``{node: community}``.
@@ -158,7 +160,8 @@ def mixed_clusters(G: nx.Graph, communities) -> list[dict]:
     ``n_companies``, ``n_people``, ``n_units`` in the cluster; ``officials``
     and ``suppliers`` involved; ``pairs`` (official_id, supplier_id, unit_id,
     contracts, amount) and all ``members``. Sorted by number of pairs, then
-    community number.
+    community number. ``pairs_limit`` keeps only each cluster's first pairs
+    (``n_pairs`` still counts all): a big cluster of a big world holds millions.
     """
     membership = _membership(communities)
     suppliers = unit_suppliers(G)
@@ -171,41 +174,79 @@ def mixed_clusters(G: nx.Graph, communities) -> list[dict]:
         if d.get("kind") == "official" and o in membership:
             for u in _units_or_attr(G, o, member_of.get(o, set())):
                 officials_of[u].append(o)
-    # per unit, its officials meet only the suppliers in their own community
-    pairs_by: dict = defaultdict(list)
+    # per unit, its officials meet only the suppliers in their own community: (unit, officials, suppliers)
+    groups: dict = defaultdict(list)
     for u, officials in officials_of.items():
         by_community: dict = defaultdict(list)
         for s, stats in suppliers.get(u, {}).items():
             if s in membership:
                 by_community[membership[s]].append((s, stats))
+        mine: dict = defaultdict(list)
         for o in officials:
-            c = membership[o]
-            for s, stats in by_community.get(c, ()):
-                if s != o:
-                    pairs_by[c].append({"official_id": o, "supplier_id": s, "unit_id": u, **stats})
-    if not pairs_by:
+            if membership[o] in by_community:
+                mine[membership[o]].append(o)
+        for c, os_ in mine.items():
+            groups[c].append((u, os_, by_community[c]))
+    text_ids = all(type(x) is str for x in officials_of) and all(type(x) is str for x in membership)
+    found = [(c, _all_pairs(grp, text_ids) if pairs_limit is None else _first_pairs(grp, max(pairs_limit, 0)))
+             for c, grp in groups.items()]
+    found = [(c, f) for c, f in found if f[0]]
+    if not found:
         return []
-    members: dict = defaultdict(list)
+    members: dict = {c: [] for c, _ in found}
     for n, c in membership.items():
-        if c in pairs_by:
+        if c in members:
             members[c].append(n)
     out = []
-    for c, pairs in pairs_by.items():
+    for c, (n_pairs, officials, sups, shown) in found:
         ms = sorted(members[c], key=str)
         kinds = defaultdict(int)
         for n in ms:
             kinds[G.nodes[n].get("kind")] += 1
-        pairs.sort(key=lambda p: (str(p["official_id"]), str(p["supplier_id"]), str(p["unit_id"])))
         out.append({
             "community": c, "size": len(ms),
             "n_officials": kinds["official"], "n_companies": kinds["company"],
-            "n_people": kinds["person"], "n_units": kinds["unit"], "n_pairs": len(pairs),
-            "officials": sorted({p["official_id"] for p in pairs}, key=str),
-            "suppliers": sorted({p["supplier_id"] for p in pairs}, key=str),
-            "pairs": pairs, "members": ms,
+            "n_people": kinds["person"], "n_units": kinds["unit"], "n_pairs": n_pairs,
+            "officials": sorted(officials, key=str), "suppliers": sorted(sups, key=str),
+            "pairs": [{"official_id": o, "supplier_id": s, "unit_id": u, **stats} for o, s, u, stats in shown],
+            "members": ms,
         })
     out.sort(key=lambda x: (-x["n_pairs"], x["community"]))
     return out
+
+
+def _all_pairs(groups: list, text_ids: bool) -> tuple:
+    """``(n_pairs, officials, suppliers, pairs)`` of one cluster: every (official, supplier, unit, stats),
+    sorted by official, supplier and unit as text."""
+    pairs = [(o, s, u, stats) for u, officials, sups in groups for o in officials for s, stats in sups if s != o]
+    if text_ids:  # compares as str(): the same order, without a key function per pair
+        pairs.sort(key=itemgetter(0, 1, 2))
+    else:
+        pairs.sort(key=lambda p: (str(p[0]), str(p[1]), str(p[2])))
+    return len(pairs), {p[0] for p in pairs}, {p[1] for p in pairs}, pairs
+
+
+def _first_pairs(groups: list, limit: int) -> tuple:
+    """:func:`_all_pairs` with only the first ``limit`` pairs, the others counted, not made: a cluster of a
+    big world can hold millions of pairs (an official meets every supplier of their unit in it)."""
+    n, officials, sups, by_official = 0, set(), set(), defaultdict(list)
+    for u, os_, ss in groups:
+        sids = {s for s, _ in ss}
+        for o in os_:
+            k = len(ss) - (o in sids)  # an official is never their own supplier
+            if k:
+                n += k
+                officials.add(o)
+                by_official[o].append((u, ss))
+        sups.update(sids if len(os_) > 1 else sids - set(os_))
+    shown: list = []
+    for o in sorted(officials, key=str):
+        if len(shown) >= limit:
+            break
+        mine = [(o, s, u, stats) for u, ss in by_official[o] for s, stats in ss if s != o]
+        mine.sort(key=lambda p: (str(p[1]), str(p[2])))
+        shown.extend(mine[:limit - len(shown)])
+    return n, officials, sups, shown
 
 
 # ---------------------------------------------------------------- store

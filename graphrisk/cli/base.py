@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import json
+from itertools import islice
 import os
 import sys
 import time
@@ -38,6 +39,16 @@ class SafeConsole(Console):
 
 
 console = SafeConsole(highlight=False, width=None if sys.stdout.isatty() else 160)
+
+
+def echo_json(data, **kwargs) -> None:
+    """``click.echo(json.dumps(data, ensure_ascii=False, indent=2, **kwargs))``, the same bytes, written as they
+    are made: an indented document is encoded piece by piece in Python, and a big world's communities make
+    hundreds of megabytes of it (joined at once, 7 GB of pieces at scale 50)."""
+    pieces = json.JSONEncoder(ensure_ascii=False, indent=2, **kwargs).iterencode(data)
+    while batch := "".join(islice(pieces, 100_000)):  # a few megabytes at a time, joined in C
+        click.echo(batch, nl=False)
+    click.echo("")
 err_console = SafeConsole(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 160)
 
 

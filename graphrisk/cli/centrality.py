@@ -13,7 +13,7 @@ from rich.table import Table
 from .. import safeio
 from .. import settings as settings_mod
 from .. import store
-from .base import cli, config_option, console, db_option, err_console, handle_errors, window_options
+from .base import cli, config_option, console, db_option, echo_json, err_console, handle_errors, window_options
 from ..i18n import catalogue, fmt_date, node_label, t
 
 MEASURE_CHOICES = ["degree", "weighted_degree", "pagerank", "betweenness", "eigenvector", "closeness",
@@ -175,16 +175,17 @@ def communities_command(fmt, min_size, top_n, since, until, no_store, db_path, c
     G = load_arrays(db, since=since, until=until, workers=int(cfg["graph"]["workers"]))
     result = cmod.detect(G, cfg)
     run_id = None if no_store else cmod.store_run(db, result, params={"min_size": min_size}, settings=cfg)
-    mixed = [c for c in cmod.mixed_clusters(G, result) if c["size"] >= min_size]
+    mixed = [c for c in cmod.mixed_clusters(G, result, pairs_limit=None if fmt == "json" else 3)
+             if c["size"] >= min_size]
     sizes = result.sizes
     listed = sum(1 for s in sizes if s >= min_size)
     if fmt == "json":
-        click.echo(json.dumps({
+        echo_json({
             "run_id": run_id, "method": result.method, "params": result.params,
             "modularity": result.modularity, "n_communities": len(sizes), "n_listed": listed,
             "min_size": min_size, "sizes": [s for s in sizes if s >= min_size],
             "mixed_clusters": mixed,
-        }, ensure_ascii=False, indent=2, default=str))
+        }, default=str)
         return
     console.print(t("cmd.communities.summary", n=f"{len(sizes):,}", method=result.method,
                     modularity=f"{result.modularity:.3f}", listed=f"{listed:,}", min_size=min_size,
