@@ -502,3 +502,32 @@ def test_a_store_made_before_migration_006_gets_one_run_measure_node_index_and_k
         "explain query plan select node_id, value, rank from centrality where run_id = 1 and measure = 'pagerank'"))
     assert "idx_centrality_run_id_measure_node_id" in plan
     assert cmod.load_run(db, 1, "pagerank") == {f"N{i}": float(i) for i in range(50)}
+
+
+def test_rows_beside_weighted_degree_from_the_kind_arrays_equal_those_ranked_from_the_dicts(sample_db_path):
+    """The per-kind rows a run stores beside weighted degree (degree.<kind>, weighted_degree.<kind>) are ranked
+    from the edge arrays' per-kind counts: the same names, nodes, values and ranks, in the same order, as
+    ranking the per-kind dicts; with and without a kind filter, on a sample store and on hand-made edges whose
+    ties in value are broken by id (ids that sort differently as numbers)."""
+    from graphrisk.analysis.centrality.storage import RunWriter
+
+    cfg = settings_mod.load()
+    hand = _arrays(["B10", "B9", "O2", "O10", "O9", "Z1"], [
+        ("Z1", "O10", "gift", 0.0, "G6"), ("B10", "O2", "gift", 5.0, "G1"), ("B9", "O2", "gift", 5.0, "G2"), ("B10", "O10", "gift", 5.0, "G3"),
+        ("B9", "O9", "gift", 0.0, "G4"), ("O10", "B9", "approved", 5.0, "A1"), ("O9", "B10", "contact", None, "K1"),
+        ("O9", "O9", "gift", 2.0, "G5")])
+    db = store.connect(sample_db_path, create=False)
+    for G in (load_arrays(db), hand):
+        for kind in (None, "official", "company"):
+            res = cmod.compute(G, ["weighted_degree"], kind=kind, settings=cfg)
+            assert res._by_kind
+            writer = RunWriter.__new__(RunWriter)
+            writer.result = res
+            fast = writer._extra_ranked("weighted_degree")
+            res._by_kind = {}
+            slow = writer._extra_ranked("weighted_degree")
+            assert fast == slow
+            assert all(type(v) is float for _, rows in fast for _, v, _ in rows)
+            if kind is None or G is not hand:
+                assert any(m.startswith("weighted_degree.") for m, _ in fast)
+

@@ -58,10 +58,13 @@ def _edges(G: nx.Graph) -> Iterator[tuple]:
         yield from G.edges(data=True)
 
 
-def _kind_pass(G: nx.Graph, money: set[str] | None, counts: bool) -> tuple[dict, dict]:
-    """One pass over the edges: weighted degree over ``money`` kinds and, if asked, counts per kind."""
+def _kind_pass(G: nx.Graph, money: set[str] | None, counts: bool, arrays: dict | None = None) -> tuple[dict, dict]:
+    """One pass over the edges: weighted degree over ``money`` kinds and, if asked, counts per kind.
+
+    On edge arrays, ``arrays`` (a dict) receives the counts per kind as arrays too (:func:`_kind_pass_arrays`).
+    """
     if isinstance(G, EdgeArrays):
-        return _kind_pass_arrays(G, money, counts)
+        return _kind_pass_arrays(G, money, counts, arrays)
     return _kind_pass_edges(G, money, counts)
 
 
@@ -97,9 +100,14 @@ def _kind_pass_edges(G: nx.Graph, money: set[str] | None, counts: bool) -> tuple
     return wd, by
 
 
-def _kind_pass_arrays(G: EdgeArrays, money: set[str] | None, counts: bool) -> tuple[dict, dict]:
+def _kind_pass_arrays(G: EdgeArrays, money: set[str] | None, counts: bool,
+                      arrays: dict | None = None) -> tuple[dict, dict]:
     """:func:`_kind_pass` on edge arrays, with numpy: the same sums, added in the same order (edge by edge,
-    source before target), so the values are those of the loop to the last bit."""
+    source before target), so the values are those of the loop to the last bit.
+
+    ``arrays`` receives the per-kind counts as they are before becoming dicts: one entry per node and kind met,
+    ``node`` (position in ``ids``, which are sorted), ``kind`` (position in ``kinds``), ``count``, ``amount``.
+    """
     ids, n, m = G.ids, len(G.ids), len(G.src)
     ends = np.empty(2 * m, dtype=np.int64)  # u0, v0, u1, v1, ...: each node meets its edges in edge order
     ends[0::2], ends[1::2] = G.src, G.dst
@@ -133,6 +141,8 @@ def _kind_pass_arrays(G: EdgeArrays, money: set[str] | None, counts: bool) -> tu
     uniq, first, inverse, count = np.unique(keys, return_index=True, return_inverse=True, return_counts=True)
     sums = np.bincount(inverse, weights=amount[at], minlength=len(uniq))
     node, kind = uniq // max(len(G.kinds), 1), uniq % max(len(G.kinds), 1)
+    if arrays is not None:
+        arrays.update(node=node, kind=kind, count=count, amount=sums, kinds=list(G.kinds), ids=ids)
     order = np.lexsort((first, node))  # per node, its kinds in the order they were first met
     by: dict = {x: {} for x in ids}
     kinds = G.kinds
