@@ -531,3 +531,53 @@ def test_rows_beside_weighted_degree_from_the_kind_arrays_equal_those_ranked_fro
             if kind is None or G is not hand:
                 assert any(m.startswith("weighted_degree.") for m, _ in fast)
 
+
+def test_compiled_pivot_distances_equal_igraphs_on_random_graphs():
+    """The closeness estimate's breadth-first sums equal those of igraph's distance lists (the code before it):
+    disconnected graphs, isolated nodes, pivots reaching few nodes, repeated edges."""
+    import igraph as ig
+    import numpy as np
+    from hypothesis import given, settings as hsettings, strategies as st
+
+    from graphrisk.analysis.centrality.bfs import pivot_distance_sums
+
+    @hsettings(max_examples=60, deadline=None)
+    @given(st.integers(1, 40).flatmap(lambda n: st.tuples(
+        st.just(n), st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=3 * n),
+        st.lists(st.integers(0, n - 1), min_size=1, max_size=n, unique=True))))
+    def check(case):
+        n, edges, pivots = case
+        g = ig.Graph(n=n, edges=edges)
+        D = np.asarray(g.distances(source=pivots, mode="all"), dtype=float)
+        ok = np.isfinite(D) & (D > 0)
+        a = np.array([e[0] for e in edges], dtype=np.int64)
+        b = np.array([e[1] for e in edges], dtype=np.int64)
+        tot, cnt = pivot_distance_sums(n, a, b, pivots)
+        assert np.array_equal(tot, np.where(ok, D, 0.0).sum(axis=0)) and np.array_equal(cnt, ok.sum(axis=0))
+
+    check()
+
+
+def test_sampled_closeness_on_the_sample_store_equals_igraphs_distance_lists(sample_db_path):
+    import numpy as np
+
+    from graphrisk.analysis._igraph import to_igraph
+    from graphrisk.analysis.centrality import simple
+
+    G = load_arrays(store.connect(sample_db_path, create=False), attrs=False)
+    cfg = {**settings_mod.defaults()["centrality"], "exact_closeness_max_nodes": 50, "closeness_samples": 40}
+    vals, info = simple._closeness(G, cfg, "igraph")
+    assert info["method"] == "sampled" and info["pivots"] == 40
+    g = to_igraph(G).graph
+    n = g.vcount()
+    comps = g.connected_components()
+    memb, sizes = np.asarray(comps.membership), np.asarray(comps.sizes())
+    big_vs = np.flatnonzero(sizes[memb] > 50)
+    pivots = np.sort(np.random.default_rng(cfg["seed"]).choice(big_vs, size=40, replace=False)).tolist()
+    D = np.asarray(g.distances(source=pivots, mode="all"), dtype=float)
+    ok = np.isfinite(D) & (D > 0)
+    tot, cnt = np.where(ok, D, 0.0).sum(axis=0), ok.sum(axis=0)
+    est = np.divide(cnt, tot, out=np.zeros(n), where=tot > 0)
+    scale = (sizes[memb].astype(float) - 1) / max(n - 1, 1)
+    ids = to_igraph(G).nodes
+    assert all(vals[ids[i]] == est[i] * scale[i] for i in big_vs.tolist())

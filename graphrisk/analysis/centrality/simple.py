@@ -258,17 +258,20 @@ def _closeness(G: nx.Graph, cfg: dict, backend: str) -> tuple[dict, dict]:
         pivots = np.sort(rng.choice(big_vs, size=k, replace=False)).tolist()
         tot = np.zeros(n)
         cnt = np.zeros(n)
-        for chunk in _chunks(pivots, 32):
-            if backend == "networkx":
+        if backend == "networkx":
+            for chunk in _chunks(pivots, 32):
                 D = np.full((len(chunk), n), np.inf)
                 for row, p in enumerate(chunk):
                     for node, dist in nx.single_source_shortest_path_length(H, view.nodes[p]).items():
                         D[row, view.index[node]] = dist
-            else:
-                D = np.asarray(g.distances(source=chunk, mode="all"), dtype=float)
-            ok = np.isfinite(D) & (D > 0)
-            tot += np.where(ok, D, 0.0).sum(axis=0)
-            cnt += ok.sum(axis=0)
+                ok = np.isfinite(D) & (D > 0)
+                tot += np.where(ok, D, 0.0).sum(axis=0)
+                cnt += ok.sum(axis=0)
+        else:
+            from .bfs import pivot_distance_sums
+
+            edges = np.array(g.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+            tot, cnt = pivot_distance_sums(n, edges[:, 0], edges[:, 1], pivots)
         est = np.divide(cnt, tot, out=np.zeros(n), where=tot > 0)  # 1 / mean distance to the pivots
         reach[big_vs] = est[big_vs]
         info = {"method": "sampled", "pivots": k, "estimated_nodes": int(len(big_vs)),
