@@ -582,3 +582,16 @@ def test_sampled_closeness_on_the_sample_store_equals_igraphs_distance_lists(sam
     scale = (sizes[memb].astype(float) - 1) / max(n - 1, 1)
     ids = to_igraph(G).nodes
     assert all(vals[ids[i]] == est[i] * scale[i] for i in big_vs.tolist())
+
+
+def test_counts_by_kind_on_edge_arrays_read_as_the_loops_dict(sample_db_path):
+    from graphrisk.analysis.centrality import simple
+
+    G = load_arrays(store.connect(sample_db_path, create=False))
+    lazy, loop = simple._kind_pass_arrays(G, None, True)[1], simple._kind_pass_edges(G, None, True)[1]
+    assert isinstance(lazy, simple.KindCounts) and lazy == loop and len(lazy) == len(loop)
+    some = next(n for n in loop if len(loop[n]) > 1)
+    assert some in lazy and lazy[some] == loop[some] and list(lazy[some]) == list(loop[some])
+    assert {} in lazy.values() and "no such node" not in lazy
+    with pytest.raises(KeyError):
+        lazy["no such node"]
