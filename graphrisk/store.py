@@ -20,6 +20,7 @@ from . import schema
 from .dbconn import (ENV_KEY, ENV_KEY_FILE, _driver, _t, begin_write, configure,  # noqa: F401 (API)
                      encryption_key, file_of, is_db_error, limits as _limits)
 from .errors import NotFound, StoreError
+from .store_results import m005_results, m006_centrality_index
 
 ENV_DB = "GRAPHRISK_DB"
 DEFAULT_DB = Path("outputs") / "graphrisk.db"
@@ -133,29 +134,6 @@ def _m002_unresolved(db: sqlite_utils.Database) -> None:
     db["unresolved"].create_index(["name_norm"], if_not_exists=True)
 
 
-def _m005_results(db: sqlite_utils.Database) -> None:
-    """Result tables of the analyses (each row belongs to a run in ``runs``)."""
-    db["flags"].create({"run_id": int, "official_id": str, "name": str, "unit_id": str, "unit": str,
-                        "score": float, "level": str, "reasons": str}, pk=("run_id", "official_id"),
-                       if_not_exists=True)
-    db["findings"].create({"run_id": int, "official_id": str, "rule": str, "score": float, "summary": str,
-                           "evidence": str, "path": str, "path_id": str, "company_id": str,
-                           "latest_date": str}, if_not_exists=True)
-    db["findings"].create_index(["run_id", "official_id"], if_not_exists=True)
-    db["paths"].create({"run_id": int, "path_id": str, "official_id": str, "company_id": str, "score": float,
-                        "gap_days": int, "hops": int, "approved_personally": int, "latest_date": str,
-                        "explanation": str, "data": str}, pk=("run_id", "path_id"), if_not_exists=True)
-    db["paths"].create_index(["official_id"], if_not_exists=True)
-    db["centrality"].create({"run_id": int, "node_id": str, "measure": str, "value": float, "rank": int},
-                            if_not_exists=True)
-    db["centrality"].create_index(["run_id", "measure"], if_not_exists=True)
-    db["centrality"].create_index(["node_id"], if_not_exists=True)
-    db["communities"].create({"run_id": int, "node_id": str, "community": int}, if_not_exists=True)
-    db["communities"].create_index(["run_id", "community"], if_not_exists=True)
-    db["communities"].create_index(["node_id"], if_not_exists=True)
-    db["runs"].create_index(["kind", "data_version"], if_not_exists=True)
-
-
 def _m003_audit(db: sqlite_utils.Database) -> None:
     """The append-only, hash-chained audit log (see graphrisk.audit): triggers refuse UPDATE and DELETE."""
     db["audit"].create({
@@ -177,26 +155,14 @@ def _m004_triage(db: sqlite_utils.Database) -> None:
     db["triage"].create_index(["official_id"], if_not_exists=True)
 
 
-def _m006_centrality_index(db: sqlite_utils.Database) -> None:
-    """One index on centrality ``(run_id, measure, node_id)`` instead of ``(run_id, measure)`` and ``(node_id)``.
-
-    A run's rows land in a key range of their own, so its writers no longer update an index spread over every
-    earlier run (scale 50: 7.7 million rows stored in about 17 s of SQLite time instead of 31 s). Reading a
-    run's measure, and one node in it, still uses the index; no query of graphrisk looks a node up across runs.
-    """
-    db.conn.execute("DROP INDEX IF EXISTS idx_centrality_node_id")
-    db.conn.execute("DROP INDEX IF EXISTS idx_centrality_run_id_measure")
-    db["centrality"].create_index(["run_id", "measure", "node_id"], if_not_exists=True)
-
-
 # Append only: (name, function). A function runs once per database, in order.
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_core", _m001_core),
-    ("005_results", _m005_results),
+    ("005_results", m005_results),
     ("002_unresolved", _m002_unresolved),
     ("003_audit", _m003_audit),
     ("004_triage", _m004_triage),
-    ("006_centrality_index", _m006_centrality_index),
+    ("006_centrality_index", m006_centrality_index),
 ]
 
 
