@@ -21,10 +21,10 @@ def check(ctx) -> list[Finding]:
     approved: dict[tuple[str, str], list[dict]] = defaultdict(list)
     single: dict[str, list[dict]] = defaultdict(list)
     for u, v, k, d in ctx.edges("approved"):
-        approved[(u, money.currency_of(d.get("currency"), s))].append({**d.copy(), "supplier": v})
+        approved[(u, money.currency_of(d.get("currency"), s))].append(_award(d, v))
     for u, v, k, d in ctx.edges("contract"):
         if d.get("method") == "single_source" and d.get("amount"):
-            single[money.currency_of(d.get("currency"), s)].append({**d.copy(), "supplier": v})
+            single[money.currency_of(d.get("currency"), s)].append(_award(d, v))
     out = []
     for (oid, cur), awards in sorted(approved.items()):
         if len(awards) < cfg["min_contracts"]:
@@ -70,3 +70,9 @@ def check(ctx) -> list[Finding]:
                 metadata={"threshold": {"value": round(fence, 2), "currency": cur, "source": source,
                                         "basis": src["en"], "bases": src}})))
     return out
+
+
+def _award(d, supplier) -> dict:
+    """What the rule reads of an award edge (a copy of all its attributes cost 1.5 s at scale 50)."""
+    return {"supplier": supplier, "amount": d.get("amount"), "record_id": d.get("record_id"), "date": d.get("date"),
+            "approver_id": d.get("approver_id")}
