@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 import numpy as np
+import pandas as pd
 
 from .. import schema
 from ..errors import InputError, SettingsError
@@ -60,7 +61,7 @@ def id_skeletons(prep: Prepared) -> dict[str, str]:
         return {}
     memo = prep.skeletons
     return {i: memo.get(i) or values.id_skeleton(i)
-            for i in prep.frame[kind.id_column].dropna().unique() if isinstance(i, str)}
+            for i in pd.unique(prep.frame[kind.id_column].dropna().to_numpy(dtype=object)) if isinstance(i, str)}
 
 
 def _confusable_ids(db, prep: Prepared, mode: str, report, file: str) -> None:

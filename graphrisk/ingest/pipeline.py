@@ -120,16 +120,16 @@ def _check(db, prep: Prepared, ids: StoredIds, file: str, created: list[dict], u
 
     # references: ids that exist nowhere (store, this batch, or entities created from names)
     created_ids = {c["id"]: c["kind"] for c in created}
-    own_ids = set(out[pk].dropna()) if kind.entity else set()
+    own_ids = _present(out[pk]) if kind.entity else set()
     for c in kind.columns:
         if not c.refs:
             continue
         series = out[c.name]
         if c.type == schema.LIST:
             exploded = series.dropna().str.split(";").explode()
-            wanted = set(exploded.dropna())
+            wanted = _present(exploded)
         else:
-            wanted = set(series.dropna())
+            wanted = _present(series)
         if not wanted:
             continue
         wanted -= set(created_ids)
@@ -179,7 +179,7 @@ def _check(db, prep: Prepared, ids: StoredIds, file: str, created: list[dict], u
     report.duplicates = len(drop)
 
     # conflicts with stored records
-    existing = ids.existing(prep.kind, set(id_series.dropna()))
+    existing = ids.existing(prep.kind, _present(id_series))
     if existing and not update:
         batches = store.batch_files(db)
         for pos in np.flatnonzero(id_series.isin(existing).to_numpy()):
@@ -189,6 +189,12 @@ def _check(db, prep: Prepared, ids: StoredIds, file: str, created: list[dict], u
                 prep.add(int(pos), pk, t("errors.ingest.already_stored", id=key, file=batches.get(b, "?"), row=r),
                          file)
     return hashes, {"existing": existing, "drop": drop}
+
+
+def _present(series: pd.Series) -> set:
+    """The set of a column's values, missing ones left out: read as one array, not cell by cell (a text
+    column is Arrow-backed; iterating it makes each value through Python)."""
+    return set(series.dropna().to_numpy(dtype=object))
 
 
 class _Raced(Exception):
@@ -258,17 +264,14 @@ def _write(db, prep: Prepared, hashes: pd.Series, info: dict, created: list[dict
                 conn.execute(f"delete from [{prep.kind}] where [{pk}] in ({marks})", chunk)
         write_mask = new_mask | upd_mask
         rebuild = _drop_indexes_for_bulk(conn, prep.kind, int(write_mask.sum()))
-        frame = out.loc[write_mask, cols].astype(object)
-        frame = frame.where(frame.notna(), None)
-        frame["_batch"] = batch_id
-        frame["_row"] = prep.rows[write_mask].astype(object)
-        frame["_hash"] = hashes[write_mask].to_numpy()
-        total = len(frame)
+        columns = _row_columns(out.loc[write_mask, cols], batch_id, prep.rows[write_mask],
+                               hashes[write_mask])
+        total = int(write_mask.sum())
         done = 0
         for start in range(0, total, CHUNK):
-            part = frame.iloc[start:start + CHUNK]
+            part = [c[start:start + CHUNK] for c in columns]
             _insert_chunk(conn, prep.kind, col_sql, placeholders, part)
-            done += len(part)
+            done += len(part[0])
             if progress:
                 progress(str(path), done, total)
         for sql in rebuild:
@@ -289,9 +292,18 @@ def _write(db, prep: Prepared, hashes: pd.Series, info: dict, created: list[dict
         raise
 
 
-def _insert_chunk(conn, kind: str, col_sql: str, placeholders: str, part: pd.DataFrame) -> None:
-    conn.executemany(f"insert into [{kind}] ({col_sql}) values ({placeholders})",
-                     part.itertuples(index=False, name=None))
+def _row_columns(frame: pd.DataFrame, batch_id: int, rows: np.ndarray, hashes: pd.Series) -> list[np.ndarray]:
+    """The stored columns, ``_batch``, ``_row`` and ``_hash`` as arrays of Python values (None if missing): a
+    frame's ``itertuples`` reads Arrow-backed text cell by cell (scale 50: 4.8 s of the 23 s of inserts)."""
+    out = [frame[c].to_numpy(dtype=object, na_value=None) for c in frame.columns]
+    out.append(np.full(len(frame), batch_id, dtype=object))
+    out.append(np.asarray(rows).astype(object))
+    out.append(np.asarray(hashes, dtype=object))
+    return out
+
+
+def _insert_chunk(conn, kind: str, col_sql: str, placeholders: str, part: list[np.ndarray]) -> None:
+    conn.executemany(f"insert into [{kind}] ({col_sql}) values ({placeholders})", zip(*part))
 
 
 @collector.without_collection  # a file's frames and row objects hold no cyclic garbage

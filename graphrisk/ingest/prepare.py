@@ -260,7 +260,8 @@ def derive_keys(prep: Prepared) -> None:
     kind = schema.KINDS[prep.kind]
     if kind.key:
         out = prep.frame
-        out[kind.id_column] = [schema.tie_key(vals) for vals in zip(*(out[c] for c in kind.key))]
+        out[kind.id_column] = [schema.tie_key(vals) for vals in zip(*(out[c].to_numpy(dtype=object)
+                                                                       for c in kind.key))]
 
 
 def column_hashes(frame: pd.DataFrame, columns) -> dict[str, np.ndarray]:
