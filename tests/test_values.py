@@ -67,3 +67,29 @@ def test_parse_series_reports_positions():
     parsed, bad = values.parse_series(pd.Series(["2026-01-01", "", "bad", "2026/1/1"]), values.parse_date)
     assert list(parsed) == ["2026-01-01", None, None, "2026-01-01"]
     assert list(bad) == [2]
+
+
+def test_plain_digit_amounts_read_as_the_full_parser_reads_them():
+    """``parse_amount`` takes a shortcut for ASCII digits with an optional decimal point; a leading space makes
+    the same text take the full path (nfkc, currency signs, commas, multipliers): both give the same."""
+    from hypothesis import given, settings as hsettings, strategies as st
+
+    from graphrisk.ingest.values import parse_amount
+
+    def outcome(text):
+        try:
+            return parse_amount(text)
+        except ValueError as exc:
+            return type(exc)
+
+    @hsettings(max_examples=400, deadline=None)
+    @given(st.one_of(st.from_regex(r"\A[0-9]{1,25}(\.[0-9]{0,6})?\Z"), st.text("0123456789.٣５", max_size=22)))
+    def check(text):
+        got = outcome(text)
+        assert got == outcome(" " + text)
+        if isinstance(got, tuple):
+            assert outcome(text + "元") == (got[0], "CNY")
+
+    check()
+    assert parse_amount("12000") == (12000.0, None) and parse_amount("0.125") == (0.12, None)
+    assert outcome("9" * 19) is ValueError and outcome("١٢") == (12.0, None)

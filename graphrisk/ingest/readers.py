@@ -116,7 +116,7 @@ def _read_csv(path: Path, limits: dict) -> tuple[pd.DataFrame, pd.Series, str, l
         prev_end = end
         if header is None and start < header_row:  # title lines above the header a profile names
             continue
-        if not rec or not "".join(rec).strip():
+        if not rec or (not rec[0].strip() and not "".join(rec).strip()):  # blank: the first cell decides most
             if header is None and header_row > 1:
                 raise InputError(t("profiles.err.header_row_empty", path=str(path), row=header_row))
             continue

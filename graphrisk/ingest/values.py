@@ -143,15 +143,23 @@ _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?[万亿]?$")
 MAX_AMOUNT = 1e18
 
 
+_SIGNS_LONGEST_FIRST = sorted(_CURRENCY_SIGNS, key=len, reverse=True)
+_PLAIN = re.compile(r"\d+(\.\d*)?", re.ASCII)  # what most registers write: read as the full path reads it
+
+
 def parse_amount(text: str) -> tuple[float, str | None]:
     """Read ``12000``, ``12,000.00``, ``¥12,000``, ``￥12000元``, ``1.2万`` → (12000.0, currency or None).
 
     A negative amount is an error: registers record what was given or paid.
     """
     raw = str(text)
+    if _PLAIN.fullmatch(raw):
+        value = float(raw)
+        if value <= MAX_AMOUNT:
+            return round(value, 2), None
     s = nfkc(raw).strip().replace("\u00a0", " ")
     currency = None
-    for sign in sorted(_CURRENCY_SIGNS, key=len, reverse=True):
+    for sign in _SIGNS_LONGEST_FIRST:
         if sign in s.upper() if sign.isascii() and sign.isalpha() else sign in s:
             currency = _CURRENCY_SIGNS[sign]
             s = re.sub(re.escape(sign), "", s, flags=re.IGNORECASE)
