@@ -77,7 +77,9 @@ def is_input_file(path: Path) -> bool:
 
 # ------------------------------------------------------------------ CSV
 
-def _read_csv(path: Path, limits: dict) -> tuple[pd.DataFrame, pd.Series, str, list, list]:
+def _read_csv(path: Path, limits: dict) -> tuple[pd.DataFrame, pd.Series, str, list, list, bool]:
+    """The file's records, their line numbers, encoding, notes, problems, and whether the whole text is free
+    of control characters (then no cell has one: :func:`cell_problems` need not look)."""
     data = path.read_bytes()
     if not data.strip(b" \t\r\n\xef\xbb\xbf"):
         raise InputError(t("errors.read.empty", path=path))
@@ -90,7 +92,7 @@ def _read_csv(path: Path, limits: dict) -> tuple[pd.DataFrame, pd.Series, str, l
     cap = int(limits["max_cell_chars"])
     if '"' not in text and "\r" not in text:  # no quoting: every line is a record, split in C
         frame, rows, problems = _read_plain_csv(path, text, delimiter, cap, limits)
-        return frame, rows, encoding, [], problems
+        return frame, rows, encoding, [], problems, _CONTROL.search(text) is None
     csv.field_size_limit(max(cap, 1))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     header: list[str] | None = None
@@ -150,7 +152,7 @@ def _read_csv(path: Path, limits: dict) -> tuple[pd.DataFrame, pd.Series, str, l
     if multiline:
         notes.append(t("errors.read.multiline_note", n=len(multiline),
                        rows=", ".join(map(str, multiline[:10])) + (" …" if len(multiline) > 10 else "")))
-    return frame, pd.Series(numbers, dtype="int64"), encoding, notes, problems
+    return frame, pd.Series(numbers, dtype="int64"), encoding, notes, problems, _CONTROL.search(text) is None
 
 
 def _read_plain_csv(path: Path, text: str, delimiter: str, cap: int, limits: dict):
@@ -209,10 +211,11 @@ def _check_multiline(path: Path, rec: list[str], header: list[str], start: int, 
 
 # ------------------------------------------------------------------ all formats
 
-def cell_problems(frame: pd.DataFrame, kind: str) -> tuple[list[tuple[int, str, str]], int]:
-    """Control characters in any cell; ids NFKC-normalised, invisible characters in ids. Returns problems, ids changed."""
+def cell_problems(frame: pd.DataFrame, kind: str, control: bool = True) -> tuple[list[tuple[int, str, str]], int]:
+    """Control characters in any cell (unless ``control`` is False: the file's text has none); ids
+    NFKC-normalised, invisible characters in ids. Returns problems, ids changed."""
     problems: list[tuple[int, str, str]] = []
-    for col in frame.columns:
+    for col in frame.columns if control else ():
         values = frame[col].to_numpy(dtype=object)
         try:  # one scan of the whole column first: almost every file has no control character at all
             if not _CONTROL.search("\n".join(values)):
@@ -297,9 +300,10 @@ def read_table(path: Path, kind: str | None = None, rename: dict[str, str] | Non
         raise InputError(t("errors.read.too_big", path=path, size=f"{size:,}", cap=f"{cap:,}"))
     limits = limits_of(settings)
     limits["header_row"] = header_row or 1
+    clean = False
     try:
         if fmt == "csv":
-            frame, rows, encoding, notes, problems = _read_csv(path, limits)
+            frame, rows, encoding, notes, problems, clean = _read_csv(path, limits)
         elif fmt == "xlsx":
             frame, rows, encoding, notes, problems = _read_xlsx(path, limits)
         else:
@@ -323,7 +327,7 @@ def read_table(path: Path, kind: str | None = None, rename: dict[str, str] | Non
     frame.columns = columns
     frame = frame.reset_index(drop=True)
     rows = rows.reset_index(drop=True)
-    found, changed = cell_problems(frame, kind)
+    found, changed = cell_problems(frame, kind, control=not clean)
     if changed:
         notes.append(t("errors.read.ids_normalised", n=changed))
     for i, c in enumerate(columns):  # a value under a column with no name would be dropped unseen
