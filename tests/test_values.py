@@ -93,3 +93,25 @@ def test_plain_digit_amounts_read_as_the_full_parser_reads_them():
     check()
     assert parse_amount("12000") == (12000.0, None) and parse_amount("0.125") == (0.12, None)
     assert outcome("9" * 19) is ValueError and outcome("١٢") == (12.0, None)
+
+
+def test_mapping_distinct_values_gives_the_series_a_per_row_map_gives():
+    """Vocabularies (channel, method, relation, currency) and names are normalised once per distinct value:
+    the same values, missing cells and dtype as pandas' ``map`` of every row."""
+    import pandas as pd
+    from hypothesis import given, settings as hsettings, strategies as st
+
+    from graphrisk.ingest.prepare import _map_distinct
+
+    def fn(v):
+        return values.nfkc(v).strip().lower()
+
+    @hsettings(max_examples=150, deadline=None)
+    @given(st.lists(st.one_of(st.none(), st.sampled_from(["", " WeChat", "ＷＥＣＨＡＴ", "单一来源", "cny"]), st.text(max_size=4))))
+    def check(cells):
+        s = pd.Series(cells, dtype=object, index=range(10, 10 + len(cells)))
+        got, want = _map_distinct(s, fn), s.map(lambda v: None if v is None else fn(v))
+        pd.testing.assert_series_equal(got, want, check_exact=True)
+        assert got.dtype == want.dtype
+
+    check()

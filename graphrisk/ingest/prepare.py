@@ -77,6 +77,16 @@ def _none_if_empty(s: pd.Series) -> pd.Series:
     return pd.Series([v if v != "" else None for v in s.to_numpy()], index=s.index, dtype=object)
 
 
+def _map_distinct(series: pd.Series, fn) -> pd.Series:
+    """``series.map(lambda v: None if v is None else fn(v))``, the same Series, with ``fn`` called once per
+    distinct value: a register repeats its channels, methods, currencies and names on every row."""
+    codes, uniques = pd.factorize(series.to_numpy(dtype=object))  # a missing value: code -1
+    done = np.empty(len(uniques) + 1, dtype=object)
+    for i, u in enumerate(uniques):
+        done[i] = fn(u)
+    return pd.Series(done[codes], index=series.index)
+
+
 def _norm_method(text: str) -> str:
     s = values.nfkc(text).strip()
     low = s.lower()
@@ -178,7 +188,7 @@ def prepare(table: Table, settings: dict, currency: str | None = None) -> Prepar
             parsed, bad = values.parse_series(raw, values.parse_list)
         elif c.type == schema.NAME:
             parsed, bad = _none_if_empty(raw), {}
-            out[c.name + "_norm"] = raw.map(normalize_name)
+            out[c.name + "_norm"] = _map_distinct(raw, normalize_name)
         else:
             parsed, bad = _none_if_empty(raw), {}
         for pos, msg in bad.items():
@@ -192,12 +202,12 @@ def prepare(table: Table, settings: dict, currency: str | None = None) -> Prepar
 
     # vocabularies and currency
     if "method" in out:
-        out["method"] = out["method"].map(lambda v: None if v is None else _norm_method(v))
+        out["method"] = _map_distinct(out["method"], _norm_method)
     if "channel" in out:
-        out["channel"] = out["channel"].map(lambda v: None if v is None else values.nfkc(v).strip().lower())
+        out["channel"] = _map_distinct(out["channel"], lambda v: values.nfkc(v).strip().lower())
     if table.kind == "relations":
         out["relation_raw"] = out["relation"]
-        out["relation"] = out["relation"].map(lambda v: None if v is None else _norm_relation(v))
+        out["relation"] = _map_distinct(out["relation"], _norm_relation)
     derive_keys(prep)
     for group in kind.one_of:
         filled = np.zeros(n, dtype=bool)
@@ -210,7 +220,7 @@ def prepare(table: Table, settings: dict, currency: str | None = None) -> Prepar
     amount_cols = [c.name for c in kind.columns if c.type == schema.AMOUNT]
     if amount_cols:
         default_cur = (currency or settings["ingest"].get("default_currency") or "").strip().upper() or None
-        given = out["currency"].map(lambda v: None if v is None else values.nfkc(v).strip().upper())
+        given = _map_distinct(out["currency"], lambda v: values.nfkc(v).strip().upper())
         signs = out["_cur_" + amount_cols[0]]
         for pos in np.flatnonzero((given.notna() & signs.notna() & (given != signs)).to_numpy()):
             prep.add(int(pos), "currency",
