@@ -194,3 +194,23 @@ def test_json_written_piece_by_piece_is_the_bytes_of_one_dumps(capsys):
     got = capsys.readouterr().out
     assert len(got) > 2 << 20  # written in several pieces
     assert got == json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
+
+
+def test_arrays_with_amounts_only_give_the_same_clusters(sample_db_path):
+    """The command reads amounts but no currencies or record ids (``attrs="amounts"``): the same endpoints,
+    kinds and amounts, so the same partition and mixed clusters."""
+    import numpy as np
+
+    from graphrisk import store
+    from graphrisk.engine.arrays import load_arrays
+
+    db = store.connect(sample_db_path, create=False)
+    full, light = load_arrays(db), load_arrays(db, attrs="amounts")
+    assert full.ids == light.ids and full.kinds == light.kinds
+    for a in ("src", "dst", "kind"):
+        assert np.array_equal(getattr(full, a), getattr(light, a))
+    assert np.array_equal(full.amount, light.amount, equal_nan=True) and not np.isnan(light.amount).all()
+    assert set(light.record) == {None} and set(light.currency) == {None}
+    res = cm.detect(full)
+    assert cm.detect(light).membership == res.membership
+    assert cm.mixed_clusters(light, res) == cm.mixed_clusters(full, res)

@@ -172,7 +172,7 @@ def communities_command(fmt, min_size, top_n, since, until, no_store, db_path, c
     cfg = settings_mod.load(config_path)
     min_size = min_size if min_size is not None else cfg["communities"]["min_size"]
     db = store.connect(db_path, create=False)
-    G = load_arrays(db, since=since, until=until, workers=int(cfg["graph"]["workers"]))
+    G = load_arrays(db, since=since, until=until, attrs="amounts", workers=int(cfg["graph"]["workers"]))
     result = cmod.detect(G, cfg)
     run_id = None if no_store else cmod.store_run(db, result, params={"min_size": min_size}, settings=cfg)
     mixed = [c for c in cmod.mixed_clusters(G, result, pairs_limit=None if fmt == "json" else 3)

@@ -88,9 +88,10 @@ class EdgeArrays:
 
 @collector.without_collection  # a dict per node and a record id per edge, none cyclic
 def load_arrays(db, since: str | None = None, until: str | None = None, as_of: str | None = None,
-                attrs: bool = True, workers: int = 2) -> EdgeArrays:
+                attrs: bool | str = True, workers: int = 2) -> EdgeArrays:
     """Every entity and every edge the model declares, for records in the window, as arrays.
 
+    ``attrs="amounts"`` reads amounts but no currencies or record ids (communities' contract sums).
     ``attrs=False`` reads endpoints and kinds only (no amounts, currencies or record ids): what the
     structural measures (degree, PageRank, eigenvector, closeness, betweenness, brokerage) need.
     With ``workers`` ≥ 2 a large store's biggest edge selects are read by a forked process meanwhile
@@ -149,7 +150,7 @@ def load_arrays(db, since: str | None = None, until: str | None = None, as_of: s
                       since=since, until=until, as_of=as_of, data_version=version)
 
 
-def spec_queries(db, win: Window, attrs: bool) -> list:
+def spec_queries(db, win: Window, attrs: bool | str) -> list:
     """One :class:`~graphrisk.engine.build.TableRead` per edge spec of every stored kind, in the model's order:
     the select of its (source, target, amount, currency, record id, relation word); ``table`` names the spec
     (``<table>#<n>``), ``n_pooled`` is 1 when its target is a list of ids."""
@@ -162,12 +163,12 @@ def spec_queries(db, win: Window, attrs: bool) -> list:
             continue
         where, params = win.sql(k.date_column, ties=k.entity) if k.date_column else ("", [])
         amt = f"[{k.amount_column}]" if k.amount_column and attrs else "null"
-        cur = "currency" if attrs and any(c.name == "currency" for c in k.columns) else "null"
+        cur = "currency" if attrs is True and any(c.name == "currency" for c in k.columns) else "null"
         size = db.conn.execute(f"select coalesce(max(rowid), 0) from [{table}]").fetchone()[0]
         for n, spec in enumerate(k.edges):
             many = k.column(spec.target).type == schema.LIST
             kcol = f"[{spec.kind_from}]" if spec.kind_from else "null"
-            rid_col = f"[{k.id_column}]" if attrs else "null"
+            rid_col = f"[{k.id_column}]" if attrs is True else "null"
             sql = (f"select [{spec.source}], [{spec.target}], {amt}, {cur}, {rid_col}, {kcol} from [{table}]"
                    + (where + " and " if where else " where ") + f"[{spec.source}] is not null and "
                    f"[{spec.target}] is not null")
