@@ -870,3 +870,18 @@ def test_an_identifier_with_a_letter_e_is_not_taken_for_a_spreadsheet_number(tmp
     db = store_mod.connect(tmp_path / "s.db")
     ingest_paths(db, [tmp_path / "companies.csv"])
     assert db.execute("select registration_no from companies").fetchone()[0] == "913601007E18205423"
+
+
+def test_lookalike_ids_within_one_file_and_an_id_met_again(world_db, tmp_path):
+    db, _ = world_db
+    # two new ids that display alike, in one file, neither stored: each names the other
+    (tmp_path / "companies_alike.csv").write_text(
+        "company_id,name\nCX\u041e9,甲公司\nCXO9,乙公司\nCX77,丙公司\n", encoding="utf-8")
+    rep = ingest_file(db, tmp_path / "companies_alike.csv")
+    alike = [w for w in rep.warnings if "CXO9" in w or "CX\\u041e9" in w]
+    assert len(alike) == 2 and not any("CX77" in w for w in rep.warnings)
+    # the same ids again (stored now, unchanged): an id is never its own look-alike, the pair still is
+    (tmp_path / "companies_again.csv").write_text("company_id,name\nCX77,丙公司\nCXO9,乙公司\n", encoding="utf-8")
+    rep = ingest_file(db, tmp_path / "companies_again.csv")
+    assert not any("CX77" in w for w in rep.warnings)
+    assert any("CXO9" in w and "CX\\u041e9" in w for w in rep.warnings)

@@ -7,6 +7,8 @@ rejected rows are not created.
 """
 from __future__ import annotations
 
+from collections import Counter
+
 from datetime import date
 
 import numpy as np
@@ -74,19 +76,28 @@ def _confusable_ids(db, prep: Prepared, mode: str, report, file: str) -> None:
     pk = schema.KINDS[prep.kind].id_column
     stored = _stored_skeletons(db)
     db._graphrisk_batch_skeletons = skeleton  # type: ignore[attr-defined]  # for the next batch's stored ones
+    # almost every skeleton belongs to one id: only a shared one (in the batch, or with a stored id other
+    # than the id itself) needs its group of ids
+    in_batch = Counter(skeleton.values())
+    shared = {sk for sk, n in in_batch.items() if n > 1}
     groups: dict[str, set[str]] = {}
     for i, sk in skeleton.items():
-        groups.setdefault(sk, set(stored.get(sk, ()))).add(i)
-    col = prep.frame[pk].to_numpy(dtype=object)
-    first = {}
-    for pos, i in enumerate(col):
-        if isinstance(i, str) and i not in first:
-            first[i] = pos
+        if sk in shared:
+            groups.setdefault(sk, set()).add(i)
+    first: dict | None = None
     shown = 0
     for i, sk in skeleton.items():
-        others = sorted(groups[sk] - {i})
+        st = stored.get(sk)
+        if sk not in shared and (not st or (len(st) == 1 and i in st)):
+            continue
+        others = sorted((groups.get(sk, set()) | (st or set())) - {i})
         if not others:
             continue
+        if first is None:  # each id's first row, for the message
+            first = {}
+            for pos, x in enumerate(prep.frame[pk].to_numpy(dtype=object)):
+                if isinstance(x, str) and x not in first:
+                    first[x] = pos
         msg = t("errors.ingest.lookalike", id=i.encode("unicode_escape").decode("ascii"),
                 others=", ".join(f"'{o.encode('unicode_escape').decode('ascii')}'" for o in others[:3]))
         if mode == "error":
