@@ -595,3 +595,10 @@ def test_counts_by_kind_on_edge_arrays_read_as_the_loops_dict(sample_db_path):
     assert {} in lazy.values() and "no such node" not in lazy
     with pytest.raises(KeyError):
         lazy["no such node"]
+
+
+def test_degree_by_kind_gives_a_plain_dict_on_edge_arrays_too(sample_db_path):
+    G = load_arrays(store.connect(sample_db_path, create=False))
+    by = cmod.degree_by_kind(G)
+    assert type(by) is dict and by == cmod.degree_by_kind(build_graph(store.connect(sample_db_path, create=False)))
+    json.dumps(by)
