@@ -294,7 +294,7 @@ def _write(db, prep: Prepared, hashes: pd.Series, info: dict, created: list[dict
 
 def _row_columns(frame: pd.DataFrame, batch_id: int, rows: np.ndarray, hashes: pd.Series) -> list[np.ndarray]:
     """The stored columns, ``_batch``, ``_row`` and ``_hash`` as arrays of Python values (None if missing): a
-    frame's ``itertuples`` reads Arrow-backed text cell by cell (scale 50: 4.8 s of the 23 s of inserts)."""
+    frame's ``itertuples`` reads Arrow-backed text cell by cell (profiled at scale 50: 4.8 s of 23 s of inserts)."""
     out = [frame[c].to_numpy(dtype=object, na_value=None) for c in frame.columns]
     out.append(np.full(len(frame), batch_id, dtype=object))
     out.append(np.asarray(rows).astype(object))

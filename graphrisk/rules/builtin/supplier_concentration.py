@@ -73,6 +73,6 @@ def check(ctx) -> list[Finding]:
 
 
 def _award(d, supplier) -> dict:
-    """What the rule reads of an award edge (a copy of all its attributes cost 1.5 s at scale 50)."""
+    """What the rule reads of an award edge (copying all its attributes: about 1.5 s, profiled, at scale 50)."""
     return {"supplier": supplier, "amount": d.get("amount"), "record_id": d.get("record_id"), "date": d.get("date"),
             "approver_id": d.get("approver_id")}
