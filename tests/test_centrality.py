@@ -509,6 +509,7 @@ def test_rows_beside_weighted_degree_from_the_kind_arrays_equal_those_ranked_fro
     from the edge arrays' per-kind counts: the same names, nodes, values and ranks, in the same order, as
     ranking the per-kind dicts; with and without a kind filter, on a sample store and on hand-made edges whose
     ties in value are broken by id (ids that sort differently as numbers)."""
+    from graphrisk.analysis.centrality import simple
     from graphrisk.analysis.centrality.storage import RunWriter
 
     cfg = settings_mod.load()
@@ -520,11 +521,11 @@ def test_rows_beside_weighted_degree_from_the_kind_arrays_equal_those_ranked_fro
     for G in (load_arrays(db), hand):
         for kind in (None, "official", "company"):
             res = cmod.compute(G, ["weighted_degree"], kind=kind, settings=cfg)
-            assert res._by_kind
+            assert isinstance(res.details["weighted_degree"], simple.KindCounts)
             writer = RunWriter.__new__(RunWriter)
             writer.result = res
             fast = writer._extra_ranked("weighted_degree")
-            res._by_kind = {}
+            res.details["weighted_degree"] = dict(res.details["weighted_degree"].items())  # the dict path
             slow = writer._extra_ranked("weighted_degree")
             assert fast == slow
             assert all(type(v) is float for _, rows in fast for _, v, _ in rows)

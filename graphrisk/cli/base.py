@@ -39,6 +39,7 @@ class SafeConsole(Console):
 
 
 console = SafeConsole(highlight=False, width=None if sys.stdout.isatty() else 160)
+err_console = SafeConsole(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 160)
 
 
 def echo_json(data, **kwargs) -> None:
@@ -49,7 +50,6 @@ def echo_json(data, **kwargs) -> None:
     while batch := "".join(islice(pieces, 100_000)):  # a few megabytes at a time, joined in C
         click.echo(batch, nl=False)
     click.echo("")
-err_console = SafeConsole(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 160)
 
 
 def db_option(f):

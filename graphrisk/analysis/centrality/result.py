@@ -41,7 +41,6 @@ class CentralityResult(Mapping):
     seconds: dict[str, float] = field(default_factory=dict)
     graph: dict = field(default_factory=dict)
     _ranked: dict[str, list] = field(default_factory=dict, init=False, repr=False, compare=False)
-    _by_kind: dict = field(default_factory=dict, init=False, repr=False, compare=False)  # _kind_pass's arrays
 
     def __getitem__(self, measure: str) -> dict:
         return self.values[measure]
@@ -185,7 +184,7 @@ def _measures(G, ms: list[str], res: CentralityResult, settings: dict, cfg: dict
         if m == "degree":
             vals = degree(G, backend=backend)
         elif m == "weighted_degree":
-            vals, res.details[m] = _kind_pass(G, _money_kinds(settings, None), True, res._by_kind)
+            vals, res.details[m] = _kind_pass(G, _money_kinds(settings, None), True)
             info = {"kinds": sorted(cfg["weighted_degree_kinds"])}
         elif m == "pagerank":
             vals = pagerank(G, settings=settings, backend=backend)

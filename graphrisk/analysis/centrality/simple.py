@@ -59,13 +59,10 @@ def _edges(G: nx.Graph) -> Iterator[tuple]:
         yield from G.edges(data=True)
 
 
-def _kind_pass(G: nx.Graph, money: set[str] | None, counts: bool, arrays: dict | None = None) -> tuple[dict, dict]:
-    """One pass over the edges: weighted degree over ``money`` kinds and, if asked, counts per kind.
-
-    On edge arrays, ``arrays`` (a dict) receives the counts per kind as arrays too (:func:`_kind_pass_arrays`).
-    """
+def _kind_pass(G: nx.Graph, money: set[str] | None, counts: bool) -> tuple[dict, dict]:
+    """One pass over the edges: weighted degree over ``money`` kinds and, if asked, counts per kind."""
     if isinstance(G, EdgeArrays):
-        return _kind_pass_arrays(G, money, counts, arrays)
+        return _kind_pass_arrays(G, money, counts)
     return _kind_pass_edges(G, money, counts)
 
 
@@ -101,14 +98,10 @@ def _kind_pass_edges(G: nx.Graph, money: set[str] | None, counts: bool) -> tuple
     return wd, by
 
 
-def _kind_pass_arrays(G: EdgeArrays, money: set[str] | None, counts: bool,
-                      arrays: dict | None = None) -> tuple[dict, dict]:
+def _kind_pass_arrays(G: EdgeArrays, money: set[str] | None, counts: bool) -> tuple[dict, dict]:
     """:func:`_kind_pass` on edge arrays, with numpy: the same sums, added in the same order (edge by edge,
-    source before target), so the values are those of the loop to the last bit.
-
-    ``arrays`` receives the per-kind counts as they are before becoming dicts: one entry per node and kind met,
-    ``node`` (position in ``ids``, which are sorted), ``kind`` (position in ``kinds``), ``count``, ``amount``.
-    """
+    source before target), so the values are those of the loop to the last bit. The counts per kind are a
+    :class:`KindCounts` over the arrays."""
     ids, n, m = G.ids, len(G.ids), len(G.src)
     ends = np.empty(2 * m, dtype=np.int64)  # u0, v0, u1, v1, ...: each node meets its edges in edge order
     ends[0::2], ends[1::2] = G.src, G.dst
@@ -142,8 +135,6 @@ def _kind_pass_arrays(G: EdgeArrays, money: set[str] | None, counts: bool,
     uniq, first, inverse, count = np.unique(keys, return_index=True, return_inverse=True, return_counts=True)
     sums = np.bincount(inverse, weights=amount[at], minlength=len(uniq))
     node, kind = uniq // max(len(G.kinds), 1), uniq % max(len(G.kinds), 1)
-    if arrays is not None:
-        arrays.update(node=node, kind=kind, count=count, amount=sums, kinds=list(G.kinds), ids=ids)
     order = np.lexsort((first, node))  # per node, its kinds in the order they were first met
     return wd, KindCounts(G, node[order], kind[order], count[order], sums[order])
 
@@ -151,28 +142,36 @@ def _kind_pass_arrays(G: EdgeArrays, money: set[str] | None, counts: bool,
 class KindCounts(Mapping):
     """``{node: {edge kind: {"count": records, "amount": sum}}}`` over edge arrays, each node's dict made when
     read (every node is a key; one with no edge has ``{}``): making all of them took about 1 s of a scale-50
-    run, and a stored run reads the arrays (:meth:`RunWriter._extra_ranked`)."""
+    run, and a stored run ranks the arrays themselves (:meth:`RunWriter._extra_ranked`).
+
+    One entry per node and kind met: ``node`` (position in ``ids``, which are sorted; ascending), ``kind``
+    (position in ``kinds``), ``count``, ``amount``.
+    """
 
     def __init__(self, G: EdgeArrays, node: np.ndarray, kind: np.ndarray, count: np.ndarray, amount: np.ndarray):
-        self._ids, self._nodes, self._kinds = G.ids, G.nodes, G.kinds
-        self._starts = np.searchsorted(node, np.arange(len(G.ids) + 1))  # node is sorted: each one's rows
-        self._kind, self._count, self._amount = kind, count, amount
+        self.ids, self.kinds, self._nodes = G.ids, G.kinds, G.nodes
+        self.node, self.kind, self.count, self.amount = node, kind, count, amount
+        self._starts = np.searchsorted(node, np.arange(len(G.ids) + 1))  # each node's entries
+
+    def position(self, x) -> int:
+        """``x``'s position in ``ids`` (KeyError for a node the graph does not have)."""
+        return self._nodes[x]["_i"]
 
     def __getitem__(self, x) -> dict:
-        i = self._nodes[x]["_i"]
+        i = self.position(x)
         a, b = int(self._starts[i]), int(self._starts[i + 1])
-        kinds = self._kinds
+        kinds = self.kinds
         return {kinds[k]: {"count": c, "amount": v} for k, c, v in
-                zip(self._kind[a:b].tolist(), self._count[a:b].tolist(), self._amount[a:b].tolist())}
+                zip(self.kind[a:b].tolist(), self.count[a:b].tolist(), self.amount[a:b].tolist())}
 
     def __contains__(self, x) -> bool:
         return x in self._nodes
 
     def __iter__(self):
-        return iter(self._ids)
+        return iter(self.ids)
 
     def __len__(self) -> int:
-        return len(self._ids)
+        return len(self.ids)
 
 
 def degree_by_kind(G: nx.Graph) -> dict:

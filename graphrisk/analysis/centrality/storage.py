@@ -14,6 +14,7 @@ from ...forking import Background, can_fork
 
 from ._base import TABLE
 from .result import CentralityResult, ranked
+from .simple import KindCounts
 
 # ---------------------------------------------------------------- store
 
@@ -94,17 +95,16 @@ class RunWriter:
 
     def _extra_ranked(self, measure: str) -> list[tuple[str, list]]:
         """The rows beside a measure, ranked: ``[(name, [(node, value, rank)])]`` by name, as :func:`ranked`
-        ranks :meth:`_extra`'s values; from the per-kind arrays of an edge-array graph when there are some
-        (at scale 50, three million values: their dicts and sorts took 5.5 s of a writer)."""
-        arrays = self.result._by_kind
-        if measure != "weighted_degree" or not arrays or "weighted_degree" not in self.result.details:
+        ranks :meth:`_extra`'s values; from the arrays of weighted degree's :class:`KindCounts` when it has
+        them (at scale 50, three million values: their dicts and sorts took 5.5 s of a writer)."""
+        by = self.result.details.get("weighted_degree")
+        if measure != "weighted_degree" or not isinstance(by, KindCounts):
             return [(m, ranked(vals)) for m, vals in sorted(self._extra(measure).items())]
-        ids, node, kind, count, amount = (arrays[k] for k in ("ids", "node", "kind", "count", "amount"))
+        ids, node, kind, count, amount = by.ids, by.node, by.kind, by.count, by.amount
         sel = np.ones(len(node), dtype=bool)
         if self.result.kind is not None:
-            pos = {n: i for i, n in enumerate(ids)}
             kept = np.zeros(len(ids), dtype=bool)
-            kept[[pos[n] for n in self.result.values["weighted_degree"]]] = True
+            kept[[by.position(n) for n in self.result.values["weighted_degree"]]] = True
             sel = kept[node]
 
         def rank(at: np.ndarray, vals: np.ndarray) -> list:
@@ -113,7 +113,7 @@ class RunWriter:
                             range(1, len(order) + 1)))
 
         out = []
-        for code, k in enumerate(arrays["kinds"]):
+        for code, k in enumerate(by.kinds):
             at = np.flatnonzero(sel & (kind == code))
             if len(at):
                 out.append((f"degree.{k}", rank(at, count[at].astype(float))))
