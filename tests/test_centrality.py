@@ -603,3 +603,15 @@ def test_degree_by_kind_gives_a_plain_dict_on_edge_arrays_too(sample_db_path):
     by = cmod.degree_by_kind(G)
     assert type(by) is dict and by == cmod.degree_by_kind(build_graph(store.connect(sample_db_path, create=False)))
     json.dumps(by)
+
+
+def test_the_name_order_sorted_ahead_is_the_one_ranked_uses():
+    from graphrisk.analysis.centrality import result
+
+    values = {f"N{(i * 7919) % 5003}": float(i % 11) for i in range(5003)}
+    result.name_order(values)
+    primed = result._names["order"]
+    assert result._by_name(list(values)) is primed  # reused, not sorted again
+    expected = [(n, v, i + 1) for i, (n, v) in enumerate(sorted(values.items(), key=lambda kv: (-kv[1], kv[0])))]
+    assert result.ranked(values) == expected
+    assert result.ranked(dict(reversed(values.items()))) == expected  # the same nodes in another order

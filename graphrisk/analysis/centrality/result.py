@@ -108,13 +108,21 @@ def top_n(values: Mapping, n: int) -> list[tuple]:
 _names: dict = {}  # the last full node list sorted: its names, their order and each name's position
 
 
+def name_order(values: Mapping) -> None:
+    """Sort the nodes of ``values`` by id now (:func:`_by_name`), so that :func:`ranked` of these nodes, or of
+    some of them, reuses the order: in this process, and in processes forked after (the centrality writers,
+    which each sorted the 724,089 ids of a scale-50 graph again)."""
+    if len(values) >= 1000:
+        _by_name([str(x) for x in values])
+
+
 def _by_name(names: list[str]) -> np.ndarray:
     """Indexes of ``names`` in code point order (as Python compares str). The measures of one run share
     their nodes, so the last sort is kept: the same list reuses it, a subset sorts positions in it."""
     if names == _names.get("names"):
         return _names["order"]
     pos = _names.get("pos")
-    if pos is not None and len(names) < len(pos):
+    if pos is not None and len(names) <= len(pos):  # some of those nodes, or all of them in another order
         try:
             return np.argsort(np.fromiter((pos[x] for x in names), dtype=np.int64, count=len(names)))
         except KeyError:

@@ -13,7 +13,7 @@ from ...errors import NotFound
 from ...forking import Background, can_fork
 
 from ._base import TABLE
-from .result import CentralityResult, ranked
+from .result import CentralityResult, name_order, ranked
 from .simple import KindCounts
 
 # ---------------------------------------------------------------- store
@@ -88,6 +88,8 @@ class RunWriter:
             self.wait()  # the measures before this one go in first, as they came
             self._insert(self.db, measure)
             return
+        if self._turn is None:  # the node order by id, sorted once here: every writer forked after inherits it
+            name_order(self.result.values[measure])
         ctx = mp.get_context("fork")
         after, done = self._turn, ctx.Event()
         self._turn = done
