@@ -90,9 +90,10 @@ def _read_csv(path: Path, limits: dict) -> tuple[pd.DataFrame, pd.Series, str, l
     delimiter = "\t" if path.suffix.lower() == ".tsv" or (
         first_line.count("\t") > first_line.count(",") and first_line.count("\t") > 0) else ","
     cap = int(limits["max_cell_chars"])
+    clean = _CONTROL.search(text) is None
     if '"' not in text and "\r" not in text:  # no quoting: every line is a record, split in C
         frame, rows, problems = _read_plain_csv(path, text, delimiter, cap, limits)
-        return frame, rows, encoding, [], problems, _CONTROL.search(text) is None
+        return frame, rows, encoding, [], problems, clean
     csv.field_size_limit(max(cap, 1))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     header: list[str] | None = None
@@ -152,7 +153,7 @@ def _read_csv(path: Path, limits: dict) -> tuple[pd.DataFrame, pd.Series, str, l
     if multiline:
         notes.append(t("errors.read.multiline_note", n=len(multiline),
                        rows=", ".join(map(str, multiline[:10])) + (" …" if len(multiline) > 10 else "")))
-    return frame, pd.Series(numbers, dtype="int64"), encoding, notes, problems, _CONTROL.search(text) is None
+    return frame, pd.Series(numbers, dtype="int64"), encoding, notes, problems, clean
 
 
 def _read_plain_csv(path: Path, text: str, delimiter: str, cap: int, limits: dict):

@@ -10,6 +10,7 @@ import numpy as np
 from ... import store
 from ... import settings as settings_mod
 from ...errors import NotFound
+from ...store_results import m006_centrality_index
 from ...forking import Background, can_fork
 
 from ._base import TABLE
@@ -21,7 +22,7 @@ from .simple import KindCounts
 def _ensure_table(db) -> None:
     if TABLE not in db.table_names():
         db[TABLE].create({"run_id": int, "node_id": str, "measure": str, "value": float, "rank": int})
-        db[TABLE].create_index(["run_id", "measure", "node_id"])  # as migration 006 leaves it
+        m006_centrality_index(db)
 
 
 def store_run(db, result: CentralityResult, params: dict | None = None, settings: dict | None = None,
