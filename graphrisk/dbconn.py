@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import weakref
 from pathlib import Path
 
 from .errors import StoreError
@@ -15,6 +16,7 @@ from .errors import StoreError
 ENV_KEY = "GRAPHRISK_KEY"
 ENV_KEY_FILE = "GRAPHRISK_KEY_FILE"
 _LIMITS: dict = {"lock_timeout": 120.0}
+_OPEN: "weakref.WeakSet" = weakref.WeakSet()  # the stores this process opened (close_all)
 
 
 def configure(settings: dict | None) -> None:
@@ -110,3 +112,19 @@ def begin_write(conn: sqlite3.Connection, timeout: float | None = None, on_wait=
                     sys.stderr.flush()
     finally:
         conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+
+
+def track(db) -> None:
+    """Remember an opened store (a ``sqlite_utils.Database``) so :func:`close_all` can close it."""
+    _OPEN.add(db)
+
+
+def close_all() -> None:
+    """Close every store this process opened and still holds: uncommitted work is rolled back, as on a
+    normal exit, and the last connection to a store folds its write-ahead log into the file. A process
+    that leaves without tearing its objects down (``graphrisk.cli.main``) calls this first."""
+    for db in list(_OPEN):
+        try:
+            db.conn.close()
+        except Exception:  # noqa: BLE001 - closing at exit: a connection already closed or broken
+            pass

@@ -18,7 +18,7 @@ import sqlite_utils
 
 from . import schema
 from .dbconn import (ENV_KEY, ENV_KEY_FILE, _driver, _t, begin_write, configure,  # noqa: F401 (API)
-                     encryption_key, file_of, is_db_error, limits as _limits)
+                     encryption_key, file_of, is_db_error, limits as _limits, track)
 from .errors import NotFound, StoreError
 from .store_results import m005_results, m006_centrality_index
 
@@ -234,6 +234,7 @@ def connect(path: str | os.PathLike | None = None, *, create: bool = True,
         if key is not None:
             conn.execute("PRAGMA key = '" + key.replace("'", "''") + "'")
         db = sqlite_utils.Database(conn)
+        track(db)
         if readonly:
             db.conn.execute("PRAGMA query_only=ON")
             db.conn.execute("select count(*) from sqlite_master").fetchone()
