@@ -173,6 +173,13 @@ class Fetch:
             raise value
         return value
 
+    def ready(self) -> bool:
+        """Whether :meth:`get` would not wait: the result has started to arrive, or the process ended."""
+        try:
+            return self._recv.poll()
+        except (OSError, ValueError):  # already fetched or cancelled
+            return True
+
     def cancel(self) -> None:
         """Stop the process if it still runs (its result, if any, is dropped)."""
         if self._proc.is_alive():

@@ -189,3 +189,40 @@ def test_rows_skipped_from_a_file_read_ahead_go_to_the_same_rejects_file(world, 
     assert "gifts.csv" in ahead_always
     assert "31/31/2025" in out[2][1] and out[2][1].count("\n") == 3
     assert out[2] == out[1]
+
+
+def test_reads_ahead_keep_two_under_way_within_the_window(monkeypatch):
+    """While a file is written, a read that ended makes room for the next one, never past the window."""
+
+    class Job:
+        def __init__(self, path):
+            self.path, self.done, self.closed = path, False, False
+
+        def ready(self):
+            return self.done
+
+        def close(self):
+            self.closed = True
+
+    started = []
+    monkeypatch.setattr(ahead, "read_ahead", lambda path, kwargs, settings: started.append(Job(path)) or started[-1])
+    monkeypatch.setattr(ahead, "AHEAD_RUNNING", 2)
+    monkeypatch.setattr(ahead, "AHEAD_FILES", 4)
+    files = [f"f{i}.csv" for i in range(8)]
+    reads = ahead.ReadsAhead(files, {}, {})
+    assert reads.take(0) is None and [j.path.name for j in started] == ["f1.csv", "f2.csv"]
+    reads.top_up()  # both still reading: nothing more
+    assert len(started) == 2
+    started[0].done = True
+    reads.top_up()
+    assert [j.path.name for j in started] == ["f1.csv", "f2.csv", "f3.csv"]
+    started[1].done = started[2].done = True
+    reads.top_up()  # f4 is the window's last file (the current one, f0, plus 4)
+    assert [j.path.name for j in started][3:] == ["f4.csv"]
+    started[3].done = True
+    reads.top_up()
+    assert len(started) == 4
+    job = reads.take(1)
+    assert job is started[0] and [j.path.name for j in started][4:] == ["f5.csv"]
+    reads.close()
+    assert all(j.closed for j in started[1:]) and not started[0].closed

@@ -6,6 +6,8 @@ import hashlib
 from pathlib import Path
 from typing import Iterable
 
+import numpy as np
+import pandas as pd
 import sqlite_utils
 
 from .. import safeio, schema, store
@@ -114,3 +116,13 @@ class StoredIds:
                                        chunk):
                 out[r[0]] = (r[1], r[2], r[3])
         return out
+
+
+def _row_columns(frame: pd.DataFrame, batch_id: int, rows: np.ndarray, hashes: pd.Series) -> list[np.ndarray]:
+    """The stored columns, ``_batch``, ``_row`` and ``_hash`` as arrays of Python values (None if missing): a
+    frame's ``itertuples`` reads Arrow-backed text cell by cell (profiled at scale 50: 4.8 s of 23 s of inserts)."""
+    out = [frame[c].to_numpy(dtype=object, na_value=None) for c in frame.columns]
+    out.append(np.full(len(frame), batch_id, dtype=object))
+    out.append(np.asarray(rows).astype(object))
+    out.append(np.asarray(hashes, dtype=object))
+    return out
