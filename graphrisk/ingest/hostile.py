@@ -43,7 +43,7 @@ def hostile_checks(db, table: readers.Table, prep: Prepared, settings: dict, rep
             continue
         if c.type == schema.DATE:
             vals = out[c.name].to_numpy(dtype=object)
-            for pos in np.flatnonzero([isinstance(v, str) and (v[:10] < lo or v[:10] > hi) for v in vals]):
+            for pos in _dates_outside(vals, lo, hi):
                 prep.add(int(pos), c.name, values.check_date_range(vals[pos], lo, hi), file)
         elif c.type == schema.AMOUNT:
             vals = out[c.name].to_numpy(dtype=object)
@@ -54,6 +54,17 @@ def hostile_checks(db, table: readers.Table, prep: Prepared, settings: dict, rep
                 if msg:
                     prep.add(pos, c.name, msg, file)
     _confusable_ids(db, prep, lim.get("confusable_ids", "warn"), report, file)
+
+
+def _dates_outside(vals: np.ndarray, lo: str, hi: str) -> np.ndarray:
+    """Positions of the text values whose first ten characters sort before ``lo`` or after ``hi``; compared
+    as one numpy array of ten-character strings when every present value is text (one loop otherwise)."""
+    present = np.flatnonzero(pd.notna(vals))
+    text = vals[present]
+    if len(text) and pd.api.types.infer_dtype(text, skipna=False) == "string":
+        head = text.astype("U10")
+        return present[(head < lo) | (head > hi)]
+    return np.flatnonzero([isinstance(v, str) and (v[:10] < lo or v[:10] > hi) for v in vals])
 
 
 def id_skeletons(prep: Prepared) -> dict[str, str]:
@@ -70,7 +81,7 @@ def _confusable_ids(db, prep: Prepared, mode: str, report, file: str) -> None:
     """Warn (or reject, ``[limits] confusable_ids = "error"``) ids that display like another id."""
     if mode not in ("warn", "error"):
         raise InputError(t("errors.ingest.confusable_setting", value=mode))
-    skeleton = id_skeletons(prep)  # computed where the file was read, when it was
+    skeleton = prep.skeletons or id_skeletons(prep)  # computed where the file was read, when it was
     if not skeleton:
         return
     pk = schema.KINDS[prep.kind].id_column

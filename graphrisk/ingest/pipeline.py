@@ -24,8 +24,8 @@ from ..resolve import references, unresolved
 from ..i18n import current_lang, node_label, t
 from . import readers
 from .hostile import created_on_good_rows, hostile_checks
-from .support import (BULK_MIN_ROWS, StoredIds, _drop_indexes_for_bulk, _row_columns, order_paths,  # noqa: F401
-                      sha256_of, write_rejects)
+from .support import (BULK_MIN_ROWS, StoredIds, _drop_indexes_for_bulk, _insert_chunk,  # noqa: F401
+                      _row_columns, order_paths, sha256_of, write_rejects)
 from .prepare import Prepared, Problem, content_hash, derive_keys, prepare, stored_columns
 from .ahead import ReadAhead, ReadsAhead
 
@@ -69,10 +69,12 @@ def _resolve_names(db, prep: Prepared, settings: dict, report: FileReport, file:
     out = prep.frame
     created: dict[str, dict] = {}
     counts = {"linked": 0, "created": 0, "ambiguous": 0}
+    filled = False
     for id_col, name_col in prep.name_columns.items():
         need = out[id_col].isna() & out[name_col].notna()
         if not need.any():
             continue
+        filled = True
         col = kind.column(id_col)
         names = sorted(set(out.loc[need, name_col]))
         kinds = prep.ref_kinds.get(name_col) or tuple(r for r in col.refs if r != "units") or col.refs
@@ -92,7 +94,8 @@ def _resolve_names(db, prep: Prepared, settings: dict, report: FileReport, file:
         if kind.key:  # a key column may have changed: the tie's id is derived again below
             prep.changed(kind.id_column)
     report.names = counts
-    derive_keys(prep)  # tie keys hold resolved ids: an official's second spouse-by-name is not a duplicate
+    if filled:  # tie keys hold resolved ids: an official's second spouse-by-name is not a duplicate
+        derive_keys(prep)
     # first row mentioning each created entity, for its provenance (one pass over each name column:
     # comparing every created name with the whole column was quadratic, minutes at 100k rows)
     first_row: dict[str, int] = {}
@@ -202,7 +205,8 @@ class _Raced(Exception):
 
 def _write(db, prep: Prepared, hashes: pd.Series, info: dict, created: list[dict], path: Path, sha: str,
            report: FileReport, options: dict, progress: Progress | None, started: float,
-           lock_timeout: float | None = None) -> None:
+           lock_timeout: float | None = None) -> np.ndarray:
+    """Write the batch in one transaction; return the ids of the records written."""
     kind = schema.KINDS[prep.kind]
     pk = kind.id_column
     out = prep.frame
@@ -291,10 +295,7 @@ def _write(db, prep: Prepared, hashes: pd.Series, info: dict, created: list[dict
     except BaseException:
         conn.execute("ROLLBACK")
         raise
-
-
-def _insert_chunk(conn, kind: str, col_sql: str, placeholders: str, part: list[np.ndarray]) -> None:
-    conn.executemany(f"insert into [{kind}] ({col_sql}) values ({placeholders})", zip(*part))
+    return ids[write_mask]
 
 
 @collector.without_collection  # a file's frames and row objects hold no cyclic garbage
@@ -366,7 +367,7 @@ def ingest_file(db: sqlite_utils.Database, path: str | Path, *, kind: str | None
                          prep.problems)
     if progress:  # the bar appears as the checks start (and the reads ahead are topped up: ingest_paths)
         progress(str(path), 0, len(prep.frame))
-    ids = StoredIds(db)
+    ids = StoredIds.of(db)
     created = _resolve_names(db, prep, settings, report, str(path))
     hashes, info = _check(db, prep, ids, str(path), created, update, report)
     created = created_on_good_rows(prep, created)
@@ -382,8 +383,8 @@ def ingest_file(db: sqlite_utils.Database, path: str | Path, *, kind: str | None
     if currency:
         options["currency"] = currency
     try:
-        _write(db, prep, hashes, info, created, path, sha, report, options, progress, started,
-               lock_timeout=settings.get("limits", {}).get("lock_timeout"))
+        written = _write(db, prep, hashes, info, created, path, sha, report, options, progress, started,
+                         lock_timeout=settings.get("limits", {}).get("lock_timeout"))
     except Exception as exc:
         if not (isinstance(exc, _Raced) or store.is_db_error(exc, "IntegrityError")) or _retry:
             raise
@@ -391,6 +392,7 @@ def ingest_file(db: sqlite_utils.Database, path: str | Path, *, kind: str | None
         return ingest_file(db, path, kind=kind, rename=rename, update=update, skip_bad_rows=skip_bad_rows,
                            rejects_dir=rejects_dir, settings=settings, progress=progress, _retry=True,
                            profile=profile, currency=currency)
+    ids.wrote(prep.kind, written, created)
     if prep.bad:
         rdir = Path(rejects_dir) if rejects_dir else Path(db.conn.execute("pragma database_list")
                                                           .fetchone()[2]).parent / "rejects"

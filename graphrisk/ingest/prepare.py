@@ -308,7 +308,14 @@ def content_hash(frame: pd.DataFrame, columns: list[str], known: dict[str, np.nd
     known = {c: h for c, h in (known or {}).items() if len(h) == len(frame)}
     fresh = column_hashes(frame, [c for c in columns if c not in known])
     h = combine_hashes([known[c] if c in known else fresh[c] for c in columns], len(frame))
-    return pd.Series([f"{x:016x}" for x in h.tolist()], index=frame.index, dtype=object)
+    return pd.Series(_hex16(h), index=frame.index, dtype=object)
+
+
+def _hex16(h: np.ndarray) -> np.ndarray:
+    """Each 64-bit value as 16 lowercase hex digits (``f"{x:016x}"``), made in C: one hex string of the
+    big-endian bytes, cut into 16-character strings."""
+    text = h.astype(">u8").tobytes().hex().encode("ascii")
+    return np.frombuffer(text, dtype="S16").astype("U16").astype(object)
 
 
 def stored_columns(kind: str) -> list[str]:

@@ -83,11 +83,40 @@ def write_rejects(prep: Prepared, table: readers.Table, rejects_dir: Path, batch
 
 
 class StoredIds:
-    """Which ids exist in the store: id sets loaded once per table (fast up to millions of ids)."""
+    """Which ids exist in the store: id sets loaded once per table (fast up to millions of ids).
+
+    :meth:`of` keeps them on the Database object from one file to the next: the ingest adds the ids it wrote
+    (:meth:`wrote`), and any other change to the store (another connection's commit, which moves ``PRAGMA
+    data_version``, or any other write through this one, which moves ``total_changes``) loads them again.
+    """
 
     def __init__(self, db: sqlite_utils.Database):
         self.conn = db.conn
         self._sets: dict[str, set[str]] = {}
+        self._stamp = self._now()
+
+    @classmethod
+    def of(cls, db: sqlite_utils.Database) -> "StoredIds":
+        """The store's id sets, loaded again only if the store changed since :meth:`wrote` last saw it."""
+        ids = getattr(db, "_graphrisk_ids", None)
+        if ids is None or ids.conn is not db.conn or ids._stamp != ids._now():
+            ids = cls(db)
+            db._graphrisk_ids = ids  # type: ignore[attr-defined]
+        return ids
+
+    def _now(self) -> tuple[int, int]:
+        return self.conn.execute("pragma data_version").fetchone()[0], self.conn.total_changes
+
+    def wrote(self, kind: str, ids: Iterable[str], created: Iterable[dict] = ()) -> None:
+        """Add the ids an ingest just committed (its records', and the entities made from names: ``{"kind",
+        "id"}``), then take the store as it now is."""
+        made: dict[str, list] = {kind: list(ids)}
+        for c in created:
+            made.setdefault(c["kind"], []).append(c["id"])
+        for k, new in made.items():
+            if k in self._sets:
+                self._sets[k].update(new)
+        self._stamp = self._now()
 
     def ids(self, kind: str) -> set[str]:
         if kind not in self._sets:
@@ -104,8 +133,7 @@ class StoredIds:
 
     def existing(self, kind: str, ids: Iterable[str]) -> dict[str, tuple]:
         """id -> (hash, batch, row) for ids already stored in ``kind``."""
-        stored = self.ids(kind)
-        hits = [i for i in ids if i in stored]
+        hits = sorted(self.ids(kind).intersection(ids))
         if not hits:
             return {}
         pk = schema.KINDS[kind].id_column
@@ -126,3 +154,7 @@ def _row_columns(frame: pd.DataFrame, batch_id: int, rows: np.ndarray, hashes: p
     out.append(np.asarray(rows).astype(object))
     out.append(np.asarray(hashes, dtype=object))
     return out
+
+
+def _insert_chunk(conn, kind: str, col_sql: str, placeholders: str, part: list[np.ndarray]) -> None:
+    conn.executemany(f"insert into [{kind}] ({col_sql}) values ({placeholders})", zip(*part))

@@ -1,0 +1,80 @@
+"""The ingesting process's checks made cheaper must answer as before: hashes as hex text, dates outside the
+plausible range, and the stored ids kept from one file to the next (graphrisk.ingest.support.StoredIds)."""
+from __future__ import annotations
+
+import sqlite3
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from graphrisk import store
+from graphrisk.ingest import ingest_paths
+from graphrisk.ingest.hostile import _dates_outside
+from graphrisk.ingest.prepare import _hex16
+from graphrisk.ingest.support import StoredIds
+
+from .conftest import SMALL_WORLD, write_files
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.integers(0, 2**64 - 1), max_size=40))
+def test_hex16_is_format_016x(values):
+    h = np.array(values, dtype=np.uint64)
+    assert list(_hex16(h)) == [f"{x:016x}" for x in values]
+
+
+DATE_CELL = st.one_of(st.none(), st.just(float("nan")), st.integers(0, 3000),
+                      st.dates().map(str), st.datetimes().map(lambda d: d.isoformat()),
+                      st.text(alphabet="0123456789-T: ", max_size=14))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(DATE_CELL, max_size=30), st.sampled_from([("1900-01-01", "2100-12-31"), ("2020-01-01", "2020-12")]))
+def test_dates_outside_is_the_cell_by_cell_check(cells, bounds):
+    lo, hi = bounds
+    vals = np.array(cells + [None], dtype=object)[:-1] if cells else np.array([], dtype=object)
+    expected = [i for i, v in enumerate(cells) if isinstance(v, str) and (v[:10] < lo or v[:10] > hi)]
+    assert _dates_outside(vals, lo, hi).tolist() == expected
+
+
+def test_stored_ids_are_kept_across_files_and_loaded_again_after_any_other_change(tmp_path):
+    world = write_files(tmp_path / "world", SMALL_WORLD)
+    db = store.connect(tmp_path / "s.db")
+    ingest_paths(db, [world / "units.csv", world / "officials.csv"])
+    ids = StoredIds.of(db)
+    assert StoredIds.of(db) is ids  # nothing changed since the last file: the same sets
+    officials = set(ids.ids("officials"))
+    assert officials == {r[0] for r in db.conn.execute("select official_id from officials")}
+    ingest_paths(db, [world / "people.csv"])  # written by the ingest: added to the sets it holds
+    assert StoredIds.of(db) is ids and ids.ids("officials") == officials
+    assert ids.ids("people") == {r[0] for r in db.conn.execute("select person_id from people")}
+    other = sqlite3.connect(tmp_path / "s.db")  # another connection's commit: loaded again
+    other.execute("insert into officials (official_id, name) values ('O-NEW', 'x')")
+    other.commit()
+    other.close()
+    fresh = StoredIds.of(db)
+    assert fresh is not ids and "O-NEW" in fresh.ids("officials")
+    db.conn.execute("delete from officials where official_id = 'O-NEW'")  # a write through this connection
+    db.conn.commit()
+    again = StoredIds.of(db)
+    assert again is not fresh and "O-NEW" not in again.ids("officials")
+
+
+def test_a_reference_to_a_record_deleted_between_files_is_caught(tmp_path):
+    world = write_files(tmp_path / "world", SMALL_WORLD)
+    db = store.connect(tmp_path / "s.db")
+    ingest_paths(db, [world / f for f in ("units.csv", "officials.csv", "people.csv", "companies.csv")])
+    StoredIds.of(db).ids("officials")
+    other = sqlite3.connect(tmp_path / "s.db")
+    other.execute("delete from officials")
+    other.commit()
+    other.close()
+    from graphrisk.errors import InputError
+
+    try:
+        ingest_paths(db, [world / "gifts.csv"])
+    except InputError as exc:
+        assert {p.code for p in exc.problems} == {"unknown_reference"}
+    else:
+        raise AssertionError("gifts naming officials no longer stored were accepted")
