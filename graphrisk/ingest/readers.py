@@ -92,7 +92,7 @@ def _read_csv(path: Path, limits: dict) -> tuple[pd.DataFrame, pd.Series, str, l
     cap = int(limits["max_cell_chars"])
     clean = _CONTROL.search(text) is None
     if '"' not in text and "\r" not in text:  # no quoting: every line is a record, split in C
-        frame, rows, problems = _read_plain_csv(path, text, delimiter, cap, limits)
+        frame, rows, problems = _read_plain_csv(path, text, delimiter, cap, limits, by_parser=clean)
         return frame, rows, encoding, [], problems, clean
     csv.field_size_limit(max(cap, 1))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
@@ -156,9 +156,17 @@ def _read_csv(path: Path, limits: dict) -> tuple[pd.DataFrame, pd.Series, str, l
     return frame, pd.Series(numbers, dtype="int64"), encoding, notes, problems, clean
 
 
-def _read_plain_csv(path: Path, text: str, delimiter: str, cap: int, limits: dict):
-    """The fast path of :func:`_read_csv` for text without quotes or carriage returns (same results)."""
+def _read_plain_csv(path: Path, text: str, delimiter: str, cap: int, limits: dict, by_parser: bool = False):
+    """The fast path of :func:`_read_csv` for text without quotes or carriage returns (same results).
+
+    ``by_parser`` (text without control characters): a file whose every line after the header holds the
+    header's number of fields, with no blank line and no cell over the cap, is split by pandas' C parser,
+    which makes the cells' strings about three times faster than splitting each line here.
+    """
     lines = text.split("\n")
+    whole = _plain_by_parser(text, lines, delimiter, cap, limits) if by_parser else None
+    if whole is not None:
+        return whole
     header, records, numbers, problems = None, [], [], []
     blank = " \t\ufeff" + delimiter
     header_row = int(limits.get("header_row") or 1)
@@ -192,6 +200,32 @@ def _read_plain_csv(path: Path, text: str, delimiter: str, cap: int, limits: dic
         else pd.DataFrame(columns=range(len(header)), dtype=object)
     frame.columns = header
     return frame, pd.Series(numbers, dtype="int64"), problems
+
+
+def _plain_by_parser(text: str, lines: list[str], delimiter: str, cap: int, limits: dict):
+    """:func:`_read_plain_csv`'s result from pandas' C parser, or None when the file is not one it reads the
+    same way (title lines above the header, a blank line, a line with another number of fields, a long cell,
+    no record): the line-by-line reading then finds and reports what there is to report."""
+    end = len(lines)
+    while end and not lines[end - 1]:  # the newline(s) that end the file
+        end -= 1
+    blank = " \t\ufeff" + delimiter
+    if int(limits.get("header_row") or 1) != 1 or end < 2 or not lines[0].strip(blank):
+        return None
+    header = lines[0].split(delimiter)
+    width, body = len(header), lines[1:end]
+    if width > int(limits["max_columns"]) or max(map(len, body)) > cap:
+        return None
+    need = width - 1
+    if body[0].startswith("\ufeff") or not all(line.count(delimiter) == need and line.strip(blank) for line in body):
+        return None  # (the parser drops a byte-order mark that starts its text)
+    frame = pd.read_csv(io.StringIO(text[len(lines[0]) + 1:]), sep=delimiter, header=None, names=range(width),
+                        dtype=object, na_filter=False, keep_default_na=False, quoting=csv.QUOTE_NONE,
+                        engine="c", low_memory=False, skip_blank_lines=True)
+    if frame.shape != (len(body), width):
+        return None
+    frame.columns = header
+    return frame, pd.Series(range(2, 2 + len(body)), dtype="int64"), []
 
 
 def _check_multiline(path: Path, rec: list[str], header: list[str], start: int, end: int, delimiter: str,
