@@ -78,3 +78,34 @@ def test_a_reference_to_a_record_deleted_between_files_is_caught(tmp_path):
         assert {p.code for p in exc.problems} == {"unknown_reference"}
     else:
         raise AssertionError("gifts naming officials no longer stored were accepted")
+
+
+def test_a_column_empty_on_every_row_is_left_out_of_the_insert_and_stored_null(tmp_path):
+    import pandas as pd
+
+    from graphrisk.ingest.support import _written_columns
+
+    world = write_files(tmp_path / "world", {k: v for k, v in SMALL_WORLD.items() if k == "units.csv"})
+    db = store.connect(tmp_path / "s.db")
+    statements = []
+    db.conn.set_trace_callback(statements.append)
+    ingest_paths(db, [world / "units.csv"])  # parent_id is empty on some rows, region on none
+    insert = next(s for s in statements if s.startswith("insert into [units]"))
+    assert "[region]" in insert and "[parent_id]" in insert and "[_extra]" not in insert  # no extra column
+    db.conn.set_trace_callback(None)
+    rows = db.conn.execute("select unit_id, parent_id, region from units order by unit_id").fetchall()
+    assert rows == [("U1", None, "市本级"), ("U2", "U1", "市本级"), ("U3", None, "市本级")]
+    frame = pd.DataFrame({"a": [None, None], "b": ["x", None], "c": [None, float("nan")], "d": ["", ""]})
+    db.conn.execute("create table t (a, b, c default 'z', d)")
+    assert _written_columns(db.conn, "t", frame) == ["b", "c", "d"]  # a: empty; c: empty, but has a default
+
+
+def test_a_file_whose_optional_column_is_empty_stores_nulls(tmp_path):
+    world = write_files(tmp_path / "world", SMALL_WORLD)
+    db = store.connect(tmp_path / "s.db")
+    ingest_paths(db, [world])
+    cols = [r[1] for r in db.conn.execute("pragma table_info(gifts)")]
+    empty = [c for c in cols if db.conn.execute(f"select count(*) from gifts where [{c}] is not null").fetchone()[0] == 0]
+    assert empty  # the small world's gifts leave some stored columns empty: they are NULL, not ''
+    for c in empty:
+        assert db.conn.execute(f"select count(*) from gifts where [{c}] = ''").fetchone()[0] == 0

@@ -24,8 +24,8 @@ from ..resolve import references, unresolved
 from ..i18n import current_lang, node_label, t
 from . import readers
 from .hostile import created_on_good_rows, hostile_checks
-from .support import (BULK_MIN_ROWS, StoredIds, _drop_indexes_for_bulk, _insert_chunk,  # noqa: F401
-                      _row_columns, order_paths, sha256_of, write_rejects)
+from .support import (BULK_MIN_ROWS, PROVENANCE, StoredIds, _drop_indexes_for_bulk, _insert_chunk,  # noqa: F401
+                      _row_columns, _written_columns, order_paths, sha256_of, write_rejects)
 from .prepare import Prepared, Problem, content_hash, derive_keys, prepare, stored_columns
 from .ahead import ReadAhead, ReadsAhead
 
@@ -224,9 +224,6 @@ def _write(db, prep: Prepared, hashes: pd.Series, info: dict, created: list[dict
     upd_mask = keep & is_existing & ~same
     report.unchanged = int((keep & same).sum())
     conn = db.conn
-    all_cols = cols + ["_batch", "_row", "_hash"]
-    placeholders = ",".join("?" * len(all_cols))
-    col_sql = ",".join(f"[{c}]" for c in all_cols)
     if conn.in_transaction:  # only the temp id probe can be pending here
         conn.commit()
     store.begin_write(conn, lock_timeout)
@@ -267,7 +264,9 @@ def _write(db, prep: Prepared, hashes: pd.Series, info: dict, created: list[dict
                 conn.execute(f"delete from [{prep.kind}] where [{pk}] in ({marks})", chunk)
         write_mask = new_mask | upd_mask
         rebuild = _drop_indexes_for_bulk(conn, prep.kind, int(write_mask.sum()))
-        columns = _row_columns(out.loc[write_mask, cols], batch_id, prep.rows[write_mask],
+        used = _written_columns(conn, prep.kind, out.loc[write_mask, cols])  # an empty column is left NULL
+        placeholders, col_sql = ",".join("?" * (len(used) + 3)), ",".join(f"[{c}]" for c in used + PROVENANCE)
+        columns = _row_columns(out.loc[write_mask, used], batch_id, prep.rows[write_mask],
                                hashes[write_mask])
         total = int(write_mask.sum())
         done = 0
