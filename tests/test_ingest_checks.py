@@ -109,3 +109,13 @@ def test_a_file_whose_optional_column_is_empty_stores_nulls(tmp_path):
     assert empty  # the small world's gifts leave some stored columns empty: they are NULL, not ''
     for c in empty:
         assert db.conn.execute(f"select count(*) from gifts where [{c}] = ''").fetchone()[0] == 0
+
+
+def test_progress_starts_as_a_file_is_checked_and_ends_at_the_rows_written(tmp_path):
+    world = write_files(tmp_path / "world", SMALL_WORLD)
+    db = store.connect(tmp_path / "s.db")
+    calls = []
+    reports, _ = ingest_paths(db, [world], progress=lambda f, done, total: calls.append((f, done, total)))
+    for r in reports:
+        mine = [c for c in calls if c[0] == r.path]
+        assert mine[0][1] == 0 and mine[-1][1] == mine[-1][2] == r.inserted, (r.path, mine)

@@ -133,7 +133,7 @@ def _progress(disabled: bool):
     def cb(file: str, done: int, total: int) -> None:
         if file not in tasks:
             tasks[file] = progress.add_task(Path(file).name, total=total)
-        progress.update(tasks[file], completed=done)
+        progress.update(tasks[file], completed=done, total=total)  # the rows written, once checked
 
     return cb, progress
 
