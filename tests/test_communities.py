@@ -5,6 +5,8 @@ import json
 
 import networkx as nx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from click.testing import CliRunner
 
 from graphrisk import settings as settings_mod
@@ -214,3 +216,35 @@ def test_arrays_with_amounts_only_give_the_same_clusters(sample_db_path):
     res = cm.detect(full)
     assert cm.detect(light).membership == res.membership
     assert cm.mixed_clusters(light, res) == cm.mixed_clusters(full, res)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.dictionaries(st.one_of(st.text(alphabet="OP0123456789", min_size=1, max_size=4), st.integers(0, 99)),
+                       st.integers(0, 5), max_size=40))
+def test_rows_are_stored_by_community_then_node_text(membership):
+    expected = [(str(n), c) for n, c in sorted(membership.items(), key=lambda kv: (kv[1], str(kv[0])))]
+    assert list(cm._by_community(membership)) == expected
+
+
+def test_a_store_made_before_migration_007_gets_run_node_index_and_keeps_its_rows(tmp_path):
+    from graphrisk import store
+
+    path = tmp_path / "old.db"
+    db = store.connect(path)
+    with db.conn:  # the store as migration 006 left it, with a run stored
+        db.conn.execute("drop index idx_communities_run_id_node_id")
+        db["communities"].create_index(["node_id"])
+        db.conn.executemany("insert into communities values (?, ?, ?)", [(1, f"N{i}", i % 3) for i in range(30)])
+        db.conn.execute("delete from _migrations where name = '007_communities_index'")
+    before = db.conn.execute("select rowid, * from communities order by rowid").fetchall()
+    db.conn.close()
+
+    db = store.connect(path)
+    assert {i.name: i.columns for i in db["communities"].indexes} == {
+        "idx_communities_run_id_community": ["run_id", "community"],
+        "idx_communities_run_id_node_id": ["run_id", "node_id"]}
+    assert db.conn.execute("select rowid, * from communities order by rowid").fetchall() == before
+    plan = " ".join(r[-1] for r in db.conn.execute(
+        "explain query plan select community from communities where run_id = 1 and node_id = 'N7'"))
+    assert "idx_communities_run_id_node_id" in plan
+    assert cm.load(db, 1) == {f"N{i}": i % 3 for i in range(30)}

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from operator import itemgetter
 
@@ -254,10 +254,10 @@ def _first_pairs(groups: list, limit: int) -> tuple:
 def store_run(db, result: CommunityResult, params: dict | None = None, settings: dict | None = None) -> int:
     """Write the partition as one run (table ``communities``: run_id, node_id, community); return its id."""
     settings = settings or settings_mod.defaults()
-    if TABLE not in db.table_names():
+    if TABLE not in db.table_names():  # as migrations 005 and 007 make it
         db[TABLE].create({"run_id": int, "node_id": str, "community": int})
         db[TABLE].create_index(["run_id", "community"])
-        db[TABLE].create_index(["node_id"])
+        db[TABLE].create_index(["run_id", "node_id"])
     g = result.graph
     run_params = {**result.params, "modularity": result.modularity, "communities": len(result.sizes),
                   "graph": g, **(params or {})}
@@ -265,10 +265,19 @@ def store_run(db, result: CommunityResult, params: dict | None = None, settings:
                              as_of=g.get("as_of"), since=g.get("since"), until=g.get("until"))
     with db.conn:
         db.conn.executemany(f"insert into [{TABLE}] (run_id, node_id, community) values (?, ?, ?)",
-                            ((run_id, str(n), c) for n, c in sorted(result.membership.items(),
-                                                                    key=lambda kv: (kv[1], str(kv[0])))))
+                            ((run_id, n, c) for n, c in _by_community(result.membership)))
     store.finish_run(db, run_id, result.seconds)
     return run_id
+
+
+def _by_community(membership: dict) -> Iterator[tuple[str, int]]:
+    """``(str(node), community)`` ordered by community, then node as text (each index then grows at its end):
+    one sort of the node texts and a stable sort of their communities by numpy, not a sort of 724,089 keyed
+    tuples at scale 50."""
+    nodes = sorted(membership, key=str)
+    comm = np.fromiter(map(membership.__getitem__, nodes), dtype=np.int64, count=len(nodes))
+    order = np.argsort(comm, kind="stable")
+    return zip(map(str, map(nodes.__getitem__, order.tolist())), comm[order].tolist())
 
 
 def load(db, run_id: int | None = None) -> dict:
