@@ -2,7 +2,10 @@
 window (records dated inside it, ties started by its end, undated edges), in the graph's edge order."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from graphrisk import graph, store
 from graphrisk.engine.build import Window, canonical, iter_edges
@@ -44,3 +47,23 @@ def test_what_a_window_selects_from_its_whole_graph_is_what_it_would_compute(sam
     nodes, index, src, dst = G.endpoint_arrays()
     assert nodes == sorted(G.nodes, key=str) and index == {n: i for i, n in enumerate(nodes)}
     assert np.array_equal(src, [index[u] for u, _ in G.edges()]) and np.array_equal(dst, [index[v] for _, v in G.edges()])
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 12), st.integers(0, 12), st.booleans(), st.sampled_from(["gift", "contact"])),
+                max_size=60))
+def test_endpoint_positions_are_the_ids_positions_whatever_objects_hold_them(edges):
+    """Ends that are the nodes' own string objects, equal copies of them, or new nodes: each is its id's place."""
+    from graphrisk.engine.lite import LiteGraph
+
+    ids = [f"N{i}" for i in range(13)]
+    copy = lambda s: "".join(list(s))  # noqa: E731 - an equal string that is another object
+    G = LiteGraph((n, {"kind": "person"}) for n in ids[:8])
+    G.add_edges_from([(ids[u] if same else copy(ids[u]), copy(ids[v]), f"{kind}:{i}", {"kind": kind})
+                      for i, (u, v, same, kind) in enumerate(edges)])
+    for exclude in (frozenset(), frozenset({"gift"})):
+        nodes, index, src, dst = G.endpoint_arrays(exclude)
+        kept = [(u, v) for u, v, _, d in G.edges(keys=True, data=True) if d["kind"] not in exclude]
+        assert nodes == sorted(G.nodes, key=str)
+        assert src.tolist() == [index[u] for u, _ in kept] and dst.tolist() == [index[v] for _, v in kept]
+        assert src.dtype == dst.dtype == np.int64

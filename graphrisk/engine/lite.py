@@ -51,6 +51,18 @@ class AdjacencyView(Mapping):
         return len(self._G.nodes)
 
 
+def _positions(ends: list, index: dict) -> np.ndarray:
+    """Each end's position (``index[end]``, int64; a KeyError for an end that is no node), looked up once per
+    distinct object: the engine's edges share one string object per id (``build.read_rows``; a table read by
+    another process comes back with one object per id too), so 3.8 million ends at scale 50 are about a
+    million look-ups, found by grouping the ends' addresses in numpy. Scale 50: 5.6 s of look-ups before."""
+    addresses = np.fromiter(map(id, ends), dtype=np.uint64, count=len(ends))
+    distinct, first, inverse = np.unique(addresses, return_index=True, return_inverse=True)
+    at = index.__getitem__
+    found = np.fromiter(map(at, map(ends.__getitem__, first.tolist())), dtype=np.int64, count=len(first))
+    return found[inverse.ravel()]
+
+
 class LiteGraph:
     """Nodes and edges of one evaluation; adjacency built lazily on the first neighbourhood query."""
 
@@ -278,9 +290,8 @@ class LiteGraph:
         nodes = sorted(self.nodes, key=str)
         index = {n: i for i, n in enumerate(nodes)}
         edges = [e for e in self._edges if e[3]["kind"] not in exclude_kinds] if exclude_kinds else self._edges
-        at = index.__getitem__
-        src = np.fromiter(map(at, map(itemgetter(0), edges)), dtype=np.int64, count=len(edges))
-        dst = np.fromiter(map(at, map(itemgetter(1), edges)), dtype=np.int64, count=len(edges))
+        src = _positions(list(map(itemgetter(0), edges)), index)
+        dst = _positions(list(map(itemgetter(1), edges)), index)
         if not exclude_kinds:
             self._ends = (len(self.nodes), (nodes, index, src, dst))
         return nodes, index, src, dst
