@@ -120,9 +120,10 @@ def track(db) -> None:
 
 
 def close_all() -> None:
-    """Close every store this process opened and still holds: uncommitted work is rolled back, as on a
-    normal exit, and the last connection to a store folds its write-ahead log into the file. A process
-    that leaves without tearing its objects down (``graphrisk.cli.main``) calls this first."""
+    """Close every store this process opened and still holds (uncommitted work is rolled back, as on a
+    normal exit). A process that leaves without tearing its objects down (``graphrisk.cli.main``) calls
+    this first. A committed write needs no closing: it is in the store, or in its write-ahead log, which
+    the next connection reads."""
     for db in list(_OPEN):
         try:
             db.conn.close()

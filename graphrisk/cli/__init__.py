@@ -35,12 +35,13 @@ def _leave(code) -> None:
 
     The interpreter's own exit deallocates the whole heap: after ``flags`` at scale 50 (3.8 million edges)
     that took 2.3 s of a 47 s command, for memory the system takes back at once. The output is flushed, the
-    stores are closed (their write-ahead logs folded in: ``dbconn.close_all``) and the exit handlers run, as
-    on a normal exit; then the process ends. With another thread running, the normal exit joins it.
+    stores still open are closed (``dbconn.close_all``) and the exit handlers run, as on a normal exit; then
+    the process ends. With another thread running, the normal exit joins it.
     """
     from ..dbconn import close_all
 
-    if threading.active_count() > 1:
+    run_exit_handlers = getattr(atexit, "_run_exitfuncs", None)  # CPython's; elsewhere exit as usual
+    if threading.active_count() > 1 or run_exit_handlers is None:
         raise SystemExit(code)
     if code is None:
         code = 0
@@ -53,7 +54,7 @@ def _leave(code) -> None:
         except (OSError, ValueError):  # a reader that went away (| head), or a stream already closed
             code = code or 1
     close_all()
-    atexit._run_exitfuncs()
+    run_exit_handlers()
     os._exit(code)
 
 
