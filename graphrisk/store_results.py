@@ -44,7 +44,8 @@ def m007_communities_index(db: sqlite_utils.Database) -> None:
     """Communities' ``(node_id)`` index becomes ``(run_id, node_id)``; ``(run_id, community)`` stays.
 
     A run's rows then land in a key range of their own in both indexes: storing the 724,089 rows of a scale-50
-    run after one earlier run took 3.96-4.28 s with the index on ``node_id`` over every run, 2.92-3.04 s so.
+    run after one earlier run took 3.96-4.28 s with the index on ``node_id`` over every run, and 2.92-3.04 s
+    with this one.
     graphrisk reads a run's rows (``run_id = ?``); one node of a run is still an index look-up.
     """
     db.conn.execute("DROP INDEX IF EXISTS idx_communities_node_id")

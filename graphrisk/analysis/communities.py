@@ -36,6 +36,7 @@ from .. import collector, store
 from .. import settings as settings_mod
 from ..engine.arrays import EdgeArrays
 from ..errors import GraphRiskError, NotFound
+from ..store_results import m007_communities_index
 from ._igraph import seeded, to_igraph
 from .centrality import _edges
 
@@ -254,10 +255,10 @@ def _first_pairs(groups: list, limit: int) -> tuple:
 def store_run(db, result: CommunityResult, params: dict | None = None, settings: dict | None = None) -> int:
     """Write the partition as one run (table ``communities``: run_id, node_id, community); return its id."""
     settings = settings or settings_mod.defaults()
-    if TABLE not in db.table_names():  # as migrations 005 and 007 make it
+    if TABLE not in db.table_names():  # a database made outside the store's migrations: as 005 and 007 make it
         db[TABLE].create({"run_id": int, "node_id": str, "community": int})
         db[TABLE].create_index(["run_id", "community"])
-        db[TABLE].create_index(["run_id", "node_id"])
+        m007_communities_index(db)
     g = result.graph
     run_params = {**result.params, "modularity": result.modularity, "communities": len(result.sizes),
                   "graph": g, **(params or {})}

@@ -57,7 +57,7 @@ def _positions(ends: list, index: dict) -> np.ndarray:
     another process comes back with one object per id too), so 3.8 million ends at scale 50 are about a
     million look-ups, found by grouping the ends' addresses in numpy. Scale 50: 5.6 s of look-ups before."""
     addresses = np.fromiter(map(id, ends), dtype=np.uint64, count=len(ends))
-    distinct, first, inverse = np.unique(addresses, return_index=True, return_inverse=True)
+    _, first, inverse = np.unique(addresses, return_index=True, return_inverse=True)
     at = index.__getitem__
     found = np.fromiter(map(at, map(ends.__getitem__, first.tolist())), dtype=np.int64, count=len(first))
     return found[inverse.ravel()]
