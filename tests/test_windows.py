@@ -33,8 +33,6 @@ def test_a_window_holds_the_edges_the_store_gives_for_it(sample_db_path, window)
 def test_what_a_window_selects_from_its_whole_graph_is_what_it_would_compute(sample_db_path, window):
     """A window's amounts per kind and currency and its endpoint arrays are selected from its whole graph's,
     read once: the same as read from the window's own edges."""
-    import numpy as np
-
     from graphrisk.rules import amounts
 
     db = store.connect(sample_db_path, create=False)
