@@ -1,6 +1,5 @@
 """The ingesting process's checks made cheaper must answer as before: hashes as hex text, dates outside the
-plausible range, the stored ids kept from one file to the next (graphrisk.ingest.support.StoredIds), and rows
-inserted several per statement."""
+plausible range, and the stored ids kept from one file to the next (graphrisk.ingest.support.StoredIds)."""
 from __future__ import annotations
 
 import sqlite3
@@ -121,31 +120,3 @@ def test_progress_starts_as_a_file_is_checked_and_ends_at_the_rows_written(tmp_p
         mine = [c for c in calls if c[0] == r.path]
         assert mine[0][1] == 0 and mine[-1][1] == mine[-1][2] == r.inserted, (r.path, mine)
 
-
-CELL = st.one_of(st.none(), st.integers(-2**63, 2**63 - 1), st.floats(allow_nan=False), st.text(max_size=6))
-
-
-@settings(max_examples=60, deadline=None)
-@given(st.integers(1, 7).flatmap(lambda width: st.lists(st.lists(CELL, min_size=width, max_size=width),
-                                                         max_size=150)),
-       st.sampled_from([7, 20, 64, 999]))
-def test_rows_inserted_several_per_statement_land_in_order_with_their_values(rows, limit):
-    """The batch's rows land as given, in order, whatever the width and SQLite's variable limit; a statement
-    carries several rows whenever the limit allows it."""
-    from graphrisk.ingest.support import ROWS_PER_INSERT, _insert_chunk
-
-    width = len(rows[0]) if rows else 3
-    conn = sqlite3.connect(":memory:")
-    conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, limit)
-    cols = [f"c{j}" for j in range(width)]
-    conn.execute(f"create table t ({', '.join(cols)})")
-    part = [np.array([r[j] for r in rows] + [None], dtype=object)[:-1] for j in range(width)]  # an object array
-    statements = []
-    conn.set_trace_callback(statements.append)
-    _insert_chunk(conn, "t", ",".join(f"[{c}]" for c in cols), ",".join("?" * width), part)
-    conn.set_trace_callback(None)
-    assert conn.execute("select * from t order by rowid").fetchall() == [tuple(r) for r in rows]
-    per = min(ROWS_PER_INSERT, limit // width)
-    if len(rows) >= per > 1:
-        inserts = [x for x in statements if x.lower().startswith("insert")]
-        assert len(inserts) < len(rows)  # at least one statement inserted several rows

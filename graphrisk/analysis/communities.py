@@ -32,7 +32,7 @@ from operator import itemgetter
 import networkx as nx
 import numpy as np
 
-from .. import collector, store
+from .. import bulk, collector, store
 from .. import settings as settings_mod
 from ..engine.arrays import EdgeArrays
 from ..errors import GraphRiskError, NotFound
@@ -265,8 +265,8 @@ def store_run(db, result: CommunityResult, params: dict | None = None, settings:
     run_id = store.start_run(db, "communities", run_params, settings_mod.fingerprint(settings),
                              as_of=g.get("as_of"), since=g.get("since"), until=g.get("until"))
     with db.conn:
-        db.conn.executemany(f"insert into [{TABLE}] (run_id, node_id, community) values (?, ?, ?)",
-                            ((run_id, n, c) for n, c in _by_community(result.membership)))
+        bulk.insert_rows(db.conn, f"insert into [{TABLE}] (run_id, node_id, community)", 3,
+                         ((run_id, n, c) for n, c in _by_community(result.membership)))
     store.finish_run(db, run_id, result.seconds)
     return run_id
 

@@ -265,14 +265,14 @@ def _write(db, prep: Prepared, hashes: pd.Series, info: dict, created: list[dict
         write_mask = new_mask | upd_mask
         rebuild = _drop_indexes_for_bulk(conn, prep.kind, int(write_mask.sum()))
         used = _written_columns(conn, prep.kind, out.loc[write_mask, cols])  # an empty column is left NULL
-        placeholders, col_sql = ",".join("?" * (len(used) + 3)), ",".join(f"[{c}]" for c in used + PROVENANCE)
+        col_sql = ",".join(f"[{c}]" for c in used + PROVENANCE)
         columns = _row_columns(out.loc[write_mask, used], batch_id, prep.rows[write_mask],
                                hashes[write_mask])
         total = int(write_mask.sum())
         done = 0
         for start in range(0, total, CHUNK):
             part = [c[start:start + CHUNK] for c in columns]
-            _insert_chunk(conn, prep.kind, col_sql, placeholders, part)
+            _insert_chunk(conn, prep.kind, col_sql, part)
             done += len(part[0])
             if progress:
                 progress(str(path), done, total)

@@ -3,7 +3,6 @@ the ids already stored."""
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from pathlib import Path
 from typing import Iterable
 
@@ -11,7 +10,7 @@ import numpy as np
 import pandas as pd
 import sqlite_utils
 
-from .. import safeio, schema, store
+from .. import bulk, safeio, schema, store
 from ..errors import InputError
 from ..i18n import t
 from . import readers
@@ -167,27 +166,6 @@ def _row_columns(frame: pd.DataFrame, batch_id: int, rows: np.ndarray, hashes: p
     return out
 
 
-ROWS_PER_INSERT = 64  # rows one INSERT statement carries (fewer when the columns would pass SQLite's variable limit)
-
-
-def _insert_chunk(conn, kind: str, col_sql: str, placeholders: str, part: list[np.ndarray]) -> None:
-    """Insert the rows whose columns are ``part``, in order, several rows per statement.
-
-    One statement per row spent a quarter of its time stepping and resetting the statement (contacts at
-    scale 10: 0.46-0.50 s against 0.34-0.39 s for 64 rows per ``INSERT ... VALUES (...), (...)``). The rows
-    are laid out once as a grid; each statement's values are a flat slice of it.
-    """
-    n, width = len(part[0]), len(part)
-    getlimit = getattr(conn, "getlimit", None)  # Python 3.11's sqlite3; 999 was SQLite's limit before 3.32
-    most = getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) if getlimit else 999
-    per = max(1, min(ROWS_PER_INSERT, most // max(width, 1)))
-    grid = np.empty((n, width), dtype=object)
-    for j, column in enumerate(part):
-        grid[:, j] = column
-    whole = n - n % per
-    one = f"insert into [{kind}] ({col_sql}) values ({placeholders})"
-    if whole:
-        many = one + f",({placeholders})" * (per - 1)
-        conn.executemany(many, (grid[i:i + per].ravel().tolist() for i in range(0, whole, per)))
-    if whole < n:
-        conn.executemany(one, grid[whole:].tolist())
+def _insert_chunk(conn, kind: str, col_sql: str, part: list[np.ndarray]) -> None:
+    """Insert the rows whose columns are ``part``, in order, several rows per statement (:mod:`graphrisk.bulk`)."""
+    bulk.insert_grid(conn, f"insert into [{kind}] ({col_sql})", part)

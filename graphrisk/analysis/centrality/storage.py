@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ... import store
+from ... import bulk, store
 from ... import settings as settings_mod
 from ...errors import NotFound
 from ...store_results import m006_centrality_index
@@ -136,8 +136,7 @@ class RunWriter:
         conn.execute("pragma cache_size=-131072")  # a million rows and their index: 128 MiB of pages
         try:
             with conn:
-                conn.executemany(
-                    f"insert into [{TABLE}] (run_id, node_id, measure, value, rank) values (?, ?, ?, ?, ?)", rows)
+                bulk.insert_rows(conn, f"insert into [{TABLE}] (run_id, node_id, measure, value, rank)", 5, rows)
         finally:
             conn.execute(f"pragma cache_size={int(cache)}")
 
