@@ -99,9 +99,9 @@ def _confusable_ids(db, prep: Prepared, mode: str, report, file: str) -> None:
     shown = 0
     for i, sk in skeleton.items():
         st = stored.get(sk)
-        if sk not in shared and (not st or (len(st) == 1 and i in st)):
+        if sk not in shared and (st is None or st == i):
             continue
-        others = sorted((groups.get(sk, set()) | (st or set())) - {i})
+        others = sorted((groups.get(sk, set()) | ({st} if isinstance(st, str) else st or set())) - {i})
         if not others:
             continue
         if first is None:  # each id's first row, for the message
@@ -118,8 +118,9 @@ def _confusable_ids(db, prep: Prepared, mode: str, report, file: str) -> None:
             shown += 1
 
 
-def _stored_skeletons(db) -> dict[str, set[str]]:
-    """Skeleton -> stored entity ids, kept on the Database object and extended by the batches since.
+def _stored_skeletons(db) -> dict[str, str | set[str]]:
+    """Skeleton -> the stored entity id that has it, or the set of them when several do (rare: a set per id
+    cost a third of this at scale 10); kept on the Database object and extended by the batches since.
 
     A folder of entity files would otherwise recompute every stored id's skeleton for each file; the ids of
     the batch checked last reuse the skeletons computed for its check.
@@ -136,8 +137,16 @@ def _stored_skeletons(db) -> dict[str, set[str]]:
                 continue
             kpk = schema.KINDS[k].id_column
             for (i,) in db.conn.execute(f"select [{kpk}] from [{k}] where _batch > ? or _batch is null", [seen]):
-                if isinstance(i, str):
-                    known.setdefault(memo.get(i) or values.id_skeleton(i), set()).add(i)
+                if not isinstance(i, str):
+                    continue
+                sk = memo.get(i) or values.id_skeleton(i)
+                have = known.setdefault(sk, i)
+                if have is i or have == i:
+                    continue
+                if isinstance(have, str):
+                    known[sk] = {have, i}
+                else:
+                    have.add(i)
         db._graphrisk_skeletons = (top, known)  # type: ignore[attr-defined]
     db._graphrisk_batch_skeletons = None  # type: ignore[attr-defined]
     return known

@@ -123,7 +123,7 @@ def _check(db, prep: Prepared, ids: StoredIds, file: str, created: list[dict], u
 
     # references: ids that exist nowhere (store, this batch, or entities created from names)
     created_ids = {c["id"]: c["kind"] for c in created}
-    own_ids = _present(out[pk]) if kind.entity else set()
+    own_ids = None
     for c in kind.columns:
         if not c.refs:
             continue
@@ -136,7 +136,8 @@ def _check(db, prep: Prepared, ids: StoredIds, file: str, created: list[dict], u
         if not wanted:
             continue
         wanted -= set(created_ids)
-        if prep.kind in c.refs:
+        if prep.kind in c.refs and kind.entity:
+            own_ids = _present(out[pk]) if own_ids is None else own_ids
             wanted -= own_ids
         found = ids.found(wanted, c.refs)
         missing = wanted - found
@@ -182,7 +183,7 @@ def _check(db, prep: Prepared, ids: StoredIds, file: str, created: list[dict], u
     report.duplicates = len(drop)
 
     # conflicts with stored records
-    existing = ids.existing(prep.kind, _present(id_series))
+    existing = ids.existing(prep.kind, _present(id_series)) if ids.ids(prep.kind) else {}  # none stored yet
     if existing and not update:
         batches = store.batch_files(db)
         for pos in np.flatnonzero(id_series.isin(existing).to_numpy()):
