@@ -120,3 +120,12 @@ def test_progress_starts_as_a_file_is_checked_and_ends_at_the_rows_written(tmp_p
         mine = [c for c in calls if c[0] == r.path]
         assert mine[0][1] == 0 and mine[-1][1] == mine[-1][2] == r.inserted, (r.path, mine)
 
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=8) | st.text(alphabet="AaOo0Il1ＡＢ１АВЕОРСаеоΑΒΟβß\u0130\u212a\ufb01", max_size=8))
+def test_an_ascii_id_skeleton_is_the_full_formula(text):
+    """The ASCII fast path of id_skeleton gives what NFKC, case folding and the look-alike table give."""
+    from graphrisk.ingest import values
+
+    assert values.id_skeleton(text) == values.nfkc(text).casefold().translate(values._CONFUSABLE)
