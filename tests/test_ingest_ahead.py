@@ -226,3 +226,17 @@ def test_reads_ahead_keep_two_under_way_within_the_window(monkeypatch):
     assert job is started[0] and [j.path.name for j in started][4:] == ["f5.csv"]
     reads.close()
     assert all(j.closed for j in started[1:]) and not started[0].closed
+
+
+def test_a_read_ahead_runs_at_a_lower_priority_than_the_ingest(world, tmp_path, monkeypatch):
+    """The ingesting process is the one the ingest waits for: the reading process yields the core to it."""
+    import os
+
+    here = os.nice(0)
+    monkeypatch.setattr(ahead, "sha256_of", lambda path: str(os.nice(0)))  # runs in the reading process
+    job = ahead.ReadAhead(world / "gifts.csv", "gifts", None, settings_mod.load(), None)
+    sha, _, _ = job.result()
+    assert int(sha) == min(19, here + ahead.READER_NICENESS) > here
+    assert os.nice(0) == here  # this process keeps its priority
+    ahead._yield_to_writer()  # called here (not a forked child): nothing changes
+    assert os.nice(0) == here

@@ -6,6 +6,7 @@ process, in file order, so a batch is checked and written exactly as before (tes
 """
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -26,6 +27,7 @@ def _read_prepared(path: Path, kind: str, rename: dict | None, settings: dict, c
     ``keep_text`` (a batch that writes no rejects file) the table's text cells are not sent: only a rejects
     file reads them, and sending them cost as much as sending the prepared rows.
     """
+    _yield_to_writer()
     try:
         sha = sha256_of(path)
         table = readers.read_table(path, kind, rename, settings=settings)
@@ -37,6 +39,27 @@ def _read_prepared(path: Path, kind: str, rename: dict | None, settings: dict, c
         return sha, table, prep
     except Exception:  # noqa: BLE001 - reported where it belongs, by the ingest reading it again
         return None
+
+
+READER_NICENESS = 5  # how much lower a read's scheduling priority is than the ingesting process's
+
+
+def _yield_to_writer() -> None:
+    """Lower this (forked) reading process's priority: the ingesting process is the one the ingest waits for.
+
+    Two reads under way and the ingesting process are three processes on two cores: without this, each got
+    two thirds of a core, the one the ingest waits for included. At niceness 5 the scheduler gives the
+    ingesting process a whole core whenever it can run, the reads the rest, and a read waited for runs at
+    full speed since it is then alone. Scale 10, paired: 8.04-8.87 s against 7.62-8.31 s.
+    """
+    import multiprocessing as mp
+
+    if mp.parent_process() is None:  # never the ingesting process itself
+        return
+    try:
+        os.nice(READER_NICENESS)
+    except (AttributeError, OSError):  # no nice on this system: the same work at the same priority
+        pass
 
 
 class ReadAhead:
