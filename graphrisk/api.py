@@ -35,13 +35,15 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from . import settings as settings_mod
 from . import store as store_mod
-from .engine import Evaluation, evaluation
 from .errors import NotFound
 from .findings import LEVEL_RANK, ConflictPath, OfficialFlag
+
+if TYPE_CHECKING:  # the engine (networkx, the rules) is imported when first used: ingest and info need none of it
+    from .engine import Evaluation
 
 
 @dataclass
@@ -103,6 +105,8 @@ class Case:
     def evaluation(self, *, as_of: str | None = None, since: str | None = None, until: str | None = None,
                    settings: dict | None = None, store: bool = True) -> Evaluation:
         """The evaluation for a window (stored and reused for the same data and settings)."""
+        from .engine import evaluation
+
         return evaluation(self.db, settings=settings or self.settings, as_of=as_of, since=since, until=until,
                           store=store)
 

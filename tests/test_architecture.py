@@ -87,6 +87,22 @@ def test_no_module_over_the_size_limit():
     assert big == {}
 
 
+def test_the_package_and_the_cli_import_the_engine_when_first_used():
+    """``import graphrisk`` and the ``graphrisk`` command load the engine (networkx, the rules' path search) only
+    when an evaluation is asked for: an ingest never uses it. Its names stay where they were."""
+    import subprocess
+    import sys
+
+    code = ("import sys, graphrisk, graphrisk.cli, graphrisk.render\n"
+            "print('graphrisk.engine' in sys.modules, 'graphrisk.render.maps' in sys.modules)\n"
+            "print(graphrisk.Evaluation.__name__, graphrisk.evaluation.__name__, graphrisk.render.official_map.__name__)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split("\n")
+    assert out[0] == "False False"
+    assert out[1] == "Evaluation evaluation official_map"
+    with pytest.raises(AttributeError):
+        graphrisk.no_such_name  # noqa: B018
+
+
 def test_cli_modules_only_import_the_library_not_each_other():
     graph = _module_imports()
     for m, deps in graph.items():
