@@ -349,6 +349,39 @@ def test_a_background_writers_error_reaches_the_caller_and_the_run_stays_unfinis
     assert written == {"degree", "eigenvector"}  # the failed turn did not hold up the next one
 
 
+def test_background_writers_work_one_at_a_time(sample_db_path, tmp_path, monkeypatch):
+    """A writer holds its measure's rows and the pages it copies: the next one is forked only once it is done
+    (three alive at once took the scale-10 command's processes past 1 GB). Every measure is stored."""
+    import time
+
+    from graphrisk.analysis.centrality import storage
+
+    db, cfg, res = _three_measures(sample_db_path, tmp_path)
+    insert = storage.RunWriter._insert
+
+    def slow(self, conn_db, measure):
+        time.sleep(0.3)  # the next measure is asked for while this one is written
+        insert(self, conn_db, measure)
+
+    started, alive_then = [], []
+
+    class Counted(storage.Background):
+        def __init__(self, *args):
+            alive_then.append(sum(p.is_alive() for p in started))
+            super().__init__(*args)
+            started.append(self._proc)
+
+    monkeypatch.setattr(storage.RunWriter, "_insert", slow)
+    monkeypatch.setattr(storage, "Background", Counted)
+    writer = storage.RunWriter(db, res, settings=cfg, background=True)
+    for m in ("degree", "pagerank", "eigenvector"):
+        writer.write(m)
+    writer.finish()
+    assert alive_then == [0, 0, 0]
+    stored = {m for (m,) in db.execute("select distinct measure from centrality where run_id = ?", [writer.run_id])}
+    assert stored == {"degree", "pagerank", "eigenvector"}
+
+
 def _arrays(nodes: list[str], edges: list[tuple]):
     """Edge arrays by hand: (u, v, kind, amount or None, record id or None)."""
     import numpy as np

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import multiprocessing as mp
 from pathlib import Path
 
 import numpy as np
@@ -44,10 +43,11 @@ class RunWriter:
 
     With ``background=True`` each measure is written by a forked process (it inherits the values, nothing
     is copied; it exits once done) while this one computes the next measure: about a million and a half
-    rows and their index take SQLite several seconds on a graph of 150,000 nodes. The writers take
-    their turns in the order the measures came, so the table's rows are in the same order as a
-    one-process run; where no fork is possible (or the store is in memory) each measure is written here,
-    after any writer still at work.
+    rows and their index take SQLite several seconds on a graph of 150,000 nodes. One writer at a time,
+    in the order the measures came, so the table's rows are in the same order as a one-process run: a
+    writer holds its rows and the pages it copies (150-300 MB each at scale 10), and three alive at once
+    took the command's processes past 1 GB. Where no fork is possible (or the store is in memory) each
+    measure is written here, after any writer still at work.
     """
 
     def __init__(self, db, result: CentralityResult, params: dict | None = None, settings: dict | None = None,
@@ -63,7 +63,8 @@ class RunWriter:
         path = store.file_of(db)
         self._path = Path(path) if background and path else None
         self._writers: list[Background] = []
-        self._turn = None   # set when the last writer started is done: the next one waits for it
+        self._error: Exception | None = None  # a writer's, raised by wait()
+        self._forked = False
 
     def _extra(self, measure: str) -> dict[str, dict]:
         """Rows stored beside a measure: per-kind counts and amounts of weighted degree, brokered pairs."""
@@ -89,12 +90,11 @@ class RunWriter:
             self.wait()  # the measures before this one go in first, as they came
             self._insert(self.db, measure)
             return
-        if self._turn is None:  # the node order by id, sorted once here: every writer forked after inherits it
+        if not self._forked:  # the node order by id, sorted once here: every writer forked after inherits it
             name_order(self.result.values[measure])
-        ctx = mp.get_context("fork")
-        after, done = self._turn, ctx.Event()
-        self._turn = done
-        self._writers.append(Background(_write_in_turn, self, measure, after, done))
+            self._forked = True
+        self._settle()
+        self._writers.append(Background(_write_measure, self, measure))
 
     def _extra_ranked(self, measure: str) -> list[tuple[str, list]]:
         """The rows beside a measure, ranked: ``[(name, [(node, value, rank)])]`` by name, as :func:`ranked`
@@ -140,18 +140,22 @@ class RunWriter:
         finally:
             conn.execute(f"pragma cache_size={int(cache)}")
 
-    def wait(self) -> None:
-        """Wait for every background writer, then raise the first one's error, if any (the others finish:
-        ending them mid-write would leave their measures half stored)."""
+    def _settle(self) -> None:
+        """Wait for the background writer at work; keep its error for :meth:`wait` (the next measure is still
+        written: ending a writer mid-write would leave its measure half stored)."""
         writers, self._writers = self._writers, []
-        first = None
         for w in writers:
             try:
                 w.join()
-            except Exception as exc:  # noqa: BLE001 - raised below, once the other writers are done
-                first = first or exc
-        if first is not None:
-            raise first
+            except Exception as exc:  # noqa: BLE001 - raised by wait()
+                self._error = self._error or exc
+
+    def wait(self) -> None:
+        """Wait for the background writers, then raise the first one's error, if any."""
+        self._settle()
+        error, self._error = self._error, None
+        if error is not None:
+            raise error
 
     def finish(self, seconds: float | None = None) -> int:
         """Store the measures not written yet, the run's final parameters (every measure's info) and time."""
@@ -166,19 +170,13 @@ class RunWriter:
         return self.run_id
 
 
-def _write_in_turn(writer: RunWriter, measure: str, after, done) -> None:
-    """A forked writer: wait for the previous measure's writer, insert this measure's rows on a connection of
-    its own (a connection never crosses a fork), then let the next one go, whatever happened."""
+def _write_measure(writer: RunWriter, measure: str) -> None:
+    """A forked writer: insert one measure's rows on a connection of its own (a connection never crosses a fork)."""
+    db = store.connect(writer._path, create=False)
     try:
-        if after is not None:
-            after.wait()
-        db = store.connect(writer._path, create=False)
-        try:
-            writer._insert(db, measure)
-        finally:
-            db.conn.close()
+        writer._insert(db, measure)
     finally:
-        done.set()
+        db.conn.close()
 
 
 def runs(db, measure: str | None = None) -> list[dict]:
