@@ -141,7 +141,7 @@ def _stored_skeletons(db) -> dict[str, str | set[str]]:
                     continue
                 sk = memo.get(i) or values.id_skeleton(i)
                 have = known.setdefault(sk, i)
-                if have is i or have == i:
+                if have == i:
                     continue
                 if isinstance(have, str):
                     known[sk] = {have, i}
