@@ -156,6 +156,9 @@ def _read_csv(path: Path, limits: dict) -> tuple[pd.DataFrame, pd.Series, str, l
     return frame, pd.Series(numbers, dtype="int64"), encoding, notes, problems, clean
 
 
+_BLANK = " \t\ufeff"  # what a line holding nothing but delimiters may also hold (a blank line, a byte-order mark)
+
+
 def _read_plain_csv(path: Path, text: str, delimiter: str, cap: int, limits: dict, by_parser: bool = False):
     """The fast path of :func:`_read_csv` for text without quotes or carriage returns (same results).
 
@@ -168,7 +171,7 @@ def _read_plain_csv(path: Path, text: str, delimiter: str, cap: int, limits: dic
     if whole is not None:
         return whole
     header, records, numbers, problems = None, [], [], []
-    blank = " \t\ufeff" + delimiter
+    blank = _BLANK + delimiter
     header_row = int(limits.get("header_row") or 1)
     for i, line in enumerate(lines, start=1):
         if header is None and i < header_row:  # title lines above the header a profile names
@@ -209,7 +212,7 @@ def _plain_by_parser(text: str, lines: list[str], delimiter: str, cap: int, limi
     end = len(lines)
     while end and not lines[end - 1]:  # the newline(s) that end the file
         end -= 1
-    blank = " \t\ufeff" + delimiter
+    blank = _BLANK + delimiter
     if int(limits.get("header_row") or 1) != 1 or end < 2 or not lines[0].strip(blank):
         return None
     header = lines[0].split(delimiter)
