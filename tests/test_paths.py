@@ -243,3 +243,56 @@ def test_an_approvers_targets_put_their_own_decisions_first_and_list_each_record
     assert "C3" in mine and "C3" not in colleague and "C9" not in mine and mine.get("C9") is None
     assert mine.key_parts()[0] is colleague.key_parts()[0]  # U1's dict, shared by its officials
     assert not isinstance(other, Targets) and list(other) == ["C3"]  # O3 approved nothing: U2's own dict
+
+
+def _reference_index(G, targets, limit):
+    """What the index holds, the plain way: each private tie in a dict of neighbours (both ways; kind by kind
+    in the order the kinds first occur, edge order within a kind) and a breadth-first search one node at a
+    time through people and companies."""
+    from collections import deque
+
+    adj: dict = {}
+    by_kind: dict = {}
+    for e in G.edges(keys=True, data=True):
+        by_kind.setdefault(e[3]["kind"], []).append(e)
+    for u, v, k, d in (e for edges in by_kind.values() for e in edges):
+        if u != v:
+            adj.setdefault(u, {}).setdefault(v, []).append(k)
+            adj.setdefault(v, {}).setdefault(u, []).append(k)
+    dist, queue = {t: 0 for t in targets}, deque(targets)
+    while queue:
+        n = queue.popleft()
+        if dist[n] < limit:
+            for m in adj.get(n, ()):
+                if m not in dist and G.nodes[m]["kind"] in ("person", "company"):
+                    dist[m] = dist[n] + 1
+                    queue.append(m)
+    return adj, dist
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_path_index_holds_each_tie_both_ways_and_measures_hops_as_a_plain_search(seed):
+    """PathIndex's arrays against a dict of neighbours and a node-by-node search on random graphs: the same
+    neighbours in sorted order, the same records between each pair in the same order, the same hops to the
+    targets (officials and units are never walked through), self-ties left out."""
+    import random
+
+    from graphrisk.analysis.path_index import PathIndex
+
+    rng = random.Random(seed)
+    G = nx.MultiDiGraph()
+    kinds = ["person"] * 30 + ["company"] * 15 + ["official"] * 5 + ["unit"] * 2
+    for i, kind in enumerate(kinds):
+        G.add_node(f"N{i:02d}", kind=kind, name=f"N{i}")
+    names = sorted(G)
+    for j in range(rng.randint(0, 160)):
+        u, v = rng.choice(names), rng.choice(names)
+        add(G, rng.choice(["family", "associate", "shareholder", "gift"]), u, v, f"r{j}")
+    index = PathIndex(G, settings_mod.defaults())
+    targets = sorted(rng.sample([n for n in names if G.nodes[n]["kind"] == "company"], 3))
+    adj, dist = _reference_index(G, targets, 3)
+    assert {index.names[i]: d for i, d in index.distances(targets, 3).items()} == dist
+    for i, n in enumerate(index.names):
+        pairs = range(index.rows[i], index.rows[i + 1])
+        assert [index.names[index.neighbours_of[p]] for p in pairs] == sorted(adj.get(n, {}))
+        assert [[e[2] for e in index.pair_edges(p)] for p in pairs] == [adj[n][m] for m in sorted(adj.get(n, {}))]

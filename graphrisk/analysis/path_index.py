@@ -5,13 +5,19 @@ kind is read with its own loop instead of testing every one of 700,000 edges for
 """
 from __future__ import annotations
 
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from array import array
+from operator import itemgetter
+
 import networkx as nx
+import numpy as np
 
 from .. import schema
+
+_PASSABLE = ("person", "company")
 
 
 @dataclass(frozen=True)
@@ -30,7 +36,6 @@ class PathIndex:
         self.G = G
         cfg = settings["paths"]
         self.min_repeated = cfg["min_repeated_contacts"]
-        self.adj: dict[str, dict[str, list]] = {}
         # decision edges by role (schema.EDGE_KINDS): a unit's awards and decisions, an official's own part
         self.unit_contracts: dict[str, list] = defaultdict(list)  # unit -> decision edges (contracts, decisions)
         self.approved: dict[str, list] = defaultdict(list)  # official -> decision edges they took part in
@@ -40,6 +45,10 @@ class PathIndex:
         self._unit_targets: dict[str, dict] = {}
         self._unit_dated: dict[str, list] = {}  # unit -> [(beneficiary, [(date, edge)])], for dated members
         self._kind = {n: d.get("kind") for n, d in G.nodes(data=True)}
+        self.names = _sorted(self._kind)  # node positions: the adjacency and the distances are over them
+        self.pos = {n: i for i, n in enumerate(self.names)}
+        self._passable = np.array([self._kind[n] in _PASSABLE for n in self.names], dtype=bool)
+        self.passable_at = self._passable.tobytes()  # by position: 1 for a person or company
         office_contacts: dict[tuple, list] = defaultdict(list)
         node_kind = self._kind
         private: list = []  # the private ties, in the order they are linked
@@ -74,13 +83,46 @@ class PathIndex:
         for (u, v), edges in office_contacts.items():
             if len(edges) >= self.min_repeated:  # repeated contact is a tie even at the office
                 private.extend(edges)
-        _link(self.adj, private)
+        self._link(private)
         for m in self.members.values():
             m.sort()
 
+    def _link(self, private: list) -> None:
+        """The private ties as a compressed adjacency over node positions (nodes in sorted order), each tie
+        walked both ways: a node's row lists its neighbours in sorted order, and each (node, neighbour)
+        pair the ties between them in the order given. Arrays instead of a dict of dicts per node: about
+        a third of the time and a fifth of the memory at 200,000 ties."""
+        n = len(self.names)
+        pos = self.pos.__getitem__
+        u = np.fromiter(map(pos, map(itemgetter(0), private)), dtype=np.int64, count=len(private))
+        v = np.fromiter(map(pos, map(itemgetter(1), private)), dtype=np.int64, count=len(private))
+        tie = np.flatnonzero(u != v)
+        a, b = np.concatenate([u[tie], v[tie]]), np.concatenate([v[tie], u[tie]])
+        order = np.lexsort((np.concatenate([tie, tie]), b, a))
+        a, b = a[order], b[order]
+        first = np.ones(len(a), dtype=bool)
+        first[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1])
+        starts = np.flatnonzero(first)
+        self._ties = private
+        self._tie_order = _ints(np.concatenate([tie, tie])[order])
+        self._pair_start = _ints(np.append(starts, len(a)))
+        self._nbr = b[starts]
+        self._row = np.searchsorted(a[starts], np.arange(n + 1))
+        self.neighbours_of, self.rows = _ints(self._nbr), _ints(self._row)  # read one by one by the walk
+        self._pair_edges: dict[int, tuple] = {}
+
+    def pair_edges(self, pair: int) -> tuple:
+        """The private records between the two nodes of an adjacency pair (both directions, in order)."""
+        es = self._pair_edges.get(pair)
+        if es is None:
+            ties, order = self._ties, self._tie_order
+            es = self._pair_edges[pair] = tuple(ties[order[i]] for i in
+                                                range(self._pair_start[pair], self._pair_start[pair + 1]))
+        return es
+
     def passable(self, node: str) -> bool:
         """Intermediate nodes of a chain: people and companies only."""
-        return self._kind.get(node) in ("person", "company")
+        return self._kind.get(node) in _PASSABLE
 
     def units(self, official: str) -> list[str]:
         """Units the official belongs to: the own unit and every membership, sorted."""
@@ -92,8 +134,9 @@ class PathIndex:
         base = self._unit_targets.get(unit)
         if base is None:
             by: dict[str, dict] = defaultdict(dict)
+            kind = self._kind.get
             for e in self.unit_contracts.get(unit, ()):
-                if self.passable(e[1]):
+                if kind(e[1]) in _PASSABLE:
                     by[e[1]][e[3]["record_id"]] = e
             base = self._unit_targets[unit] = {c: list(es.values()) for c, es in by.items()}
         return base
@@ -113,6 +156,13 @@ class PathIndex:
         if not spans:
             return base
         out = {}
+        if len(spans) == 1:  # the usual case, without a generator per decision
+            (a, b), = spans
+            for c, dated in self._dated_base(unit):
+                kept = [e for day, e in dated if not day or (not a or a <= day) and (not b or day <= b)]
+                if kept:
+                    out[c] = kept
+            return out
         for c, dated in self._dated_base(unit):
             kept = [e for day, e in dated
                     if not day or any((not a or a <= day) and (not b or day <= b) for a, b in spans)]
@@ -145,20 +195,33 @@ class PathIndex:
                 own.setdefault(e[1], []).append(e)
         return Targets(out, own) if own else out
 
-    def distances(self, targets, limit: int) -> dict[str, int]:
-        """Hops from each node to the nearest target over private ties (through passable nodes)."""
-        dist = {t: 0 for t in targets}
-        queue = deque(targets)
-        while queue:
-            n = queue.popleft()
-            d = dist[n]
-            if d >= limit:
-                continue
-            for m in self.adj.get(n, ()):
-                if m not in dist and self.passable(m):
-                    dist[m] = d + 1
-                    queue.append(m)
-        return dist
+    def distances(self, targets, limit: int) -> dict[int, int]:
+        """Hops from each node (by position) to the nearest of ``targets`` (node ids) over private ties,
+        through passable nodes only, up to ``limit``: a breadth-first search a whole level at a time."""
+        if not len(self.names):
+            return {}
+        pos = self.pos
+        seen = np.zeros(len(self.names), dtype=bool)
+        level = np.unique(np.fromiter((pos[t] for t in targets), dtype=np.int64))
+        seen[level] = True
+        reached, hops = [level], [np.zeros(len(level), dtype=np.int64)]
+        row, nbr, passable = self._row, self._nbr, self._passable
+        for d in range(1, limit + 1):
+            starts, ends = row[level], row[level + 1]
+            counts = ends - starts
+            total = int(counts.sum())
+            if not total:
+                break
+            at = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(total)
+            found = nbr[at]
+            found = np.unique(found[passable[found] & ~seen[found]])
+            if not len(found):
+                break
+            seen[found] = True
+            reached.append(found)
+            hops.append(np.full(len(found), d, dtype=np.int64))
+            level = found
+        return dict(zip(np.concatenate(reached).tolist(), np.concatenate(hops).tolist()))
 
 
 class Targets(Mapping):
@@ -201,28 +264,19 @@ class Targets(Mapping):
         return self.base, self.own
 
 
-def _link(adj: dict[str, dict[str, list]], edges: list) -> None:
-    """Add private ties to the adjacency, each walked both ways (parallel records kept together, in order).
-    One loop over a million ties: a method call and an inner loop per tie were a third of the index."""
-    get = adj.get
-    for e in edges:
-        u, v = e[0], e[1]
-        if u == v:
-            continue
-        row = get(u)
-        if row is None:
-            adj[u] = {v: [e]}
-        elif (same := row.get(v)) is None:
-            row[v] = [e]
-        else:
-            same.append(e)
-        row = get(v)
-        if row is None:
-            adj[v] = {u: [e]}
-        elif (same := row.get(u)) is None:
-            row[u] = [e]
-        else:
-            same.append(e)
+def _ints(values: np.ndarray) -> array:
+    """An int64 array as a Python ``array``: indexed one by one like a list, without an int object each."""
+    out = array("q")
+    out.frombytes(values.astype(np.int64).tobytes())
+    return out
+
+
+def _sorted(nodes) -> list:
+    """Node ids in their natural order (by text where the ids are of mixed types)."""
+    try:
+        return sorted(nodes)
+    except TypeError:
+        return sorted(nodes, key=str)
 
 
 def _edges_by_kind(G):

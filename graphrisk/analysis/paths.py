@@ -194,23 +194,27 @@ def _paths_of(G, index: PathIndex, scorer: Scorer, official: str, targets: dict,
     """Walk private ties from ``official`` towards its suppliers; score each chain against each award."""
     found: list[ConflictPath] = []
     per_pair: dict[str, list[ConflictPath]] = defaultdict(list)
-    stack = [(official, [official], [])]
+    start = index.pos.get(official)
+    if start is None:
+        return []
+    names, rows, nbrs, passable = index.names, index.rows, index.neighbours_of, index.passable_at
+    far = max_hops + 1
+    stack = [(start, [start], [])]
     while stack:
         node, nodes, steps = stack.pop()
-        depth = len(steps)
-        for nbr in sorted(index.adj.get(node, ())):
-            if nbr in nodes or not index.passable(nbr):
+        remaining = max_hops - len(steps) - 1
+        for pair in range(rows[node], rows[node + 1]):  # neighbours in sorted order
+            nbr = nbrs[pair]
+            if nbr in nodes or not passable[nbr] or dist.get(nbr, far) > remaining:
                 continue
-            remaining = max_hops - depth - 1
-            if dist.get(nbr, max_hops + 1) > remaining:
-                continue
-            step = Step(node, nbr, tuple(index.adj[node][nbr]))
-            new_nodes, new_steps = nodes + [nbr], steps + [step]
-            if nbr in targets:
-                for contract in targets[nbr]:
-                    p = _score_path(G, scorer, official, nbr, new_nodes, new_steps, contract, cfg)
+            company = names[nbr]
+            new_nodes, new_steps = nodes + [nbr], steps + [Step(names[node], company, index.pair_edges(pair))]
+            if company in targets:
+                ids = [names[i] for i in new_nodes]
+                for contract in targets[company]:
+                    p = _score_path(G, scorer, official, company, ids, new_steps, contract, cfg)
                     if p is not None:
-                        per_pair[nbr].append(p)
+                        per_pair[company].append(p)
             if remaining > 0:
                 stack.append((nbr, new_nodes, new_steps))
     for company, paths in per_pair.items():
