@@ -32,6 +32,11 @@ SQL_TYPES = {
 PROVENANCE = {"_batch": int, "_row": int, "_hash": str}
 
 
+PAGE_SIZE = 16384  # a new store's pages: a bulk ingest writes its tables and rebuilds its indexes about a
+# tenth faster than with SQLite's 4,096 (the ingest's writes at scale 10: 3.6 s against 4.0-4.2 s), and whole
+# tables read back no slower; a store made before keeps its own size
+
+
 def default_path() -> Path:
     return Path(os.environ.get(ENV_DB) or DEFAULT_DB)
 
@@ -244,6 +249,8 @@ def connect(path: str | os.PathLike | None = None, *, create: bool = True,
             if any(name not in done for name, _ in MIGRATIONS):
                 raise StoreError(_t("errors.store.readonly_old", path=p))
         else:
+            if key is None and db.conn.execute("PRAGMA page_count").fetchone()[0] == 0:
+                db.conn.execute(f"PRAGMA page_size={PAGE_SIZE}")  # a new store (set before WAL: fixed after)
             db.conn.execute("PRAGMA journal_mode=WAL")
             db.conn.execute("PRAGMA synchronous=NORMAL")
             db.conn.execute("PRAGMA foreign_keys=OFF")

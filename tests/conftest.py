@@ -99,7 +99,9 @@ def sample_db_path(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("sample-world")
     generate(root / "world", scale=0.2, seed=5)
     path = root / "sample.db"
-    ingest_paths(store_mod.connect(path), [root / "world"])
+    db = store_mod.connect(path)
+    ingest_paths(db, [root / "world"])
+    db.conn.close()  # the last connection's close moves the write-ahead log into the file: tests copy the file
     return path
 
 

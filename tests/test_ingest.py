@@ -300,3 +300,20 @@ def test_killed_process_leaves_store_as_before_and_rerun_completes(tmp_path, sma
     assert db["contacts"].count == 2 and db["batches"].count == 9
     rep = ingest_file(db, big / "contacts.csv")
     assert rep.inserted == 120_000 and db["contacts"].count == 120_002
+
+
+def test_a_new_store_has_large_pages_and_an_old_one_keeps_its_own(tmp_path, small_world):
+    """A store made now uses ``store.PAGE_SIZE`` pages (bulk writes are faster); a store made with SQLite's
+    default 4,096 keeps it, and takes the same files with the same results."""
+    import sqlite3
+
+    new = store.connect(tmp_path / "new.db")
+    old_path = tmp_path / "old.db"
+    sqlite3.connect(old_path).execute("create table t (x)").connection.close()  # SQLite's own default pages
+    old = store.connect(old_path)
+    assert new.conn.execute("pragma page_size").fetchone()[0] == store.PAGE_SIZE > 4096
+    assert old.conn.execute("pragma page_size").fetchone()[0] == 4096
+    for db in (new, old):
+        ingest_paths(db, [small_world])
+    assert store.counts(new) == store.counts(old) and store.counts(new)["relations"] == 5
+    assert store.connect(tmp_path / "new.db").conn.execute("pragma page_size").fetchone()[0] == store.PAGE_SIZE
