@@ -33,6 +33,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -94,6 +95,10 @@ def _read_csv(path: Path, limits: dict) -> tuple[pd.DataFrame, pd.Series, str, l
     if '"' not in text and "\r" not in text:  # no quoting: every line is a record, split in C
         frame, rows, problems = _read_plain_csv(path, text, delimiter, cap, limits, by_parser=clean)
         return frame, rows, encoding, [], problems, clean
+    if clean and "\r" not in text:  # quoted cells, none across lines: split in C as well
+        whole = _plain_by_parser(text, text.split("\n"), delimiter, cap, limits, quoted=True)
+        if whole is not None:
+            return whole[0], whole[1], encoding, [], whole[2], clean
     csv.field_size_limit(max(cap, 1))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     header: list[str] | None = None
@@ -156,6 +161,8 @@ def _read_csv(path: Path, limits: dict) -> tuple[pd.DataFrame, pd.Series, str, l
     return frame, pd.Series(numbers, dtype="int64"), encoding, notes, problems, clean
 
 
+QUOTED_BY_PARSER_MIN_ROWS = 1000  # a smaller quoted file is read faster by the csv reader than pandas starts
+QUOTED_BY_PARSER_MAX_SHARE = 0.25  # more quoted lines than this: checking them costs what the csv reader saves
 _BLANK = " \t\ufeff"  # what a line holding nothing but delimiters may also hold (a blank line, a byte-order mark)
 
 
@@ -205,10 +212,18 @@ def _read_plain_csv(path: Path, text: str, delimiter: str, cap: int, limits: dic
     return frame, pd.Series(numbers, dtype="int64"), problems
 
 
-def _plain_by_parser(text: str, lines: list[str], delimiter: str, cap: int, limits: dict):
+def _plain_by_parser(text: str, lines: list[str], delimiter: str, cap: int, limits: dict, quoted: bool = False):
     """:func:`_read_plain_csv`'s result from pandas' C parser, or None when the file is not one it reads the
     same way (title lines above the header, a blank line, a line with another number of fields, a long cell,
-    no record): the line-by-line reading then finds and reports what there is to report."""
+    no record): the line-by-line reading then finds and reports what there is to report.
+
+    ``quoted``: the text has quotes (and no carriage return). A line with a quote is taken only when it is
+    the header's number of well-formed fields (a quoted cell: ``"..."`` with ``""`` for a quote and no line
+    break; any other cell: no quote, no delimiter), which the C parser and Python's strict ``csv`` reader read
+    alike. Any other quoting goes to the ``csv`` reader, which reads it or says what is wrong with it. Only
+    for a file of many records, at most a quarter of them quoted (amounts with thousands separators, the odd
+    title with a comma): checking each quoted line costs about what the ``csv`` reader does.
+    """
     end = len(lines)
     while end and not lines[end - 1]:  # the newline(s) that end the file
         end -= 1
@@ -216,19 +231,46 @@ def _plain_by_parser(text: str, lines: list[str], delimiter: str, cap: int, limi
     if int(limits.get("header_row") or 1) != 1 or end < 2 or not lines[0].strip(blank):
         return None
     header = lines[0].split(delimiter)
+    if quoted and not lines[0].replace(delimiter, "").replace('"', "").strip():
+        return None  # a header the csv reader takes for a blank line
+    if quoted and '"' in lines[0]:
+        header = next(csv.reader([lines[0]], delimiter=delimiter))
+        if not _fields(delimiter, len(header)).fullmatch(lines[0]):
+            return None
     width, body = len(header), lines[1:end]
     if width > int(limits["max_columns"]) or max(map(len, body)) > cap:
         return None
     need = width - 1
-    if body[0].startswith("\ufeff") or not all(line.count(delimiter) == need and line.strip(blank) for line in body):
+    if body[0].startswith("\ufeff"):
         return None  # (the parser drops a byte-order mark that starts its text)
+    if not quoted:
+        if not all(line.count(delimiter) == need and line.strip(blank) for line in body):
+            return None
+    else:
+        quotes = sum('"' in line for line in body)
+        if len(body) < QUOTED_BY_PARSER_MIN_ROWS or quotes > QUOTED_BY_PARSER_MAX_SHARE * len(body):
+            return None  # checking many quoted lines costs more than the csv reader saves
+        fields = _fields(delimiter, width).fullmatch
+        # a blank record for the csv reader: every cell white space (str.strip's, which takes U+2028 too)
+        if not all(fields(line) and line.replace(delimiter, "").replace('"', "").strip() if '"' in line
+                   else line.count(delimiter) == need and line.replace(delimiter, "").strip() for line in body):
+            return None
     frame = pd.read_csv(io.StringIO(text[len(lines[0]) + 1:]), sep=delimiter, header=None, names=range(width),
-                        dtype=object, na_filter=False, keep_default_na=False, quoting=csv.QUOTE_NONE,
+                        dtype=object, na_filter=False, keep_default_na=False,
+                        quoting=csv.QUOTE_MINIMAL if quoted else csv.QUOTE_NONE, quotechar='"', doublequote=True,
                         engine="c", low_memory=False, skip_blank_lines=True)
     if frame.shape != (len(body), width):
         return None
     frame.columns = header
     return frame, pd.Series(range(2, 2 + len(body)), dtype="int64"), []
+
+
+@lru_cache(maxsize=64)
+def _fields(delimiter: str, width: int) -> re.Pattern:
+    """One line of exactly ``width`` well-formed fields (see :func:`_plain_by_parser`)."""
+    d = re.escape(delimiter)
+    field = f'(?:"(?:[^"\\n]|"")*"|[^"{d}\\n]*)'
+    return re.compile(f"{field}(?:{d}{field}){{{width - 1}}}")
 
 
 def _check_multiline(path: Path, rec: list[str], header: list[str], start: int, end: int, delimiter: str,
