@@ -23,11 +23,16 @@ def _line(cells, delimiter):
     return delimiter.join(cells)
 
 
+def _start(draw, widest: int):
+    """A drawn delimiter, number of columns and header."""
+    delimiter = draw(st.sampled_from([",", "\t"]))
+    width = draw(st.integers(1, widest))
+    return delimiter, width, [f"c{i}" for i in range(width)]
+
+
 @st.composite
 def plain_text(draw):
-    delimiter = draw(st.sampled_from([",", "\t"]))
-    width = draw(st.integers(1, 5))
-    header = [f"c{i}" for i in range(width)]
+    delimiter, width, header = _start(draw, 5)
     if draw(st.booleans()):
         header[0] = draw(st.sampled_from(["\ufeffc0", "c1", " c0 "]))  # a BOM, a repeated name, spaces
     lines = [_line(header, delimiter)]
@@ -85,9 +90,7 @@ QUOTED = st.one_of(WELL_QUOTED, st.sampled_from(['"ab"c', 'a"b', '"open', '"a" '
 
 @st.composite
 def quoted_text(draw):
-    delimiter = draw(st.sampled_from([",", "\t"]))
-    width = draw(st.integers(1, 4))
-    header = [f"c{i}" for i in range(width)]
+    delimiter, width, header = _start(draw, 4)
     if draw(st.booleans()):
         header = [f'"{h}"' if draw(st.booleans()) else h for h in header]
     if draw(st.booleans()):
