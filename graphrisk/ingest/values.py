@@ -12,6 +12,7 @@ import re
 import unicodedata
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 _DATE_SEP = re.compile(
@@ -230,8 +231,11 @@ def parse_series(series: pd.Series, parser) -> tuple[pd.Series, dict[int, str]]:
             parsed[u] = parser(u)
         except ValueError as exc:
             errors[u] = str(exc)
-    out = pd.Series([parsed.get(v) if v not in ("", None) else None for v in values],
-                    index=series.index, dtype=object)
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)  # each distinct value looked up once
+    done = np.empty(len(uniques), dtype=object)
+    for i, u in enumerate(uniques):  # one by one: a parsed value may be a tuple, which a slice would unpack
+        done[i] = parsed.get(u) if u not in ("", None) else None
+    out = pd.Series(done[codes], index=series.index, dtype=object)
     bad = {}
     if errors:
         for pos, v in enumerate(values):
