@@ -3,15 +3,17 @@
     python bench/bench_commands.py                 # scale 10 (about 700,000 records)
     python bench/bench_commands.py --scale 50 --pipeline-only
     python bench/bench_commands.py --scale 100 --pipeline-only
+    python bench/bench_commands.py --reuse --ingest-only --repeat 5   # the ingest alone, median of 5
 
-Makes the sample world and ingests it (ingest timed in its own process: rows/s), then runs every
-command on its own copy of the store (so no command reuses another's stored evaluation), except
-the "stored" report, which runs after the cold one on the same copy. PageRank, eigenvector and
-degree are also run by bench/peer_igraph.py (sqlite3 + igraph, nothing else) and printed as ratios.
-"peak MB" is the largest process's maximum resident set (os.wait4); "tree MB" the peak of the summed
-proportional set size of the command and its forked workers (pages they share counted once), sampled
-every 0.2 s or more so that sampling takes at most a tenth of a core: what the command as a whole
-holds. Prints a table and writes JSON beside it.
+Makes the sample world and ingests it (ingest timed in its own process: rows/s; with ``--repeat`` as
+often as each command, into a fresh store each time), then runs every command on its own copy of
+the store (so no command reuses another's stored evaluation), except the "stored" report, which runs
+after the cold one on the same copy. PageRank, eigenvector and degree are also run by
+bench/peer_igraph.py (sqlite3 + igraph, nothing else) and printed as ratios. "peak MB" is the
+largest process's maximum resident set (os.wait4); "tree MB" the peak of the summed proportional set
+size of the command and its forked workers (pages they share counted once), sampled every 0.2 s or
+more so that sampling takes at most a tenth of a core: what the command as a whole holds. Prints a
+table and writes JSON beside it.
 """
 from __future__ import annotations
 
@@ -112,6 +114,8 @@ def main() -> None:
     ap.add_argument("--workdir", default=None, help="default bench/results/commands-s<scale>")
     ap.add_argument("--reuse", action="store_true", help="reuse the world and store already in workdir")
     ap.add_argument("--pipeline-only", action="store_true", help="ingest + flags + paths + centrality + communities")
+    ap.add_argument("--ingest-only", action="store_true", help="only the ingest (with --reuse: of the world "
+                                                               "already in workdir, into a fresh store)")
     ap.add_argument("--repeat", type=int, default=1, help="runs of each command (not the pipeline): the median "
                                                          "time and the largest memory are printed")
     args = ap.parse_args()
@@ -121,20 +125,29 @@ def main() -> None:
     world, base = work / "world", work / "base.db"
     rows = {}
     results: dict[str, dict] = {}
-    if not (args.reuse and base.exists()):
+    def ingest() -> dict:
         for suffix in ("", "-wal", "-shm"):
             Path(str(base) + suffix).unlink(missing_ok=True)
+        return run(GRAPHRISK + ["ingest", str(world), "--db", str(base), "--quiet"], env)
+
+    # the ingest into a fresh store, as often as each command (the last one's store is the base)
+    ingests = 1 if args.pipeline_only else args.repeat
+    if not (args.reuse and base.exists()):
         shutil.rmtree(world, ignore_errors=True)
         results["sample"] = run(GRAPHRISK + ["sample", "--out", str(world), "--scale", str(args.scale),
                                              "--seed", str(args.seed)], env)
-        results["ingest"] = run(GRAPHRISK + ["ingest", str(world), "--db", str(base), "--quiet"], env)
+        results["ingest"] = repeated(ingests, ingest)
+    elif args.ingest_only:
+        results["ingest"] = repeated(ingests, ingest)
     rows = sum(max(0, sum(1 for _ in open(f, encoding="utf-8")) - 1) for f in world.glob("*.csv"))
     if "ingest" in results:
         results["ingest"]["rows_per_s"] = round(rows / results["ingest"]["seconds"])
     pipeline = [("flags", ["flags", "--format", "json"]), ("paths --all", ["paths", "--all", "--format", "json"]),
                 ("centrality --measure all", ["centrality", "--measure", "all", "--format", "json"]),
                 ("communities", ["communities"])]
-    if args.pipeline_only:
+    if args.ingest_only:
+        pass
+    elif args.pipeline_only:
         db = fresh(base, "pipeline")
         for name, cmd in pipeline:
             results[name] = run(GRAPHRISK + cmd + ["--db", str(db)], env)
@@ -165,6 +178,7 @@ def main() -> None:
         results["report (evaluations stored)"] = repeated(len(pairs), iter([w for _, w in pairs]).__next__)
     print(f"\nscale {args.scale:g}: {rows:,} rows; each command a fresh process"
           + (f", median of {args.repeat} runs" if args.repeat > 1 and not args.pipeline_only else "") + "\n")
+
     print(f"{'command':<34}{'seconds':>9}{'peak MB':>9}{'tree MB':>9}  notes")
     for name, r in results.items():
         note = ""
