@@ -5,11 +5,10 @@ kind is read with its own loop instead of testing every one of 700,000 edges for
 """
 from __future__ import annotations
 
+from array import array
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
-
-from array import array
 from operator import itemgetter
 
 import networkx as nx
@@ -90,8 +89,8 @@ class PathIndex:
     def _link(self, private: list) -> None:
         """The private ties as a compressed adjacency over node positions (nodes in sorted order), each tie
         walked both ways: a node's row lists its neighbours in sorted order, and each (node, neighbour)
-        pair the ties between them in the order given. Arrays instead of a dict of dicts per node: about
-        a third of the time and a fifth of the memory at 200,000 ties."""
+        pair the ties between them in the order given. Arrays instead of a dict of dicts per node: the
+        whole index holds 37 MB instead of 67 MB at 200,000 ties (scale 10)."""
         n = len(self.names)
         pos = self.pos.__getitem__
         u = np.fromiter(map(pos, map(itemgetter(0), private)), dtype=np.int64, count=len(private))

@@ -207,14 +207,14 @@ def _paths_of(G, index: PathIndex, scorer: Scorer, official: str, targets: dict,
             nbr = nbrs[pair]
             if nbr in nodes or not passable[nbr] or dist.get(nbr, far) > remaining:
                 continue
-            company = names[nbr]
-            new_nodes, new_steps = nodes + [nbr], steps + [Step(names[node], company, index.pair_edges(pair))]
-            if company in targets:
+            nbr_id = names[nbr]
+            new_nodes, new_steps = nodes + [nbr], steps + [Step(names[node], nbr_id, index.pair_edges(pair))]
+            if nbr_id in targets:
                 ids = [names[i] for i in new_nodes]
-                for contract in targets[company]:
-                    p = _score_path(G, scorer, official, company, ids, new_steps, contract, cfg)
+                for contract in targets[nbr_id]:
+                    p = _score_path(G, scorer, official, nbr_id, ids, new_steps, contract, cfg)
                     if p is not None:
-                        per_pair[company].append(p)
+                        per_pair[nbr_id].append(p)
             if remaining > 0:
                 stack.append((nbr, new_nodes, new_steps))
     for company, paths in per_pair.items():
