@@ -95,7 +95,7 @@ def _read_csv(path: Path, limits: dict) -> tuple[pd.DataFrame, pd.Series, str, l
     if '"' not in text and "\r" not in text:  # no quoting: every line is a record, split in C
         frame, rows, problems = _read_plain_csv(path, text, delimiter, cap, limits, by_parser=clean)
         return frame, rows, encoding, [], problems, clean
-    if clean and "\r" not in text:  # quoted cells, none across lines: split in C as well
+    if clean and "\r" not in text and text.count("\n") >= QUOTED_BY_PARSER_MIN_ROWS:  # quoted cells: in C too
         whole = _plain_by_parser(text, text.split("\n"), delimiter, cap, limits, quoted=True)
         if whole is not None:
             return whole[0], whole[1], encoding, [], whole[2], clean
