@@ -216,3 +216,11 @@ def extend(toml_text: str) -> None:
 
 # Contact channels that are private meetings rather than office business.
 PRIVATE_CHANNELS = ("dinner", "banquet", "private", "karaoke", "golf", "home", "tea", "宴请", "吃饭", "私下")
+
+
+def is_private_channel(channel: str | None) -> bool:
+    """A contact away from office business (dinner, banquet, ...), per :data:`PRIVATE_CHANNELS`."""
+    if not channel:
+        return False
+    ch = channel.lower()
+    return any(word in ch for word in PRIVATE_CHANNELS)

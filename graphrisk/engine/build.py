@@ -58,12 +58,7 @@ def canonical(db) -> dict[str, str]:
         return {}
 
 
-def is_private_channel(channel: str | None) -> bool:
-    """A contact away from office business (dinner, banquet, ...), per ``schema.PRIVATE_CHANNELS``."""
-    if not channel:
-        return False
-    ch = channel.lower()
-    return any(word in ch for word in schema.PRIVATE_CHANNELS)
+is_private_channel = schema.is_private_channel  # graph.py re-exports it from here
 
 
 def _rows(db, sql: str, params=()) -> Iterator[dict]:

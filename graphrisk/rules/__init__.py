@@ -11,11 +11,12 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from dataclasses import dataclass, field
-from typing import Callable
-
-import networkx as nx
+from typing import TYPE_CHECKING, Callable
 
 from ..findings import ConflictPath, Reason
+
+if TYPE_CHECKING:  # networkx is the graphs' type; ingesting files and loading settings never need it
+    import networkx as nx
 
 
 @dataclass

@@ -26,7 +26,7 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import date
 
-from .. import money
+from .. import money, schema
 from .amounts import _amounts, graph_amounts
 from ..i18n import LANGS, both, catalogue, fmt_money, t
 
@@ -339,9 +339,7 @@ def edge_strength(settings: dict, scales: AmountScales, e, decision_date: str | 
 
 
 def _private(channel: str) -> bool:
-    from ..graph import is_private_channel
-
-    return is_private_channel(channel)
+    return schema.is_private_channel(channel)
 
 
 def path_strength(settings: dict, scales: AmountScales, p) -> float:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ...graph import is_private_channel
+from ...schema import is_private_channel
 from ...i18n import LANGS, fmt_date, t
 from ...narrate import channel_name
 from .. import Finding, rule

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ...findings import Reason
-from ...graph import is_private_channel
+from ...schema import is_private_channel
 from ...i18n import LANGS, fmt_date, t
 from .. import Finding, rule
 from ..scale import band
