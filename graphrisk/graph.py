@@ -18,8 +18,9 @@ import networkx as nx
 from . import collector, store
 from .engine.ahead import node_cells, start as start_ahead
 from .engine.build import (Window, canonical, count_unresolved, edge_reads,  # noqa: F401 (re-exported)
-                           is_private_channel, iter_edges, iter_nodes, read_rows)
+                           iter_edges, iter_nodes, read_rows)
 from .engine.lite import LiteGraph
+from .schema import is_private_channel  # noqa: F401 (long importable from here)
 
 
 _FULL: dict = {}  # (store file, data version) -> the whole graph, so windows of one process filter it

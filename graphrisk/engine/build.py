@@ -58,9 +58,6 @@ def canonical(db) -> dict[str, str]:
         return {}
 
 
-is_private_channel = schema.is_private_channel  # graph.py re-exports it from here
-
-
 def _rows(db, sql: str, params=()) -> Iterator[dict]:
     cur = db.conn.execute(sql, params)
     names = [d[0] for d in cur.description]
@@ -257,7 +254,7 @@ def _fast_edges(rows: list, plan: list, meta: RowTable, id_i: int, derived, node
         if x is not None:
             xs = [x] * len(rows)
         elif ek is not None and ek.name == "contact":
-            by = {ch: derived("contact", private=is_private_channel(ch)) for ch in {r[ch_i] for r in rows}}
+            by = {ch: derived("contact", private=schema.is_private_channel(ch)) for ch in {r[ch_i] for r in rows}}
             xs = [by[r[ch_i]] for r in rows]
         elif ek is not None and ek.name == "trip_sponsor":
             by = {gov: derived("trip_sponsor", government=gov) for gov in (True, False)}
@@ -403,7 +400,7 @@ def _table_edges(read: TableRead, rows: list, files: dict, canon: dict, node_kin
                 if kind == "contact":
                     ch = row[ch_i]
                     if ch not in private_memo:
-                        private_memo[ch] = is_private_channel(ch)
+                        private_memo[ch] = schema.is_private_channel(ch)
                     x = derived(kind, private=private_memo[ch])
                 elif kind == "trip_sponsor":
                     x = derived(kind, government=node_kind.get(u) == "unit")

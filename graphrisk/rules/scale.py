@@ -312,7 +312,7 @@ def edge_strength(settings: dict, scales: AmountScales, e, decision_date: str | 
     detail = e.detail
     if kind in BENEFIT_FACTORS:
         f = BENEFIT_FACTORS[kind]
-        if kind == "contact" and not detail.get("private", detail.get("channel") and _private(detail["channel"])):
+        if kind == "contact" and not detail.get("private", schema.is_private_channel(detail.get("channel"))):
             f = 0.45  # repeated office contact: a tie, not a benefit
         if kind in ("gift", "trip_sponsor"):
             f *= amount_factor(scales, kind, e.amount, e.currency, cfg["small_amount_factor"])
@@ -336,10 +336,6 @@ def edge_strength(settings: dict, scales: AmountScales, e, decision_date: str | 
     if end and decision_date and end < decision_date:
         f *= 0.4  # the tie had ended before the decision
     return f
-
-
-def _private(channel: str) -> bool:
-    return schema.is_private_channel(channel)
 
 
 def path_strength(settings: dict, scales: AmountScales, p) -> float:
