@@ -8,17 +8,109 @@ work in-process instead (:func:`can_fork`).
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 
 from . import collector
 
 _PAYLOAD = None  # (function, arguments) the forked child calls
 
 
-def can_fork() -> bool:
-    """Whether a child can be forked here: the ``fork`` start method exists, this is not a pool's worker (which
-    may not have children), and no OpenMP runtime in this process may run a team of threads (igraph's or
-    networkit's with ``OMP_NUM_THREADS`` above 1: a child would wait forever on the team's locks)."""
-    return "fork" in mp.get_all_start_methods() and not mp.current_process().daemon and _openmp_threads() <= 1
+def can_fork(processes: int = 1) -> bool:
+    """Whether ``processes`` children can be forked here: the ``fork`` start method exists, this is not a pool's
+    worker (which may not have children), no OpenMP runtime in this process may run a team of threads
+    (igraph's or networkit's with ``OMP_NUM_THREADS`` above 1: a child would wait forever on the team's locks),
+    and the machine has memory for them (:func:`room_for`). Otherwise callers do the work in this process:
+    the same results, later."""
+    return "fork" in mp.get_all_start_methods() and not mp.current_process().daemon and _openmp_threads() <= 1 \
+        and room_for(processes)
+
+
+# A forked child shares this process's memory until either writes a page, and reading a Python object writes
+# its reference count: the rule process of an evaluation ends up copying most of the graph (scale 10: 530 MB
+# of a 645 MB process). So a fork counts on this share of this process's resident memory per child.
+COPY_SHARE = 0.85
+
+
+def room_for(processes: int = 1, root: str = "/") -> bool:
+    """Whether the memory available (the system's, and the control group's limit when one is set) holds
+    ``processes`` children copying :data:`COPY_SHARE` of this process's resident memory each. True where
+    neither can be read (not Linux): forking is then left to the other checks. ``root`` is for tests."""
+    available = available_bytes(root)
+    return available is None or processes * COPY_SHARE * _resident_bytes(root) <= available
+
+
+def _resident_bytes(root: str = "/") -> int:
+    try:
+        with open(os.path.join(root, "proc/self/statm"), encoding="ascii") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def available_bytes(root: str = "/") -> int | None:
+    """Memory this process may still take: the system's ``MemAvailable``, capped by its control group's limit
+    less its use (cgroup v2 ``memory.max``, or v1 ``memory.limit_in_bytes``); None when none can be read."""
+    found = []
+    try:
+        with open(os.path.join(root, "proc/meminfo"), encoding="ascii") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    found.append(int(line.split()[1]) * 1024)
+                    break
+    except (OSError, ValueError, IndexError):
+        pass
+    for folder, limit, used, cache in _cgroup_files(root):
+        try:
+            with open(os.path.join(folder, limit), encoding="ascii") as f:
+                cap = f.read().strip()
+            with open(os.path.join(folder, used), encoding="ascii") as f:
+                use = int(f.read().strip())
+        except (OSError, ValueError):
+            continue
+        if cap.isdigit() and int(cap) < 1 << 60:  # "max" or a huge number: no limit
+            found.append(max(int(cap) - use + _stat(folder, cache), 0))
+            break  # the first group found is this process's
+    return min(found) if found else None
+
+
+def _stat(folder: str, key: str) -> int:
+    """One counter of a control group's ``memory.stat`` (file pages not used lately count as free: the kernel
+    takes them back first); 0 when missing."""
+    try:
+        with open(os.path.join(folder, "memory.stat"), encoding="ascii") as f:
+            for line in f:
+                name, _, value = line.partition(" ")
+                if name == key:
+                    return int(value)
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def _cgroup_files(root: str) -> list[tuple[str, str, str, str]]:
+    """``(folder, limit file, usage file, reclaimable counter)`` of this process's memory control group as
+    /proc/self/cgroup names it, then at the root of the hierarchy (what a container sees)."""
+    base = os.path.join(root, "sys/fs/cgroup")
+    out = []
+    try:
+        with open(os.path.join(root, "proc/self/cgroup"), encoding="utf-8") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        lines = []
+    for line in lines:
+        parts = line.split(":", 2)
+        if len(parts) != 3:
+            continue
+        rel = parts[2].lstrip("/")
+        if parts[0] == "0" and parts[1] == "":  # v2: one unified hierarchy
+            out.append((os.path.join(base, rel), *_V2))
+        elif "memory" in parts[1].split(","):
+            out.append((os.path.join(base, "memory", rel), *_V1))
+    return out + [(base, *_V2), (os.path.join(base, "memory"), *_V1)]
+
+
+_V2 = ("memory.max", "memory.current", "inactive_file")
+_V1 = ("memory.limit_in_bytes", "memory.usage_in_bytes", "total_inactive_file")
 
 
 def _openmp_threads() -> int:

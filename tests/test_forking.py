@@ -110,3 +110,85 @@ def test_a_fetched_result_comes_back_and_a_fetch_can_be_stopped_mid_send():
         job.cancel()
         assert time.perf_counter() - started < 5
         assert not job._proc.is_alive()
+
+
+def _fake_root(tmp_path, *, available_kb=None, resident_pages=None, cgroup=None, files=None):
+    """A folder laid out like / for :func:`graphrisk.forking.available_bytes`: /proc's files and a control group's."""
+    proc = tmp_path / "proc" / "self"
+    proc.mkdir(parents=True)
+    if available_kb is not None:
+        (tmp_path / "proc" / "meminfo").write_text(f"MemTotal:  99999999 kB\nMemFree:  1 kB\n"
+                                                   f"MemAvailable:  {available_kb} kB\n", encoding="ascii")
+    if resident_pages is not None:
+        (proc / "statm").write_text(f"{resident_pages * 3} {resident_pages} 10 1 0 5 0\n", encoding="ascii")
+    if cgroup is not None:
+        (proc / "cgroup").write_text(cgroup, encoding="utf-8")
+    for rel, text in (files or {}).items():
+        f = tmp_path / rel
+        f.parent.mkdir(parents=True, exist_ok=True)
+        f.write_text(text, encoding="ascii")
+    return str(tmp_path)
+
+
+def test_available_memory_is_the_systems_capped_by_the_control_group(tmp_path):
+    """MemAvailable, or less when the process's control group (v2 or v1) has a limit: the limit less the group's
+    use, file pages not used lately counted as free; "max" is no limit."""
+    from graphrisk.forking import available_bytes
+
+    assert available_bytes(_fake_root(tmp_path / "plain", available_kb=2_000)) == 2_048_000
+    v2 = _fake_root(tmp_path / "v2", available_kb=2_000, cgroup="0::/job\n", files={
+        "sys/fs/cgroup/job/memory.max": "1000000\n", "sys/fs/cgroup/job/memory.current": "900000\n",
+        "sys/fs/cgroup/job/memory.stat": "anon 800000\ninactive_file 50000\nactive_file 7\n"})
+    assert available_bytes(v2) == 150_000
+    unlimited = _fake_root(tmp_path / "max", available_kb=2_000, cgroup="0::/job\n", files={
+        "sys/fs/cgroup/job/memory.max": "max\n", "sys/fs/cgroup/job/memory.current": "900000\n"})
+    assert available_bytes(unlimited) == 2_048_000
+    v1 = _fake_root(tmp_path / "v1", available_kb=2_000, cgroup="5:devices:/\n4:memory:/box\n0::/\n", files={
+        "sys/fs/cgroup/memory/box/memory.limit_in_bytes": "3000000\n",
+        "sys/fs/cgroup/memory/box/memory.usage_in_bytes": "2500000\n",
+        "sys/fs/cgroup/memory/box/memory.stat": "cache 9\ntotal_inactive_file 100000\n"})
+    assert available_bytes(v1) == 600_000
+    at_root = _fake_root(tmp_path / "root", available_kb=2_000, files={  # a container sees its group at the root
+        "sys/fs/cgroup/memory.max": "1000000\n", "sys/fs/cgroup/memory.current": "400000\n"})
+    assert available_bytes(at_root) == 600_000
+    assert available_bytes(_fake_root(tmp_path / "none")) is None
+
+
+def test_a_fork_needs_room_for_the_pages_a_child_copies(tmp_path):
+    """Each child may copy most of this process's memory (the graph it reads): children are forked only when the
+    memory available holds them; where nothing says how much there is, forking is left to the other checks."""
+    import os as os_
+
+    from graphrisk.forking import COPY_SHARE, room_for
+
+    page = os_.sysconf("SC_PAGE_SIZE")
+    resident = 1000 * page
+    need = COPY_SHARE * resident
+    root = _fake_root(tmp_path / "a", available_kb=int(need * 2.5) // 1024, resident_pages=1000)
+    assert room_for(1, root) and room_for(2, root) and not room_for(3, root)
+    assert room_for(5, _fake_root(tmp_path / "b", resident_pages=1000))
+
+
+def test_no_room_for_a_copy_runs_the_evaluation_in_one_process_with_the_same_result(tmp_path, monkeypatch, small_world):
+    """Where the memory available would not hold the rule process's copy of the graph, the rules run here: the
+    same flags and paths, no second process."""
+    from graphrisk import forking, settings, store
+    from graphrisk.ingest.pipeline import ingest_paths
+    from graphrisk.rules import engine
+
+    db = store.connect(tmp_path / "room.db")
+    ingest_paths(db, [small_world])
+    cfg = settings.load()
+    forked = engine.evaluate(db, settings=cfg)
+    started = []
+    real = engine.Aside.__init__
+    monkeypatch.setattr(engine.Aside, "__init__", lambda self, *a, **k: (started.append(1), real(self, *a, **k))[1])
+    monkeypatch.setattr(forking, "available_bytes", lambda root="/": 0)
+    alone = engine.evaluate(db, settings=cfg)
+    assert not started
+    assert [(f.official_id, f.score, f.level) for f in alone.flags] == [(f.official_id, f.score, f.level)
+                                                                         for f in forked.flags]
+    assert [p.to_dict() for p in alone.paths] == [p.to_dict() for p in forked.paths]
+    monkeypatch.setattr(forking, "available_bytes", lambda root="/": None)
+    engine.evaluate(db, settings=cfg)
+    assert started == ([1] if forking.can_fork() else [])

@@ -128,7 +128,7 @@ class Snapshots:
         read once, before the fork, and shared); each evaluation is stored as it arrives (with ``store_runs``),
         and :meth:`get` and :meth:`levels` use them. Returns the dates evaluated."""
         from ..engine.evaluate import store_evaluation, stored_run
-        from ..forking import can_fork, fork_imap
+        from ..forking import can_fork, fork_imap, room_for
         from .. import store as store_mod
         from ..graph import load
 
@@ -142,6 +142,8 @@ class Snapshots:
         from ..rules.amounts import amount_plan
 
         whole = load(self.db)  # read before the fork: every worker makes its windows of it
+        if not room_for(min(workers, len(tasks))):  # the graph read, no memory for the workers' copies of it
+            return []
         whole.edge_dates()
         whole.endpoint_arrays()
         amount_plan(whole)

@@ -140,7 +140,7 @@ def _write_maps(report: Report, out: Path, lang: str) -> tuple[list[Path], int]:
             G.index()
         args = (G, out, by, levels, scores, report.settings, lang)
         workers = min(int((report.settings.get("report") or {}).get("workers", 2)), len(drawn))
-        if workers >= 2 and len(drawn) >= 4 and can_fork():  # maps are drawn from the graph in memory alone
+        if workers >= 2 and len(drawn) >= 4 and can_fork(workers):  # maps are drawn from the graph in memory alone
             forked = Forked(_draw_map, *args, items=drawn, workers=workers)
         else:
             done = {item: _draw_map(item, *args) for item in drawn}

@@ -21,7 +21,7 @@ def _btw_part(sources: list[int], g) -> np.ndarray:
 
 def _source_betweenness(g, sources: list[int], workers: int) -> np.ndarray:
     """Sum over the sources of half their dependencies (igraph's subset betweenness), over ``workers`` processes."""
-    if workers > 1 and g.vcount() >= PARALLEL_MIN_NODES and len(sources) >= 2 * workers and can_fork():
+    if workers > 1 and g.vcount() >= PARALLEL_MIN_NODES and len(sources) >= 2 * workers and can_fork(workers):
         parts = fork_map(_btw_part, [sources[i::workers] for i in range(workers)], workers, g)
         total = np.zeros(g.vcount())
         for p in parts:  # fixed order: same numbers for the same settings
