@@ -17,6 +17,28 @@ import os as _os
 # (graphrisk.forking.can_fork).
 _os.environ.setdefault("OMP_NUM_THREADS", "1")
 
+
+def _sqlite_utils_without_pandas() -> None:
+    """Import sqlite-utils with pandas out of its sight, unless pandas is already imported.
+
+    sqlite-utils imports pandas as it is imported (with pyarrow: 0.3 s and 75 MB of every process), only to
+    store pandas Timestamps as TEXT when it guesses a column's type; graphrisk gives it Python values. So
+    the analyses (flags, paths, centrality, report, maps) never load pandas, and the processes they fork
+    share less; an ingest imports pandas itself when it reads a file. In a session that imported pandas
+    first, nothing changes."""
+    import sys
+
+    if "sqlite_utils" in sys.modules or "pandas" in sys.modules:
+        return
+    sys.modules["pandas"] = None  # type: ignore[assignment]  # an import of it fails (the documented way)
+    try:
+        import sqlite_utils  # noqa: F401
+    finally:
+        del sys.modules["pandas"]
+
+
+_sqlite_utils_without_pandas()
+
 from .api import Case, FlagsResult, PathsResult, open  # noqa: E402
 from .errors import GraphRiskError, InputError, NotFound, SettingsError, StoreError  # noqa: E402
 from .store import connect  # noqa: E402

@@ -119,6 +119,31 @@ def test_an_ingest_loads_neither_networkx_nor_the_engine(tmp_path):
     assert (tmp_path / "s.db").exists()
 
 
+def test_the_analyses_never_load_pandas(tmp_path, small_world):
+    """``flags``, ``paths`` and ``centrality`` read the store and the graph without pandas (with pyarrow: 0.3 s
+    and 75 MB of every such process, and pages its forked processes would share): sqlite-utils is imported
+    with pandas out of its sight. An ingest imports pandas itself; a session that imported pandas first keeps
+    sqlite-utils' use of it."""
+    import subprocess
+    import sys
+
+    from graphrisk import store
+    from graphrisk.ingest.pipeline import ingest_paths
+
+    db_path = tmp_path / "s.db"
+    ingest_paths(store.connect(db_path), [small_world])
+    code = ("import sys\nfrom graphrisk.cli import cli\n"
+            "for args in (['flags', '--format', 'json'], ['paths', '--all', '--format', 'json'],\n"
+            "             ['centrality', '--measure', 'all', '--format', 'json']):\n"
+            f"    cli(args + ['--db', {str(db_path)!r}], standalone_mode=False)\n"
+            "print([m for m in ('pandas', 'pyarrow') if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]"
+    code = "import pandas, graphrisk, sqlite_utils.db\nprint(sqlite_utils.db.pd is pandas)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True).stdout.strip() == "True"
+
+
 def test_cli_modules_only_import_the_library_not_each_other():
     graph = _module_imports()
     for m, deps in graph.items():
