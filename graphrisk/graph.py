@@ -11,9 +11,7 @@ Which column is each edge's source and target is declared in
 """
 from __future__ import annotations
 
-from typing import Iterator
-
-import networkx as nx
+from typing import TYPE_CHECKING, Iterator
 
 from . import collector, store
 from .engine.ahead import node_cells, start as start_ahead
@@ -21,6 +19,9 @@ from .engine.build import (Window, canonical, count_unresolved, edge_reads,  # n
                            iter_edges, iter_nodes, read_rows)
 from .engine.lite import LiteGraph
 from .schema import is_private_channel  # noqa: F401 (long importable from here)
+
+if TYPE_CHECKING:  # networkx is loaded where a function calls it: the engine's graph needs none of it
+    import networkx as nx
 
 
 _FULL: dict = {}  # (store file, data version) -> the whole graph, so windows of one process filter it

@@ -17,10 +17,13 @@ import random
 import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import igraph as ig
-import networkx as nx
 import numpy as np
+
+if TYPE_CHECKING:  # networkx is loaded where a function calls it: the engine's graph needs none of it
+    import networkx as nx
 
 _CACHE: "weakref.WeakKeyDictionary[nx.Graph, dict]" = weakref.WeakKeyDictionary()
 

@@ -10,11 +10,14 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from operator import itemgetter
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 
 from .. import schema
+
+if TYPE_CHECKING:  # networkx is loaded where a function calls it: the engine's graph needs none of it
+    import networkx as nx
 
 _PASSABLE = ("person", "company")
 

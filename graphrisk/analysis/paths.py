@@ -22,8 +22,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from datetime import date
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from .. import schema
 from .. import settings as settings_mod
@@ -33,6 +32,9 @@ from ..rules.scale import AmountScales, graph_amounts, scorer_amount_factor
 BENEFIT_KINDS = {k for k, e in schema.EDGE_KINDS.items() if e.benefit}
 
 from .path_index import PathIndex, Step, Targets  # noqa: E402 (re-exported)
+
+if TYPE_CHECKING:  # networkx is loaded where a function calls it: the engine's graph needs none of it
+    import networkx as nx
 
 
 def _days(a: str | None, b: str | None) -> int | None:

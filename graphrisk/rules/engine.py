@@ -10,8 +10,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from .. import collector
 from .. import settings as settings_mod
@@ -19,6 +18,9 @@ from ..forking import Claims, Forked, can_fork
 from ..analysis.paths import PathIndex, find_paths
 from ..findings import LEVEL_RANK, LEVELS, ConflictPath, OfficialFlag, Reason
 from . import Context, Finding, load_builtin
+
+if TYPE_CHECKING:  # networkx is loaded where a function calls it: the engine's graph needs none of it
+    import networkx as nx
 
 
 @dataclass

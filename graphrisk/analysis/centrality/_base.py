@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import weakref
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 
 from ... import settings as settings_mod
 from ...errors import GraphRiskError
 from .._igraph import _signature
+
+if TYPE_CHECKING:  # networkx is loaded where a function calls it: the engine's graph needs none of it
+    import networkx as nx
 
 
 MEASURES = ("degree", "weighted_degree", "pagerank", "eigenvector", "closeness", "betweenness", "brokerage")
@@ -35,6 +38,7 @@ def _simple(G: nx.Graph) -> nx.Graph:
     hit = _SIMPLE.get(G)
     if hit is not None and hit[0] == sig:
         return hit[1]
+    import networkx as nx
     H = nx.Graph()
     H.add_nodes_from(sorted(G, key=str))
     H.add_edges_from((u, v) for u, v in G.edges() if u != v)

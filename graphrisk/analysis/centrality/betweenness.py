@@ -1,13 +1,17 @@
 """Betweenness: exact on small graphs, sampled from pivots above, with its measured error."""
 from __future__ import annotations
 
-import networkx as nx
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from ...forking import Forked, can_fork, fork_map
 from .._igraph import to_igraph
 
 from ._base import PARALLEL_MIN_NODES, _by_index, _cfg, _check_backend, _simple
+
+if TYPE_CHECKING:  # networkx is loaded where a function calls it: the engine's graph needs none of it
+    import networkx as nx
 
 # ---------------------------------------------------------------- betweenness
 
@@ -50,6 +54,7 @@ def _betweenness(G: nx.Graph, cfg: dict, backend: str, check_error: bool = True,
     k = min(cfg["betweenness_samples"], n)
     if backend == "networkx":
         H = _simple(G)
+        import networkx as nx
         vals = nx.betweenness_centrality(H, k=k if sampled else None, seed=cfg["seed"] if sampled else None,
                                          normalized=True)
         values = {node: float(vals[node]) for node in view.nodes}

@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 from collections import defaultdict
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .._igraph import neighbours
 
 from ._base import _check_backend, _simple
+
+if TYPE_CHECKING:  # networkx is loaded where a function calls it: the engine's graph needs none of it
+    import networkx as nx
 
 # ---------------------------------------------------------------- brokerage
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
-import networkx as nx
 import numpy as np
 
 from ... import collector, schema
@@ -17,6 +16,9 @@ from ._base import MEASURES, _check_backend
 from .betweenness import _betweenness, start_kadabra
 from .brokerage import brokerage_detail
 from .simple import _closeness, _kind_pass, _money_kinds, degree, eigenvector, pagerank
+
+if TYPE_CHECKING:  # networkx is loaded where a function calls it: the engine's graph needs none of it
+    import networkx as nx
 
 # ---------------------------------------------------------------- combined
 

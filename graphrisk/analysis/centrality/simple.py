@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
-import networkx as nx
 import numpy as np
 
 from ... import schema
@@ -14,6 +13,9 @@ from ...engine.arrays import EdgeArrays
 from .._igraph import seeded, to_igraph
 
 from ._base import _by_index, _cfg, _check_backend, _simple
+
+if TYPE_CHECKING:  # networkx is loaded where a function calls it: the engine's graph needs none of it
+    import networkx as nx
 
 # ---------------------------------------------------------------- simple measures
 
@@ -200,6 +202,7 @@ def pagerank(G: nx.Graph, *, settings: dict | None = None, backend: str = "igrap
     cfg = _cfg(settings)
     directed = bool(cfg["pagerank_directed"])
     if backend == "networkx":
+        import networkx as nx
         H = nx.DiGraph(G) if directed else _simple(G)
         if directed:
             H.remove_edges_from(list(nx.selfloop_edges(H)))
@@ -218,6 +221,7 @@ def eigenvector(G: nx.Graph, *, settings: dict | None = None, backend: str = "ig
         H = _simple(G)
         if H.number_of_edges() == 0:
             return {n: 0.0 for n in H}
+        import networkx as nx
         vals = nx.eigenvector_centrality(H, max_iter=10000, tol=1e-10, weight=None)
         top = max(vals.values()) or 1.0
         return {n: v / top for n, v in vals.items()}
@@ -267,6 +271,7 @@ def _closeness(G: nx.Graph, cfg: dict, backend: str) -> tuple[dict, dict]:
     H = _simple(G) if backend == "networkx" else None
     if exact_vs:
         if backend == "networkx":
+            import networkx as nx
             for i in exact_vs:
                 d = nx.single_source_shortest_path_length(H, view.nodes[i])
                 tot = sum(d.values())
@@ -283,6 +288,7 @@ def _closeness(G: nx.Graph, cfg: dict, backend: str) -> tuple[dict, dict]:
         tot = np.zeros(n)
         cnt = np.zeros(n)
         if backend == "networkx":
+            import networkx as nx
             for chunk in _chunks(pivots, 32):
                 D = np.full((len(chunk), n), np.inf)
                 for row, p in enumerate(chunk):
