@@ -42,6 +42,7 @@ def load(db, since: str | None = None, until: str | None = None, as_of: str | No
     key = (store.file_of(db), version)
     full = _FULL.get(key)
     if full is None:
+        collector.release_large_blocks()  # an analysis from here on: freed arrays leave no resident pages
         _FULL.clear()
         collector.unpin()
         with collector.paused():  # millions of objects and no cyclic garbage (graphrisk.collector)
@@ -49,9 +50,11 @@ def load(db, since: str | None = None, until: str | None = None, as_of: str | No
             reads = edge_reads(db)
             rows_ahead = start_ahead(db, version, reads, workers, read_rows, {}, head=node_cells(db))
             try:
-                nodes = dict(iter_nodes(db, canon))
+                pool: dict = {}  # one object per distinct id, word or row number, nodes and records alike
+                nodes = dict(iter_nodes(db, canon, pool))
                 kinds = {n: d["kind"] for n, d in nodes.items()}
-                edges = list(iter_edges(db, Window(), canon, kinds, rows_from=rows_ahead, reads=reads))
+                edges = list(iter_edges(db, Window(), canon, kinds, rows_from=rows_ahead, reads=reads, pool=pool))
+                del pool
             finally:
                 if rows_ahead is not None:
                     rows_ahead.close()

@@ -134,3 +134,42 @@ def test_edge_arrays_read_by_two_processes_are_those_one_reads(which, attrs, win
     assert np.array_equal(both.amount, alone.amount, equal_nan=True)
     assert both.currency == alone.currency and both.record == alone.record
     assert len(alone.src) > 1000 and (not attrs or any(c is not None for c in alone.currency))
+
+
+def test_equal_values_share_one_object_and_keep_their_type(sample_db_path, monkeypatch):
+    """A load keeps one object per distinct id, word and file row number, nodes and records alike (a normalised
+    name equal to the name is the name's object), without changing any value or its type; a node kind with a
+    column that is not text keeps its values as read (an int and an equal float are never merged)."""
+    graph._FULL.clear()
+    db = store.connect(sample_db_path, create=False)
+    G = graph.load(db, workers=1)
+    graph._FULL.clear()
+    same_name = [d for d in G.nodes.values() if d.get("name_norm") is not None and d.get("name_norm") == d.get("name")]
+    assert same_name and all(d["name_norm"] is d["name"] for d in same_name)
+    rows: dict = {}
+    for _, _, _, d in G.edges(keys=True, data=True):
+        assert type(d["row"]) is int
+        rows.setdefault(d["row"], set()).add(id(d["row"]))
+    for d in G.nodes.values():
+        if "row" in d and d["row"] is not None:
+            assert type(d["row"]) is int
+            rows.setdefault(d["row"], set()).add(id(d["row"]))
+    assert all(len(ids) == 1 for ids in rows.values())  # one object per row number, across tables
+
+
+def test_a_kind_with_a_number_column_is_not_pooled(tmp_path):
+    """Pooling an INTEGER and a REAL column of one table would hand 2 for 2.0: such a kind's values stay as read."""
+    from graphrisk.engine.build import iter_nodes
+
+    db = store.connect(tmp_path / "n.db")
+    db.conn.execute("insert into batches (id, path, file_name, sha256, kind, rows, status) "
+                    "values (1, 'p.csv', 'p.csv', 'x', 'people', 2, 'ok')")
+    db.conn.execute("alter table people add column score REAL")
+    db.conn.execute("alter table people add column visits INTEGER")
+    db.conn.execute("insert into people (person_id, name, score, visits, _batch, _row) values ('P1', 'A', 2.0, 2, 1, 2)")
+    db.conn.execute("insert into people (person_id, name, score, visits, _batch, _row) values ('P2', 'B', 2, 2.0, 1, 3)")
+    db.conn.commit()
+    nodes = dict(iter_nodes(db, {}, {}))
+    assert type(nodes["P1"]["score"]) is float and type(nodes["P1"]["visits"]) is int
+    assert type(nodes["P2"]["score"]) is float and type(nodes["P2"]["visits"]) is int
+    assert type(nodes["P1"]["row"]) is int

@@ -99,6 +99,7 @@ def load_arrays(db, since: str | None = None, until: str | None = None, as_of: s
     """
     from .ahead import start
 
+    collector.release_large_blocks()  # an analysis from here on: freed arrays leave no resident pages
     version = store.data_version(db)
     win = Window(since, until, as_of)
     canon = canonical(db)
