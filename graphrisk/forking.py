@@ -26,8 +26,10 @@ def can_fork(processes: int = 1) -> bool:
 
 
 # A forked child shares this process's memory until either writes a page, and reading a Python object writes
-# its reference count: the rule process of an evaluation ends up copying most of the graph (scale 10: 530 MB
-# of a 645 MB process). So a fork counts on this share of this process's resident memory per child.
+# its reference count: the rule process of an evaluation ends up copying much of the graph (scale 10: the two
+# processes together peak at about 950 MB, the larger alone at 640 MB; before the graph's values were pooled
+# and large freed blocks given back, the rule process copied 530 MB of a 645 MB process). So a fork counts on
+# this share of this process's resident memory per child: rather one process than a child the system kills.
 COPY_SHARE = 0.85
 
 
