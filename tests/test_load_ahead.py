@@ -166,8 +166,8 @@ def test_a_kind_with_a_number_column_is_not_pooled(tmp_path):
                     "values (1, 'p.csv', 'p.csv', 'x', 'people', 2, 'ok')")
     db.conn.execute("alter table people add column score REAL")
     db.conn.execute("alter table people add column visits INTEGER")
-    db.conn.execute("insert into people (person_id, name, score, visits, _batch, _row) values ('P1', 'A', 2.0, 2, 1, 2)")
-    db.conn.execute("insert into people (person_id, name, score, visits, _batch, _row) values ('P2', 'B', 2, 2.0, 1, 3)")
+    db.conn.executemany("insert into people (person_id, name, score, visits, _batch, _row) values (?, ?, ?, ?, 1, ?)",
+                        [("P1", "A", 2.0, 2, 2), ("P2", "B", 2, 2.0, 3)])
     db.conn.commit()
     nodes = dict(iter_nodes(db, {}, {}))
     assert type(nodes["P1"]["score"]) is float and type(nodes["P1"]["visits"]) is int

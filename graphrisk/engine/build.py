@@ -326,7 +326,8 @@ def read_rows(conn, read: TableRead, pool: dict) -> list[tuple]:
 
 def iter_edges(db, window: Window = Window(), canon: dict | None = None,
                node_kind: dict | None = None, rows_from=None,
-               reads: list[TableRead] | None = None, pool: dict | None = None) -> Iterator[tuple[str, str, str, EdgeData]]:
+               reads: list[TableRead] | None = None,
+               pool: dict | None = None) -> Iterator[tuple[str, str, str, EdgeData]]:
     """``(u, v, key, attrs)`` of every edge the model declares, for records in the window.
 
     ``node_kind`` (id → kind) lets a trip sponsor that is a unit be marked ``government``.
