@@ -53,7 +53,9 @@ def load(db, since: str | None = None, until: str | None = None, as_of: str | No
                 pool: dict = {}  # one object per distinct id, word or row number, nodes and records alike
                 nodes = dict(iter_nodes(db, canon, pool))
                 kinds = {n: d["kind"] for n, d in nodes.items()}
-                edges = list(iter_edges(db, Window(), canon, kinds, rows_from=rows_ahead, reads=reads, pool=pool))
+                amounts: dict = {}  # the register's own amounts, read as the edges are made
+                edges = list(iter_edges(db, Window(), canon, kinds, rows_from=rows_ahead, reads=reads, pool=pool,
+                                        amounts=amounts))
                 del pool
             finally:
                 if rows_ahead is not None:
@@ -66,6 +68,9 @@ def load(db, since: str | None = None, until: str | None = None, as_of: str | No
                              merged=len(canon), unresolved=unresolved)
             full.add_edges_from(edges, index=True)
             full.index()
+            from .rules.amounts import known_amounts
+
+            known_amounts(full, amounts)
             if key[0]:  # an in-memory store has no file to key on
                 _FULL[key] = full
                 collector.pin(len(edges) * 4)  # before the collector resumes: it would walk all of it once

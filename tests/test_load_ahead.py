@@ -173,3 +173,24 @@ def test_a_kind_with_a_number_column_is_not_pooled(tmp_path):
     assert type(nodes["P1"]["score"]) is float and type(nodes["P1"]["visits"]) is int
     assert type(nodes["P2"]["score"]) is float and type(nodes["P2"]["visits"]) is int
     assert type(nodes["P1"]["row"]) is int
+
+
+def test_the_amounts_read_while_the_edges_are_made_are_those_of_every_edge(sample_db_path, tmp_path, small_world):
+    """The register's own amounts a load records as it makes the edges (per kind and currency, each record once
+    per kind, a trip participant's none) are the lists a walk over every edge reads; a window reads its own."""
+    from graphrisk.ingest.pipeline import ingest_paths
+    from graphrisk.rules import amounts as amounts_module
+    from graphrisk.rules.amounts import _amounts, graph_amounts
+
+    small = tmp_path / "small.db"
+    ingest_paths(store.connect(small), [small_world])
+    for path in (sample_db_path, small):
+        graph._FULL.clear()
+        G = graph.load(store.connect(path, create=False), workers=1)
+        assert G in amounts_module._GRAPH_AMOUNTS  # recorded by the load, not read again when first asked for
+        walked = _amounts(G.edges(keys=True, data=True))
+        assert walked and graph_amounts(G) == walked
+        assert {kind for kind, _ in walked} >= {"gift", "contract"}
+        W = graph.load(store.connect(path, create=False), until="2026-06-30", workers=1)
+        assert graph_amounts(W) == _amounts(W.edges(keys=True, data=True))
+    graph._FULL.clear()

@@ -326,8 +326,8 @@ def read_rows(conn, read: TableRead, pool: dict) -> list[tuple]:
 
 def iter_edges(db, window: Window = Window(), canon: dict | None = None,
                node_kind: dict | None = None, rows_from=None,
-               reads: list[TableRead] | None = None,
-               pool: dict | None = None) -> Iterator[tuple[str, str, str, EdgeData]]:
+               reads: list[TableRead] | None = None, pool: dict | None = None,
+               amounts: dict | None = None) -> Iterator[tuple[str, str, str, EdgeData]]:
     """``(u, v, key, attrs)`` of every edge the model declares, for records in the window.
 
     ``node_kind`` (id → kind) lets a trip sponsor that is a unit be marked ``government``.
@@ -335,7 +335,8 @@ def iter_edges(db, window: Window = Window(), canon: dict | None = None,
     ``rows_from.get(table)`` (a callable giving :func:`read_rows`' list, or None: read here) hands over rows
     another process read (:mod:`graphrisk.engine.ahead`): this process builds its own tables' edges first.
     ``reads``: :func:`edge_reads` of the window, when already made. ``pool``: :func:`iter_nodes`' (else one
-    made of the node ids): the rows reuse the nodes' objects.
+    made of the node ids): the rows reuse the nodes' objects. ``amounts``: filled with the register's own
+    amounts as the edges are made (:func:`graphrisk.rules.amounts.add_table_amounts`).
     """
     canon = canon if canon is not None else canonical(db)
     files = store.batch_files(db)
@@ -343,20 +344,29 @@ def iter_edges(db, window: Window = Window(), canon: dict | None = None,
     if pool is None:
         pool = {n: n for n in node_kind}  # node ids: the rows reuse the nodes' string objects
     reads = reads if reads is not None else edge_reads(db, window)
+    seen: dict = {}
+    if amounts is not None:
+        from ..rules.amounts import add_table_amounts
+
+    def out(edges: list) -> list:  # in the model's order: a record's first edge is the one counted
+        if amounts is not None:
+            add_table_amounts(edges, amounts, seen)
+        return edges
+
     if not rows_from:
         for read in reads:
-            yield from _table_edges(read, read_rows(db.conn, read, pool), files, canon, node_kind)
+            yield from out(_table_edges(read, read_rows(db.conn, read, pool), files, canon, node_kind))
         return
     done = {r.table: _table_edges(r, read_rows(db.conn, r, pool), files, canon, node_kind)
             for r in reads if rows_from.get(r.table) is None}
     for read in reads:
         if read.table in done:
-            yield from done.pop(read.table)
+            yield from out(done.pop(read.table))
             continue
         rows = rows_from.get(read.table)()
         if rows is None:  # the other process could not read it
             rows = read_rows(db.conn, read, pool)
-        yield from _table_edges(read, rows, files, canon, node_kind)
+        yield from out(_table_edges(read, rows, files, canon, node_kind))
 
 
 def _table_edges(read: TableRead, rows: list, files: dict, canon: dict, node_kind: dict) -> list:
