@@ -90,10 +90,14 @@ def run(cmd: list[str], env: dict | None = None) -> dict:
 
 
 def fresh(base: Path, name: str) -> Path:
+    """A copy of the ingested store for one command, with its write-ahead log when there is one (records not yet
+    written into the store file live there: a copy of the file alone would lack them)."""
     out = base.parent / f"{name}.db"
     for suffix in ("", "-wal", "-shm"):
         Path(str(out) + suffix).unlink(missing_ok=True)
     shutil.copyfile(base, out)
+    if Path(str(base) + "-wal").exists():
+        shutil.copyfile(str(base) + "-wal", str(out) + "-wal")
     return out
 
 

@@ -16,7 +16,8 @@ from .errors import StoreError
 ENV_KEY = "GRAPHRISK_KEY"
 ENV_KEY_FILE = "GRAPHRISK_KEY_FILE"
 _LIMITS: dict = {"lock_timeout": 120.0}
-_OPEN: "weakref.WeakSet" = weakref.WeakSet()  # the stores this process opened (close_all)
+_OPEN: "weakref.WeakSet" = weakref.WeakSet()  # the connections this process opened and has not dropped (close_all)
+_FACTORIES: dict = {}
 
 
 def configure(settings: dict | None) -> None:
@@ -114,9 +115,23 @@ def begin_write(conn: sqlite3.Connection, timeout: float | None = None, on_wait=
         conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
 
 
+def factory(driver):
+    """The connection class :func:`graphrisk.store.connect` opens with ``driver`` (sqlite3 or SQLCipher's module):
+    the driver's own, with a weak reference allowed, so :func:`close_all` finds every connection still alive."""
+    cls = _FACTORIES.get(driver)
+    if cls is None:
+        cls = _FACTORIES[driver] = type("Connection", (driver.Connection,), {
+            "__module__": __name__, "__doc__": "A connection of this process's stores (see dbconn.close_all)."})
+    return cls
+
+
 def track(db) -> None:
-    """Remember an opened store (a ``sqlite_utils.Database``) so :func:`close_all` can close it."""
-    _OPEN.add(db)
+    """Remember an opened store so :func:`close_all` can close it: its connection, which can outlive the
+    ``sqlite_utils.Database`` (a cursor or a cache still holding it)."""
+    try:
+        _OPEN.add(db.conn)
+    except TypeError:  # a connection class without weak references (opened elsewhere): the store itself
+        _OPEN.add(db)
 
 
 def close_all() -> None:
@@ -124,8 +139,8 @@ def close_all() -> None:
     normal exit). A process that leaves without tearing its objects down (``graphrisk.cli.main``) calls
     this first. A committed write needs no closing: it is in the store, or in its write-ahead log, which
     the next connection reads."""
-    for db in list(_OPEN):
+    for held in list(_OPEN):
         try:
-            db.conn.close()
+            getattr(held, "conn", held).close()
         except Exception:  # noqa: BLE001 - closing at exit: a connection already closed or broken
             pass

@@ -17,7 +17,7 @@ from typing import Callable, Iterable
 import sqlite_utils
 
 from . import schema
-from .dbconn import (ENV_KEY, ENV_KEY_FILE, _driver, _t, begin_write, configure,  # noqa: F401 (API)
+from .dbconn import (ENV_KEY, ENV_KEY_FILE, _driver, _t, begin_write, configure, factory,  # noqa: F401 (API)
                      encryption_key, file_of, is_db_error, limits as _limits, track)
 from .errors import NotFound, StoreError
 from .store_results import m005_results, m006_centrality_index, m007_communities_index
@@ -234,9 +234,9 @@ def connect(path: str | os.PathLike | None = None, *, create: bool = True,
             pending = wal.exists() and wal.stat().st_size > 0  # committed data not yet in the main file
             # immutable: no -shm can be made in a read-only folder; only safe when nothing waits in the -wal
             uri = p.resolve().as_uri() + "?mode=ro" + ("" if os.access(folder, os.W_OK) or pending else "&immutable=1")
-            conn = driver.connect(uri, uri=True, timeout=timeout)
+            conn = driver.connect(uri, uri=True, timeout=timeout, factory=factory(driver))
         else:
-            conn = driver.connect(str(p), timeout=timeout)
+            conn = driver.connect(str(p), timeout=timeout, factory=factory(driver))
         if key is not None:
             conn.execute("PRAGMA key = '" + key.replace("'", "''") + "'")
         db = sqlite_utils.Database(conn)

@@ -317,3 +317,27 @@ def test_a_new_store_has_large_pages_and_an_old_one_keeps_its_own(tmp_path, smal
         ingest_paths(db, [small_world])
     assert store.counts(new) == store.counts(old) and store.counts(new)["relations"] == 5
     assert store.connect(tmp_path / "new.db").conn.execute("pragma page_size").fetchone()[0] == store.PAGE_SIZE
+
+
+def test_a_command_leaves_its_records_in_the_store_file_itself(tmp_path, small_world):
+    """The ``graphrisk`` script leaves without tearing its objects down, but closes every connection it opened
+    first, so SQLite writes its log into the store file: a copy of that one file (a backup, an archive) holds
+    every record. The connection was missed when the store object had gone and a cursor still held it, and a
+    copy of the file alone then lacked the last batches."""
+    import shutil
+    import sqlite3
+
+    db_path = tmp_path / "cli.db"
+    for args in (["ingest", str(small_world)], ["flags", "--format", "json"]):
+        subprocess.run([sys.executable, "-m", "graphrisk", *args, "--db", str(db_path)], cwd=ROOT, check=True,
+                       capture_output=True)
+        assert not Path(str(db_path) + "-wal").exists()
+    copy = tmp_path / "copy.db"
+    shutil.copyfile(db_path, copy)
+    conn = sqlite3.connect(copy)
+    with store.connect(db_path, create=False).conn as whole:
+        for table in ("officials", "contacts", "gifts", "contracts", "batches", "runs", "flags"):
+            assert conn.execute(f"select count(*) from [{table}]").fetchone() == \
+                whole.execute(f"select count(*) from [{table}]").fetchone()
+    assert conn.execute("select count(*) from runs").fetchone()[0] >= 1
+    conn.close()
