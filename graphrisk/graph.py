@@ -68,6 +68,7 @@ def load(db, since: str | None = None, until: str | None = None, as_of: str | No
                              merged=len(canon), unresolved=unresolved)
             full.add_edges_from(edges, index=True)
             full.index()
+            full.node_kinds(kinds)
             from .rules.amounts import known_amounts
 
             known_amounts(full, amounts)

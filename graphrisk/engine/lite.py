@@ -78,11 +78,22 @@ class LiteGraph:
         self._base: LiteGraph | None = None  # the whole graph this one is a window of (base())
         self._keep: np.ndarray | None = None
         self._views: dict = {}  # "out"/"in" -> node -> {neighbour: {key: attrs}} (see AdjacencyView)
+        self._node_kinds: dict | None = None  # node -> kind (node_kinds)
         self.add_edges_from(edges)
 
     # -------------------------------------------------------------- building
     def add_node(self, n, **attrs) -> None:
         self.nodes.setdefault(n, {}).update(attrs)
+        self._node_kinds = None
+
+    def node_kinds(self, known: dict | None = None) -> dict:
+        """``{node: kind}``, made once (or ``known``, made by the loader) and shared by the path search and the
+        rules, in the processes forked after it too."""
+        if known is not None:
+            self._node_kinds = known
+        elif self._node_kinds is None or len(self._node_kinds) != len(self.nodes):
+            self._node_kinds = {n: d.get("kind") for n, d in self.nodes.items()}
+        return self._node_kinds
 
     def add_edges_from(self, edges: Iterable[tuple], index: bool = False) -> None:
         """Add ``(u, v, key, attrs)`` edges; an endpoint that is not a node yet becomes one (in edge order).
@@ -93,6 +104,7 @@ class LiteGraph:
         nodes = self.nodes
         self._edges.extend(edges)
         self._out = self._in = self._kinds = self._when = self._ends = self._base = self._keep = None
+        self._node_kinds = None
         self._views = {}
         if index:
             self._index()
@@ -257,6 +269,7 @@ class LiteGraph:
                 if day is None or (end is None or day <= end) and (tie or since is None or day >= since)]
         H = LiteGraph(**{**self.graph, "since": since, "until": until, "as_of": as_of})
         H.nodes = self.nodes  # entities are always present; node attributes are shared, not copied
+        H._node_kinds = self._node_kinds
         H._edges = list(map(self._edges.__getitem__, keep))
         H._base, H._keep = self, np.array(keep, dtype=np.int64)  # what the window keeps of this graph's edges
         return H

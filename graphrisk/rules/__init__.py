@@ -80,7 +80,10 @@ class Context:
 
     def kind(self, n: str) -> str | None:
         """Node kind: official, person, company, organisation, public_body, unit, unresolved."""
-        return self.node(n).get("kind")
+        kinds = self.extra.get("_node_kinds")
+        if kinds is None:  # the engine's graph keeps them (shared with the path search); else read per node
+            kinds = self.extra["_node_kinds"] = self.G.node_kinds() if hasattr(self.G, "node_kinds") else False
+        return kinds.get(n) if kinds is not False else self.node(n).get("kind")
 
     def between(self, u: str, v: str) -> list[dict]:
         """Data of the edges from ``u`` to ``v`` (every record between them, that direction)."""

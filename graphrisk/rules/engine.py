@@ -155,6 +155,7 @@ def _prepare(G) -> None:
     if hasattr(G, "by_kind"):
         G.by_kind()
         G.out_edges(next(iter(G.nodes), None))  # builds the adjacency lists
+        G.node_kinds()
     graph_amounts(G)
 
 
