@@ -137,8 +137,9 @@ def track(db) -> None:
 def close_all() -> None:
     """Close every store this process opened and still holds (uncommitted work is rolled back, as on a
     normal exit). A process that leaves without tearing its objects down (``graphrisk.cli.main``) calls
-    this first. A committed write needs no closing: it is in the store, or in its write-ahead log, which
-    the next connection reads."""
+    this first. A committed write is safe either way (in the store, or in its write-ahead log, which the next
+    connection reads), but only the last connection's close writes the log into the store file, so that a
+    copy of that one file (a backup) holds every record."""
     for held in list(_OPEN):
         try:
             getattr(held, "conn", held).close()

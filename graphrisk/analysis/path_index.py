@@ -46,7 +46,8 @@ class PathIndex:
         self._dated: set[str] = set()  # officials with a dated membership
         self._unit_targets: dict[str, dict] = {}
         self._unit_dated: dict[str, list] = {}  # unit -> [(beneficiary, [(date, edge)])], for dated members
-        self._kind = G.node_kinds() if hasattr(G, "node_kinds") else {n: d.get("kind") for n, d in G.nodes(data=True)}
+        self._kind = G.node_kinds() if hasattr(G, "node_kinds") else \
+            {n: d.get("kind") for n, d in G.nodes(data=True)}  # the engine's graph keeps it (before a fork)
         self.names = _sorted(self._kind)  # node positions: the adjacency and the distances are over them
         self.pos = {n: i for i, n in enumerate(self.names)}
         self._passable = np.array([self._kind[n] in _PASSABLE for n in self.names], dtype=bool)
