@@ -85,9 +85,10 @@ def release_large_blocks() -> None:
     from the heap and stay resident once freed. An analysis makes and frees many large temporary arrays in
     two processes at once (the rule process forked beside the path search), and the pages they leave
     resident add up. Fixed at 1 MiB (smaller blocks are still reused from the heap), the scale-10
-    ``paths --all`` process tree took 936-958 MB instead of 1,025-1,037 MB, at the same speed. An ingest
-    keeps glibc's default (fixed, the ingest was 0.7 s slower at scale 10: each large block then starts as
-    fresh pages). Linux with glibc only; elsewhere nothing changes.
+    ``paths --all`` process tree took 936-958 MB instead of 1,025-1,037 MB at the same speed (on a store
+    without its last batch; 975-998 MB on the whole store). An ingest keeps glibc's default (fixed, the
+    ingest was 0.7 s slower at scale 10: each large block then starts as fresh pages). Linux with glibc only;
+    elsewhere nothing changes.
     """
     global _released
     if _released:
