@@ -27,7 +27,7 @@ def can_fork(processes: int = 1) -> bool:
 
 # A forked child shares this process's memory until either writes a page, and reading a Python object writes
 # its reference count: the rule process of an evaluation ends up copying much of the graph (scale 10: the two
-# processes together peak at about 950 MB, the larger alone at 640 MB; before the graph's values were pooled
+# processes together peak at 975-998 MB, the larger alone at about 660 MB; before the graph's values were pooled
 # and large freed blocks given back, the rule process copied 530 MB of a 645 MB process). So a fork counts on
 # this share of this process's resident memory per child: rather one process than a child the system kills.
 COPY_SHARE = 0.85
@@ -108,7 +108,8 @@ def _cgroup_files(root: str) -> list[tuple[str, str, str, str]]:
             out.append((os.path.join(base, rel), *_V2))
         elif "memory" in parts[1].split(","):
             out.append((os.path.join(base, "memory", rel), *_V1))
-    return out + [(base, *_V2), (os.path.join(base, "memory"), *_V1)]
+    roots = [(base, *_V2), (os.path.join(base, "memory"), *_V1)]
+    return list(dict.fromkeys([(os.path.normpath(f), *rest) for f, *rest in out + roots]))
 
 
 _V2 = ("memory.max", "memory.current", "inactive_file")
