@@ -8,6 +8,7 @@ work in-process instead (:func:`can_fork`).
 from __future__ import annotations
 
 import multiprocessing as mp
+import multiprocessing.connection as mp_connection
 import os
 
 from . import collector
@@ -281,6 +282,13 @@ class Fetch:
             self._proc.kill()
         self._proc.join()
         self._recv.close()
+
+    @staticmethod
+    def wait_any(fetches: list["Fetch"]) -> None:
+        """Wait until one of ``fetches`` is :meth:`ready` (its result arriving, or its process ended)."""
+        pending = [f._recv for f in fetches if not f._recv.closed]
+        if pending:
+            mp_connection.wait(pending)
 
 
 def _send_result(send, fn, args) -> None:

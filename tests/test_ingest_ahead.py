@@ -228,6 +228,38 @@ def test_reads_ahead_keep_two_under_way_within_the_window(monkeypatch):
     assert all(j.closed for j in started[1:]) and not started[0].closed
 
 
+def _timed_read(path, kind, *rest):
+    """A read taking as long as its file says (in the forked process): when it started and ended."""
+    import time
+
+    started = time.monotonic()
+    time.sleep(float(path.read_text()))
+    return started, time.monotonic()
+
+
+def test_a_read_that_ends_while_the_ingest_waits_for_another_starts_the_next(tmp_path, monkeypatch):
+    """While the ingest waits for a slow read, a quick one that ends makes room for the next file's read at
+    once, not only when the slow one is done (a core idled meanwhile)."""
+    monkeypatch.setattr(ahead, "_read_prepared", _timed_read)
+    monkeypatch.setattr(ahead, "AHEAD_MIN_BYTES", 0)
+    monkeypatch.setattr(ahead, "AHEAD_RUNNING", 2)
+    files = []
+    for name, seconds in [("units", 0), ("people", 1.5), ("companies", 0.05), ("relations", 0.05)]:
+        files.append(tmp_path / f"{name}.csv")
+        files[-1].write_text(str(seconds))
+    settings = {"ingest": {"workers": 2}}
+    reads = ahead.ReadsAhead(files, {}, settings)
+    try:
+        assert reads.take(0) is None  # the first file is read by the ingest; people's and companies' start
+        people = reads.take(1)
+        people_started, people_ended = people.result()
+        relations_started, _ = reads.take(3).result()
+        assert relations_started < people_ended - 0.5  # started as companies' ended, during the wait
+        assert reads.take(2).result()[1] < people_ended
+    finally:
+        reads.close()
+
+
 def test_a_read_ahead_runs_at_a_lower_priority_than_the_ingest(world, tmp_path, monkeypatch):
     """The ingesting process is the one the ingest waits for: the reading process yields the core to it."""
     import os
