@@ -129,3 +129,23 @@ def test_an_ascii_id_skeleton_is_the_full_formula(text):
     from graphrisk.ingest import values
 
     assert values.id_skeleton(text) == values.nfkc(text).casefold().translate(values._CONFUSABLE)
+
+
+ID_CELL = st.one_of(st.none(), st.just(float("nan")), st.integers(0, 99),
+                    st.text(alphabet="AaOo01\n|Ｏ", max_size=5), st.text(max_size=5))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(ID_CELL, ID_CELL, ID_CELL), max_size=30))
+def test_a_tie_s_derived_id_is_its_key_joined(rows):
+    """A tie's id, joined in one go when every key cell is text, is tie_key of its cells."""
+    import pandas as pd
+
+    from graphrisk import schema
+    from graphrisk.ingest.prepare import Prepared, derive_keys
+
+    frame = pd.DataFrame({c: pd.Series([r[k] for r in rows], dtype=object)
+                          for k, c in enumerate(schema.KINDS["relations"].key)})
+    prep = Prepared(kind="relations", frame=frame, rows=np.arange(len(rows)))
+    derive_keys(prep)
+    assert list(prep.frame[schema.KINDS["relations"].id_column]) == [schema.tie_key(r) for r in rows]

@@ -273,8 +273,11 @@ def derive_keys(prep: Prepared) -> None:
     kind = schema.KINDS[prep.kind]
     if kind.key:
         out = prep.frame
-        out[kind.id_column] = [schema.tie_key(vals) for vals in zip(*(out[c].to_numpy(dtype=object)
-                                                                       for c in kind.key))]
+        cols = [out[c].to_numpy(dtype=object) for c in kind.key]
+        if all(pd.api.types.infer_dtype(c, skipna=False) == "string" for c in cols):  # no empty place: joined in C
+            out[kind.id_column] = list(map("|".join, zip(*cols)))
+        else:
+            out[kind.id_column] = [schema.tie_key(vals) for vals in zip(*cols)]
 
 
 def column_hashes(frame: pd.DataFrame, columns) -> dict[str, np.ndarray]:
