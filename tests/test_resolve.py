@@ -6,12 +6,14 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from graphrisk import store
 from graphrisk.resolve import merge as mg
 from graphrisk.resolve.match import Record, candidate_pairs, cluster, pair_metrics, score_pair
 from graphrisk.resolve.normalize import (
-    company_key, normalize_identifier, normalize_name, person_key, romanised_key,
+    company_key, normalize_identifier, normalize_name, normalize_names, person_key, romanised_key,
 )
 from graphrisk.resolve.references import AMBIGUOUS, CREATED, LINKED, new_id, resolve_references
 
@@ -28,6 +30,23 @@ FIXTURES = Path(__file__).parent / "fixtures" / "er"
 ])
 def test_normalize_name(raw, norm):
     assert normalize_name(raw) == norm
+
+
+NAME_TEXT = st.text(alphabet="張偉國會體發乾著麼裏臺灣華為後面 \u3000\u00a0\n\r\t\x1c\u2028ＡＢｃAbé\u0301\u1100\u1161"
+                              "ﬁ①Ⅻ(（）)·-", max_size=8)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.none() | NAME_TEXT | st.text(max_size=6), max_size=12))
+def test_names_normalised_together_are_each_normalised_alone(texts):
+    """NFKC and the Chinese conversion run once over the names joined: each comes out as it would alone."""
+    assert normalize_names(texts) == [normalize_name(t) for t in texts]
+
+
+def test_names_normalised_together_convert_phrases_as_alone():
+    names = ["乾隆", "乾燥", "著名", "頭髮", "發展", "张 三", "後來", "皇后", "隻", "一隻"] * 3
+    assert normalize_names(names) == [normalize_name(n) for n in names]
+    assert normalize_names(["頭髮", "發展"]) == ["头发", "发展"]
 
 
 @pytest.mark.parametrize("raw, key", [

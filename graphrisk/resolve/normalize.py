@@ -46,6 +46,10 @@ def to_simplified(text: str) -> str:
     return _t2s().convert(text)
 
 
+# A space between two Chinese characters is a typing artefact (全角空格 in 张 三).
+_CJK_SPACE = re.compile(r"(?<=[\u3400-\u9fff]) (?=[\u3400-\u9fff])")
+
+
 @functools.lru_cache(maxsize=500_000)
 def normalize_name(text: str | None) -> str:
     """The stored normalised form of a name: NFKC, simplified script, single spaces, case folded."""
@@ -54,9 +58,26 @@ def normalize_name(text: str | None) -> str:
     s = unicodedata.normalize("NFKC", str(text)).replace("\u00a0", " ")
     s = to_simplified(s)
     s = _WS.sub(" ", s).strip()
-    # A space between two Chinese characters is a typing artefact (全角空格 in 张 三).
-    s = re.sub(r"(?<=[\u3400-\u9fff]) (?=[\u3400-\u9fff])", "", s)
-    return s.casefold()
+    return (_CJK_SPACE.sub("", s) if " " in s else s).casefold()
+
+
+def normalize_names(texts: list) -> list[str]:
+    """:func:`normalize_name` of each text, with the Chinese conversion done once over the texts joined by line
+    breaks: a register's tens of thousands of distinct names in a third to a half of the time.
+
+    No conversion phrase holds a line break, so each text comes out as it would alone; when a text holds one
+    itself, each is normalised alone. Only the texts with a Chinese character are converted, as alone.
+    """
+    parts = ["" if t is None else unicodedata.normalize("NFKC", str(t)).replace("\u00a0", " ") for t in texts]
+    chinese = [i for i, p in enumerate(parts) if _CJK.search(p)]
+    if chinese:
+        converted = _t2s().convert("\n".join(parts[i] for i in chinese)).split("\n")
+        if len(converted) != len(chinese):  # a text with a line break of its own
+            return [normalize_name(t) for t in texts]
+        for i, c in zip(chinese, converted):
+            parts[i] = c
+    parts = [" ".join(p.split()) for p in parts]
+    return [(_CJK_SPACE.sub("", p) if " " in p else p).casefold() for p in parts]
 
 
 def has_cjk(text: str) -> bool:
