@@ -31,6 +31,15 @@ def test_combined_column_parts_are_pandas_row_hashes(rows):
     assert content_hash(frame, cols, {"a": parts["a"]}).tolist() == _pandas_hash(frame, cols)
 
 
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.none() | st.text(max_size=3), min_size=1, max_size=6), st.integers(1, 3000))
+def test_long_text_columns_hash_as_pandas_text(cells, n):
+    """Text columns of few or many distinct values over thousands of rows (hashed once per value or once
+    per row) hash as pandas' text dtype does."""
+    frame = pd.DataFrame({"few": (cells * n)[:n], "many": [f"ID{i}" for i in range(n)]}, dtype=object)
+    assert content_hash(frame, ["few", "many"]).tolist() == _pandas_hash(frame, ["few", "many"])
+
+
 def test_a_known_part_is_used_and_a_part_of_another_length_is_not():
     frame = pd.DataFrame({"id": ["K1", "K2"], "date": ["2025-01-02", None]})
     parts = column_hashes(frame, ["id", "date"])

