@@ -78,6 +78,17 @@ def test_a_regular_file_goes_through_the_c_parser_and_an_irregular_one_does_not(
     assert _read("id,name\n\nO1,x\n", ",", True)[3] == [3] and calls == [1]  # a blank line: by lines
 
 
+@pytest.mark.parametrize("text", [
+    "id,name\nO1,x\nO2\nO3,y,z\n",  # a short line and a long one: the right number of delimiters in all
+    "id,name\nO1,x,z\nO2\nO3,y\n",  # the long one first (the parser would take its first cell for an index)
+    "id,name\nO1,x\n , \nO3,y",  # a blank line between records, no newline at the end
+    "id,name\nO1,x\nO3,y\n\t,\n\n",  # a blank last line, then empty ones
+    "id,name\nO1,x\n\nO3,y\n",  # an empty line
+])
+def test_a_file_the_c_parser_would_read_otherwise_is_read_by_lines(text):
+    assert _read(text, ",", True) == _read(text, ",", False)
+
+
 @pytest.mark.parametrize("text", ["id,name\n", "id,name", "\nid,name\nO1,x\n"])
 def test_files_without_records_or_with_a_blank_first_line(text):
     assert _read(text, ",", True) == _read(text, ",", False)

@@ -243,8 +243,10 @@ def _plain_by_parser(text: str, lines: list[str], delimiter: str, cap: int, limi
     need = width - 1
     if body[0].startswith("\ufeff"):
         return None  # (the parser drops a byte-order mark that starts its text)
-    if not quoted:
-        if not all(line.count(delimiter) == need and line.strip(blank) for line in body):
+    if not quoted:  # every line the header's number of fields (more, and the parser stops) and none blank
+        if body[0].count(delimiter) != need or text.count(delimiter) != need * (len(body) + 1) \
+                or not body[0].strip(blank) or not body[-1].strip(blank) \
+                or _blank_line(delimiter).search(text, len(lines[0]), len(text) - (len(lines) - end) - len(body[-1])):
             return None
     else:
         quotes = sum('"' in line for line in body)
@@ -255,14 +257,23 @@ def _plain_by_parser(text: str, lines: list[str], delimiter: str, cap: int, limi
         if not all(fields(line) and line.replace(delimiter, "").replace('"', "").strip() if '"' in line
                    else line.count(delimiter) == need and line.replace(delimiter, "").strip() for line in body):
             return None
-    frame = pd.read_csv(io.StringIO(text[len(lines[0]) + 1:]), sep=delimiter, header=None, names=range(width),
-                        dtype=object, na_filter=False, keep_default_na=False,
-                        quoting=csv.QUOTE_MINIMAL if quoted else csv.QUOTE_NONE, quotechar='"', doublequote=True,
-                        engine="c", low_memory=False, skip_blank_lines=True)
+    try:
+        frame = pd.read_csv(io.StringIO(text[len(lines[0]) + 1:]), sep=delimiter, header=None, names=range(width),
+                            dtype=object, na_filter=False, keep_default_na=False,
+                            quoting=csv.QUOTE_MINIMAL if quoted else csv.QUOTE_NONE, quotechar='"',
+                            doublequote=True, engine="c", low_memory=False, skip_blank_lines=True)
+    except pd.errors.ParserError:  # a line with more fields than the header (then another has fewer)
+        return None
     if frame.shape != (len(body), width):
         return None
     frame.columns = header
     return frame, pd.Series(range(2, 2 + len(body)), dtype="int64"), []
+
+
+@lru_cache(maxsize=16)
+def _blank_line(delimiter: str) -> re.Pattern:
+    """A line break, a line of nothing but delimiters, spaces, tabs and byte-order marks, and a line break."""
+    return re.compile(f"\n[{re.escape(_BLANK + delimiter)}]*\n")
 
 
 @lru_cache(maxsize=64)
