@@ -63,7 +63,7 @@ def normalize_name(text: str | None) -> str:
 
 def normalize_names(texts: list) -> list[str]:
     """:func:`normalize_name` of each text, with the Chinese conversion done once over the texts joined by line
-    breaks: a register's tens of thousands of distinct names in a third to a half of the time.
+    breaks: a register's tens of thousands of distinct names in a quarter to a third of the time.
 
     No conversion phrase holds a line break, so each text comes out as it would alone; when a text holds one
     itself, each is normalised alone. Only the texts with a Chinese character are converted, as alone.
