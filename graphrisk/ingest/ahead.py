@@ -111,11 +111,6 @@ def read_ahead(path: Path, kwargs: dict, settings: dict) -> ReadAhead | None:
                      keep_text=bool(kwargs.get("skip_bad_rows")))
 
 
-def _wait_any(jobs: list[ReadAhead]) -> None:
-    """Wait until one of the reads ``jobs`` is done."""
-    Fetch.wait_any([job._job for job in jobs])
-
-
 class ReadsAhead:
     """The reads ahead of a list of files: :meth:`take` gives file ``i``'s (or None); :meth:`top_up` keeps
     :data:`AHEAD_RUNNING` reads under way, never more than :data:`AHEAD_FILES` files past the one being ingested;
@@ -146,7 +141,7 @@ class ReadsAhead:
         self._awaited = job
         try:
             while not job.ready():
-                _wait_any([job] + [j for j in self._jobs.values() if j is not None and not j.ready()])
+                Fetch.wait_any([j._job for j in [job, *self._jobs.values()] if j is not None and not j.ready()])
                 self.top_up()
         finally:
             self._awaited = None

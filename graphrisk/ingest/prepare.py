@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .. import schema, store
-from ..resolve.normalize import normalize_name, normalize_names
+from ..resolve.normalize import normalize_names
 from . import values
 from .readers import Table
 
@@ -80,10 +80,10 @@ def _none_if_empty(s: pd.Series) -> pd.Series:
     return pd.Series(values, index=s.index, dtype=object)
 
 
-def _map_distinct(series: pd.Series, fn, many=None) -> pd.Series:
+def _map_distinct(series: pd.Series, fn=None, *, many=None) -> pd.Series:
     """``series.map(lambda v: None if v is None else fn(v))``, the same Series, with ``fn`` called once per
     distinct value: a register repeats its channels, methods, currencies and names on every row.
-    ``many``: ``fn`` of a list of values at once, when it is cheaper so."""
+    ``many`` instead of ``fn``: a function of the list of distinct values, when one call for all is cheaper."""
     codes, uniques = pd.factorize(series.to_numpy(dtype=object))  # a missing value: code -1
     done = np.empty(len(uniques) + 1, dtype=object)
     if many is not None:
@@ -195,7 +195,7 @@ def prepare(table: Table, settings: dict, currency: str | None = None) -> Prepar
             parsed, bad = values.parse_series(raw, values.parse_list)
         elif c.type == schema.NAME:
             parsed, bad = _none_if_empty(raw), {}
-            out[c.name + "_norm"] = _map_distinct(raw, normalize_name, many=normalize_names)
+            out[c.name + "_norm"] = _map_distinct(raw, many=normalize_names)
         else:
             parsed, bad = _none_if_empty(raw), {}
         for pos, msg in bad.items():
