@@ -14,7 +14,6 @@ from typing import Iterable, Iterator
 
 import numpy as np
 
-from .. import collector
 
 
 class NodeView(dict):
@@ -63,6 +62,40 @@ def _positions(ends: list, index: dict) -> np.ndarray:
     return found[inverse.ravel()]
 
 
+class _Incident(Mapping):
+    """``{node: [edges]}`` out of (``ends`` the sources) or into (the targets) each node with an edge, in edge
+    order: one stable sort of the ends' positions, and each node's list of edge tuples made on its first query
+    and kept. A read-only mapping (iterated in the nodes' sorted order)."""
+
+    def __init__(self, edges: list, index: dict, ends: np.ndarray):
+        self._edges, self._index = edges, index
+        self._order = np.argsort(ends, kind="stable")
+        self._starts = np.concatenate(([0], np.cumsum(np.bincount(ends, minlength=len(index)))))
+        self._made: dict = {}
+
+    def get(self, n, default=None):
+        hit = self._made.get(n)
+        if hit is None:
+            i = self._index.get(n)
+            if i is None or self._starts[i] == self._starts[i + 1]:
+                return default
+            hit = self._made[n] = list(map(self._edges.__getitem__,
+                                           self._order[self._starts[i]:self._starts[i + 1]].tolist()))
+        return hit
+
+    def __getitem__(self, n) -> list:
+        hit = self.get(n)
+        if hit is None:
+            raise KeyError(n)
+        return hit
+
+    def __iter__(self) -> Iterator:
+        return (n for n, i in self._index.items() if self._starts[i] != self._starts[i + 1])
+
+    def __len__(self) -> int:
+        return int(np.count_nonzero(np.diff(self._starts)))
+
+
 class LiteGraph:
     """Nodes and edges of one evaluation; adjacency built lazily on the first neighbourhood query."""
 
@@ -107,8 +140,12 @@ class LiteGraph:
         self._node_kinds = None
         self._views = {}
         if index:
-            self._index()
-            known = self._out.keys() <= nodes.keys() and self._in.keys() <= nodes.keys()
+            try:
+                self._index()
+                known = True
+            except KeyError:  # an end that is no node (endpoint_arrays looks each one up)
+                self._out = self._in = self._ends = None
+                known = False
         else:
             ends = set(map(itemgetter(0), edges))
             ends.update(map(itemgetter(1), edges))
@@ -178,17 +215,11 @@ class LiteGraph:
         return self
 
     def _index(self) -> None:
-        """Each node's out- and in-edges, as lists of the edge tuples (one append per edge and end:
-        about 4× cheaper than networkx's nested dicts, which :attr:`_adj` builds only when asked)."""
-        with collector.paused():  # two lists per node and no cyclic garbage: the collector would walk them all
-            out: dict = defaultdict(list)
-            inn: dict = defaultdict(list)
-            o, i = out.__getitem__, inn.__getitem__
-            for e in self._edges:  # one dict at a time: about a fifth faster than both in one loop
-                o(e[0]).append(e)
-            for e in self._edges:
-                i(e[1]).append(e)
-            self._out, self._in = dict(out), dict(inn)
+        """Each node's out- and in-edges (:class:`_Incident`): the edges' endpoint positions sorted once, and a
+        node's list of edge tuples made when it is first asked for. An evaluation asks for about 13,000 of
+        145,000 nodes at scale 10; a list per node for every node took 1.2 s (and a window's as long again)."""
+        _, index, src, dst = self.endpoint_arrays()
+        self._out, self._in = _Incident(self._edges, index, src), _Incident(self._edges, index, dst)
 
     def _adjacency(self, which: str) -> dict:
         """``{node: [edges]}`` out of (``which="out"``) or into each node."""
