@@ -15,7 +15,6 @@ from typing import Iterable, Iterator
 import numpy as np
 
 
-
 class NodeView(dict):
     """``G.nodes``: a dict of node attributes that can also be called like networkx's view."""
 
@@ -103,8 +102,8 @@ class LiteGraph:
         self.graph = dict(graph)
         self.nodes = NodeView(nodes)
         self._edges: list[tuple] = []
-        self._out: dict | None = None
-        self._in: dict | None = None
+        self._out: _Incident | None = None
+        self._in: _Incident | None = None
         self._kinds: dict | None = None
         self._when: tuple | None = None  # each edge's date, and whether it is a tie (edge_dates)
         self._ends: tuple | None = None  # (node count, endpoint_arrays()) once read
@@ -221,8 +220,8 @@ class LiteGraph:
         _, index, src, dst = self.endpoint_arrays()
         self._out, self._in = _Incident(self._edges, index, src), _Incident(self._edges, index, dst)
 
-    def _adjacency(self, which: str) -> dict:
-        """``{node: [edges]}`` out of (``which="out"``) or into each node."""
+    def _adjacency(self, which: str) -> Mapping:
+        """``{node: [edges]}`` out of (``which="out"``) or into each node (:class:`_Incident`)."""
         if self._out is None:
             self._index()
         return self._out if which == "out" else self._in
