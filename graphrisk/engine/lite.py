@@ -76,10 +76,10 @@ class _Incident(Mapping):
         hit = self._made.get(n)
         if hit is None:
             i = self._index.get(n)
-            if i is None or self._starts[i] == self._starts[i + 1]:
+            lo, hi = (self._starts[i], self._starts[i + 1]) if i is not None else (0, 0)
+            if lo == hi:
                 return default
-            hit = self._made[n] = list(map(self._edges.__getitem__,
-                                           self._order[self._starts[i]:self._starts[i + 1]].tolist()))
+            hit = self._made[n] = list(map(self._edges.__getitem__, self._order[lo:hi].tolist()))
         return hit
 
     def __getitem__(self, n) -> list:
