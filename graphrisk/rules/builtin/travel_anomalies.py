@@ -52,6 +52,27 @@ def journeys(ctx) -> list[tuple[str, dict]]:
     return out
 
 
+def _facts(ctx, every: list, home: str) -> list[tuple]:
+    """``(official, journey, unit on its date, abroad, currency, duration, cost)`` of each journey, each fact
+    worked out once (a register repeats a handful of countries and currencies over thousands of trips)."""
+    s = ctx.settings
+    where_of: dict = {}
+    cur_of: dict = {}
+    out = []
+    for o, tr in every:
+        units = ctx.units_of(o, tr.get("date"))
+        country, currency = tr.get("country"), tr.get("currency")
+        where = where_of.get(country)
+        if where is None:
+            where = where_of[country] = abroad(ctx, country, home)
+        cur = cur_of.get(currency)
+        if cur is None:
+            cur = cur_of[currency] = money.currency_of(currency, s)
+        cost = tr.get("cost") if tr.get("cost") is not None else tr.get("amount")
+        out.append((o, tr, units[0] if units else None, where, cur, duration(tr), cost))
+    return out
+
+
 def _robust(values: list[float]):
     logs = [math.log(v) for v in values if v and v > 0]
     if not logs:
@@ -65,19 +86,12 @@ def _robust(values: list[float]):
 def check(ctx) -> list[Finding]:
     cfg = ctx.cfg("travel_anomalies")
     s = ctx.settings
-    every = journeys(ctx)
+    facts = _facts(ctx, journeys(ctx), cfg["home_country"])
     groups: dict[tuple, dict[str, list[float]]] = defaultdict(lambda: {"duration": [], "cost": []})
-    unit_of = {}
-    for o, tr in every:
-        units = ctx.units_of(o, tr.get("date"))
-        unit_of[(o, tr["record_id"])] = units[0] if units else None
-        where = abroad(ctx, tr.get("country"), cfg["home_country"])
-        cur = money.currency_of(tr.get("currency"), s)
-        for scope in ((units[0] if units else None, where), (None, where)):
-            dur = duration(tr)
+    for _o, _tr, unit, where, cur, dur, cost in facts:
+        for scope in ((unit, where), (None, where)):
             if dur:
                 groups[scope]["duration"].append(dur)
-            cost = tr.get("cost") if tr.get("cost") is not None else tr.get("amount")
             if cost:
                 groups[(*scope, cur)]["cost"].append(cost)
     norms: dict = {}
@@ -88,18 +102,14 @@ def check(ctx) -> list[Finding]:
             norms[(key, what)] = _robust(vals) if len(vals) >= s["scoring"]["min_sample"] else None
         return norms[(key, what)]
 
-    abroad_trips = [tr for _, tr in every if abroad(ctx, tr.get("country"), cfg["home_country"])]
+    abroad_trips = [tr for _, tr, _, where, *_ in facts if where]
     approved_share = (sum(1 for tr in abroad_trips if tr.get("approval_date") or tr.get("approver_id")
                           or tr.get("approver_unit_id")) / len(abroad_trips)) if abroad_trips else 0.0
     out = []
-    for o, tr in every:
-        unit = unit_of[(o, tr["record_id"])]
-        where = abroad(ctx, tr.get("country"), cfg["home_country"])
-        cur = money.currency_of(tr.get("currency"), s)
+    for o, tr, unit, where, cur, dur, cost in facts:
         signals: list[tuple[str, dict]] = []
-        for what, value, keys in (("duration", duration(tr), [(unit, where), (None, where)]),
-                                  ("cost", tr.get("cost") if tr.get("cost") is not None else tr.get("amount"),
-                                   [(unit, where, cur), (None, where, cur)])):
+        for what, value, keys in (("duration", dur, [(unit, where), (None, where)]),
+                                  ("cost", cost, [(unit, where, cur), (None, where, cur)])):
             if not value or value <= 0:
                 continue
             for key in keys:
