@@ -5,6 +5,7 @@ import json
 
 import networkx as nx
 import pytest
+from hypothesis import given, settings as hyp_settings, strategies as st
 from click.testing import CliRunner
 
 from graphrisk import settings as settings_mod
@@ -86,6 +87,41 @@ def test_brokerage_zero_when_otherwise_connected(bridge):
     G2.add_edge("O", "A2", kind="contact")  # A2 is tied to A1 directly: only pairs with B1 are brokered
     d = cmod.brokerage_detail(G2)["O"]
     assert (d["companies"], d["pairs"]) == (3, 2)
+
+
+_KINDS = ("official", "company", "person", "unit")
+
+
+@hyp_settings(max_examples=200, deadline=None)
+@given(kinds=st.lists(st.sampled_from(_KINDS), min_size=2, max_size=14),
+       reach=st.lists(st.tuples(st.integers(0, 13), st.integers(0, 13)), max_size=30),
+       pairs=st.lists(st.tuples(st.integers(0, 13), st.integers(0, 13)), max_size=12),
+       chunk=st.sampled_from([1, 3, 1_000_000]))
+def test_brokerage_arrays_equal_the_loop(kinds, reach, pairs, chunk, monkeypatch_module):
+    """The array passes (igraph backend) give what the per-official loop (networkx backend) gives, pair counts
+    and brokered lists, on any graph of officials, companies and others, whatever the chunking: officials
+    reach companies (``reach``), and a few other ties, self-loops included, connect some of them otherwise."""
+    from graphrisk.engine.lite import LiteGraph
+    import importlib
+
+    officials = [i for i, k in enumerate(kinds) if k == "official"]
+    companies = [i for i, k in enumerate(kinds) if k == "company"]
+    nodes = {f"N{i}": k for i, k in enumerate(kinds)}
+    edges = [(f"N{officials[a % len(officials)]}", f"N{companies[b % len(companies)]}", "gift")
+             for a, b in reach if officials and companies]
+    edges += [(f"N{a}", f"N{b}", "contact") for a, b in pairs if a < len(kinds) and b < len(kinds)]
+    G = _graph(nodes, edges)
+    lite = LiteGraph(list(G.nodes(data=True)), list(G.edges(keys=True, data=True)), data_version="test")
+    mod = importlib.import_module("graphrisk.analysis.centrality.brokerage")
+    monkeypatch_module.setattr(mod, "MAX_PAIRS", chunk)
+    assert cmod.brokerage_detail(lite) == cmod.brokerage_detail(G, backend="networkx")
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    mp = pytest.MonkeyPatch()
+    yield mp
+    mp.undo()
 
 
 def test_weighted_degree_and_counts_by_kind():

@@ -90,16 +90,16 @@ def seeded(seed: int):
 
 @dataclass
 class Neighbours:
-    """Distinct neighbours of every node of the undirected simple projection, as CSR lists (no igraph):
-    for a walk over neighbourhoods in Python (brokerage) a sort of the edge array is all it takes."""
+    """Distinct neighbours of every node of the undirected simple projection, as CSR arrays (no igraph): what
+    brokerage reads in array passes; a sort of the edge array is all it takes."""
 
     nodes: list
     kinds: np.ndarray
-    indptr: list
-    indices: list
+    indptr: np.ndarray  # int64, n + 1
+    indices: np.ndarray  # int64, each node's neighbours ascending
 
     def of(self, i: int) -> list[int]:
-        return self.indices[self.indptr[i]:self.indptr[i + 1]]
+        return self.indices[self.indptr[i]:self.indptr[i + 1]].tolist()
 
 
 def neighbours(G) -> Neighbours:
@@ -107,18 +107,19 @@ def neighbours(G) -> Neighbours:
     hit = _CACHE.get(G, {}).get((False, frozenset())) if _weakrefable(G) else None
     if hit is not None and hit[0] == _signature(G) or not hasattr(G, "endpoint_arrays"):
         view = to_igraph(G)
-        adj = view.adjlist()
-        indptr = np.cumsum([0] + [len(x) for x in adj]).tolist()
-        return Neighbours(view.nodes, view.kinds, indptr, [i for x in adj for i in x])
+        adj = [sorted(x) for x in view.adjlist()]
+        indptr = np.cumsum([0] + [len(x) for x in adj], dtype=np.int64)
+        return Neighbours(view.nodes, view.kinds, indptr, np.fromiter((i for x in adj for i in x), dtype=np.int64,
+                                                                      count=int(indptr[-1])))
     nodes, _index, a, b = G.endpoint_arrays()
     n = len(nodes)
     keep = a != b
     a, b = a[keep], b[keep]
     keys = _distinct(np.concatenate((a * max(n, 1) + b, b * max(n, 1) + a)))  # both directions
     src = keys // max(n, 1)
-    indptr = np.searchsorted(src, np.arange(n + 1)).tolist()
+    indptr = np.searchsorted(src, np.arange(n + 1)).astype(np.int64)
     kinds = np.array([G.nodes[x].get("kind") or "" for x in nodes], dtype=object)
-    return Neighbours(nodes, kinds, indptr, (keys % max(n, 1)).tolist())
+    return Neighbours(nodes, kinds, indptr, keys % max(n, 1))
 
 
 def _distinct(keys: np.ndarray) -> np.ndarray:
