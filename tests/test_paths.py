@@ -4,6 +4,7 @@ import json
 
 import networkx as nx
 import pytest
+from hypothesis import given, settings as hyp_settings, strategies as st
 from click.testing import CliRunner
 
 from graphrisk import settings as settings_mod
@@ -296,3 +297,21 @@ def test_the_path_index_holds_each_tie_both_ways_and_measures_hops_as_a_plain_se
         pairs = range(index.rows[i], index.rows[i + 1])
         assert [index.names[index.neighbours_of[p]] for p in pairs] == sorted(adj.get(n, {}))
         assert [[e[2] for e in index.pair_edges(p)] for p in pairs] == [adj[n][m] for m in sorted(adj.get(n, {}))]
+
+
+@hyp_settings(max_examples=200, deadline=None)
+@given(ends=st.lists(st.tuples(st.sampled_from(["P1", "P2", "C1", -1, -2, 7]),
+                               st.sampled_from(["P1", "C1", "C2", -1, -2])), max_size=40),
+       times=st.integers(0, 4))
+def test_repeated_office_contacts_as_a_dict_of_lists_gives_them(ends, times):
+    """The repeated pairs found through their hashes are those a dict of lists over every pair gives, in the same
+    order, even where unequal ends hash alike (in Python, hash(-1) == hash(-2))."""
+    from collections import defaultdict
+
+    from graphrisk.analysis.path_index import _repeated
+
+    edges = [(u, v, f"contact:{i}", {}) for i, (u, v) in enumerate(ends)]
+    by: dict = defaultdict(list)
+    for e in edges:
+        by[(e[0], e[1])].append(e)
+    assert _repeated(edges, times) == [e for es in by.values() if len(es) >= times for e in es]

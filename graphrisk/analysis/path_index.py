@@ -52,7 +52,7 @@ class PathIndex:
         self.pos = {n: i for i, n in enumerate(self.names)}
         self._passable = np.array([self._kind[n] in _PASSABLE for n in self.names], dtype=bool)
         self.passable_at = self._passable.tobytes()  # by position: 1 for a person or company
-        office_contacts: dict[tuple, list] = defaultdict(list)
+        office: list = []  # contacts at the office: a tie only when repeated
         node_kind = self._kind
         private: list = []  # the private ties, in the order they are linked
         for kind, edges in _edges_by_kind(G):
@@ -72,10 +72,7 @@ class PathIndex:
                     self.approved[e[0]].append(e)
             elif kind == "contact":
                 for e in edges:
-                    if e[3].get("private"):
-                        private.append(e)
-                    else:
-                        office_contacts[(e[0], e[1])].append(e)
+                    (private if e[3].get("private") else office).append(e)
             elif kind == "trip_sponsor":
                 private.extend(e for e in edges if not e[3].get("government"))
             elif kind == "trip_participant":
@@ -83,9 +80,7 @@ class PathIndex:
                                if node_kind.get(e[1]) != "official" and node_kind.get(e[0]) == "official")
             elif kind in schema.EDGE_KINDS and schema.EDGE_KINDS[kind].private:
                 private.extend(edges)
-        for (u, v), edges in office_contacts.items():
-            if len(edges) >= self.min_repeated:  # repeated contact is a tie even at the office
-                private.extend(edges)
+        private.extend(_repeated(office, self.min_repeated))  # repeated contact is a tie even at the office
         self._link(private)
         for m in self.members.values():
             m.sort()
@@ -265,6 +260,22 @@ class Targets(Mapping):
     def key_parts(self) -> tuple[dict, dict]:
         """The dicts whose keys are this mapping's keys (a union over many officials reads each shared one once)."""
         return self.base, self.own
+
+
+def _repeated(edges: list, times: int) -> list:
+    """The edges whose (source, target) pair occurs at least ``times`` times, pair by pair in the order the pairs
+    first occur, each pair's edges in order. Pairs that might repeat are found first by the ends' hashes in
+    numpy (equal pairs hash alike; a few unequal ones may too): at scale 10, 230,000 office contacts make
+    250,000 pairs of which 2 repeat, and a dict of lists over every pair took 0.3-0.45 s."""
+    if times > 1 and edges:
+        hashes = [np.fromiter(map(hash, map(itemgetter(i), edges)), dtype=np.int64, count=len(edges)) for i in (0, 1)]
+        key = hashes[0] * np.int64(1_000_003) ^ hashes[1]  # wraps around: only equality matters
+        _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
+        edges = [edges[i] for i in np.flatnonzero(counts[inverse.ravel()] >= times).tolist()]
+    pairs: dict[tuple, list] = defaultdict(list)
+    for e in edges:
+        pairs[(e[0], e[1])].append(e)
+    return [e for es in pairs.values() if len(es) >= times for e in es]
 
 
 def _ints(values: np.ndarray) -> array:
