@@ -98,9 +98,6 @@ class Neighbours:
     indptr: np.ndarray  # int64, n + 1
     indices: np.ndarray  # int64, each node's neighbours ascending
 
-    def of(self, i: int) -> list[int]:
-        return self.indices[self.indptr[i]:self.indptr[i + 1]].tolist()
-
 
 def neighbours(G) -> Neighbours:
     """:class:`Neighbours` of a compact graph (``endpoint_arrays``), or from its cached igraph copy."""
