@@ -55,8 +55,16 @@ def normalize_name(text: str | None) -> str:
     """The stored normalised form of a name: NFKC, simplified script, single spaces, case folded."""
     if text is None:
         return ""
-    s = unicodedata.normalize("NFKC", str(text)).replace("\u00a0", " ")
-    s = to_simplified(s)
+    return _tidy(to_simplified(_compatible(text)))
+
+
+def _compatible(text) -> str:
+    """NFKC, and no-break spaces as spaces: before the Chinese conversion."""
+    return unicodedata.normalize("NFKC", str(text)).replace("\u00a0", " ")
+
+
+def _tidy(s: str) -> str:
+    """Single spaces, none between two Chinese characters, case folded: after the Chinese conversion."""
     s = _WS.sub(" ", s).strip()
     return (_CJK_SPACE.sub("", s) if " " in s else s).casefold()
 
@@ -68,7 +76,7 @@ def normalize_names(texts: list) -> list[str]:
     No conversion phrase holds a line break, so each text comes out as it would alone; when a text holds one
     itself, each is normalised alone. Only the texts with a Chinese character are converted, as alone.
     """
-    parts = ["" if t is None else unicodedata.normalize("NFKC", str(t)).replace("\u00a0", " ") for t in texts]
+    parts = ["" if t is None else _compatible(t) for t in texts]
     chinese = [i for i, p in enumerate(parts) if _CJK.search(p)]
     if chinese:
         converted = _t2s().convert("\n".join(parts[i] for i in chinese)).split("\n")
@@ -76,8 +84,7 @@ def normalize_names(texts: list) -> list[str]:
             return [normalize_name(t) for t in texts]
         for i, c in zip(chinese, converted):
             parts[i] = c
-    parts = [" ".join(p.split()) for p in parts]
-    return [(_CJK_SPACE.sub("", p) if " " in p else p).casefold() for p in parts]
+    return [_tidy(p) for p in parts]
 
 
 def has_cjk(text: str) -> bool:
