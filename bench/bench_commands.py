@@ -9,11 +9,14 @@ Makes the sample world and ingests it (ingest timed in its own process: rows/s; 
 often as each command, into a fresh store each time), then runs every command on its own copy of
 the store (so no command reuses another's stored evaluation), except the "stored" report, which runs
 after the cold one on the same copy. PageRank, eigenvector and degree are also run by
-bench/peer_igraph.py (sqlite3 + igraph, nothing else) and printed as ratios. "peak MB" is the
-largest process's maximum resident set (os.wait4); "tree MB" the peak of the summed proportional set
-size of the command and its forked workers (pages they share counted once), sampled every 0.2 s or
-more so that sampling takes at most a tenth of a core: what the command as a whole holds. Prints a
-table and writes JSON beside it.
+bench/peer_igraph.py (sqlite3 + igraph, nothing else) and printed as ratios. The same script's
+PageRank run, timed before the analyses and at the end, is the machine's speed reference: each
+command's time is also printed as a multiple of it ("x ref"), so runs at different hours (a shared
+machine's speed varied fourfold over a week) compare with one another and with targets set at
+another speed. "peak MB" is the largest process's maximum resident set (os.wait4); "tree MB" the
+peak of the summed proportional set size of the command and its forked workers (pages they share
+counted once), sampled every 0.2 s or more so that sampling takes at most a tenth of a core: what
+the command as a whole holds. Prints a table and writes JSON beside it.
 """
 from __future__ import annotations
 
@@ -111,6 +114,12 @@ def repeated(n: int, once) -> dict:
             "exit": max(r["exit"] for r in got)}
 
 
+def speed_reference(base: Path, env: dict, n: int) -> float:
+    """Median wall seconds of the raw-igraph PageRank script on the ingested store (``n`` runs)."""
+    return repeated(n, lambda: run([sys.executable, str(ROOT / "bench" / "peer_igraph.py"), str(base), "pagerank"],
+                                   env))["seconds"]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scale", type=float, default=10)
@@ -146,6 +155,7 @@ def main() -> None:
     rows = sum(max(0, sum(1 for _ in open(f, encoding="utf-8")) - 1) for f in world.glob("*.csv"))
     if "ingest" in results:
         results["ingest"]["rows_per_s"] = round(rows / results["ingest"]["seconds"])
+    reference = [speed_reference(base, env, 3)]  # on the ingested store, before the analyses
     pipeline = [("flags", ["flags", "--format", "json"]), ("paths --all", ["paths", "--all", "--format", "json"]),
                 ("centrality --measure all", ["centrality", "--measure", "all", "--format", "json"]),
                 ("communities", ["communities"])]
@@ -180,11 +190,18 @@ def main() -> None:
                                            "--quiet"], env)))
         results["report (cold, with trend)"] = repeated(len(pairs), iter([c for c, _ in pairs]).__next__)
         results["report (evaluations stored)"] = repeated(len(pairs), iter([w for _, w in pairs]).__next__)
+    reference.append(speed_reference(base, env, 3))
+    ref = round(statistics.mean(reference), 2)
+    results["speed reference"] = {"seconds": ref, "before": reference[0], "after": reference[1]}
     print(f"\nscale {args.scale:g}: {rows:,} rows; each command a fresh process"
           + (f", median of {args.repeat} runs" if args.repeat > 1 and not args.pipeline_only else "") + "\n")
 
-    print(f"{'command':<34}{'seconds':>9}{'peak MB':>9}{'tree MB':>9}  notes")
+    print(f"speed reference: the raw-igraph PageRank script took {reference[0]:.2f} s before the analyses and "
+          f"{reference[1]:.2f} s at the end (median of 3 each); x ref = seconds / their mean\n")
+    print(f"{'command':<34}{'seconds':>9}{'x ref':>7}{'peak MB':>9}{'tree MB':>9}  notes")
     for name, r in results.items():
+        if name == "speed reference":
+            continue
         note = ""
         if "rows_per_s" in r:
             note = f"{r['rows_per_s']:,} rows/s"
@@ -193,7 +210,8 @@ def main() -> None:
             if name == f"centrality --measure {m}" and peer:
                 note = (f"{r['seconds'] / max(peer['seconds'], 0.01):.2f}x the time, "
                         f"{r['peak_mb'] / max(peer['peak_mb'], 1):.2f}x the memory of raw igraph")
-        print(f"{name:<34}{r['seconds']:>9.2f}{r['peak_mb']:>9}{r.get('tree_mb', ''):>9}  {note}")
+        times = f"{r['seconds']:>9.2f}{r['seconds'] / max(ref, 0.01):>7.2f}"
+        print(f"{name:<34}{times}{r['peak_mb']:>9}{r.get('tree_mb', ''):>9}  {note}")
     (work / "results.json").write_text(json.dumps({"scale": args.scale, "rows": rows, "results": results},
                                                   indent=2), encoding="utf-8")
 
