@@ -155,7 +155,8 @@ def main() -> None:
     rows = sum(max(0, sum(1 for _ in open(f, encoding="utf-8")) - 1) for f in world.glob("*.csv"))
     if "ingest" in results:
         results["ingest"]["rows_per_s"] = round(rows / results["ingest"]["seconds"])
-    reference = [speed_reference(base, env, 3)]  # on the ingested store, before the analyses
+    runs = max(1, args.repeat)  # the reference, like each command: a scale-50 run of it takes about 26 s
+    reference = [speed_reference(base, env, runs)]  # on the ingested store, before the analyses
     pipeline = [("flags", ["flags", "--format", "json"]), ("paths --all", ["paths", "--all", "--format", "json"]),
                 ("centrality --measure all", ["centrality", "--measure", "all", "--format", "json"]),
                 ("communities", ["communities"])]
@@ -190,14 +191,14 @@ def main() -> None:
                                            "--quiet"], env)))
         results["report (cold, with trend)"] = repeated(len(pairs), iter([c for c, _ in pairs]).__next__)
         results["report (evaluations stored)"] = repeated(len(pairs), iter([w for _, w in pairs]).__next__)
-    reference.append(speed_reference(base, env, 3))
+    reference.append(speed_reference(base, env, runs))
     ref = round(statistics.mean(reference), 2)
     results["speed reference"] = {"seconds": ref, "before": reference[0], "after": reference[1]}
     print(f"\nscale {args.scale:g}: {rows:,} rows; each command a fresh process"
           + (f", median of {args.repeat} runs" if args.repeat > 1 and not args.pipeline_only else "") + "\n")
 
     print(f"speed reference: the raw-igraph PageRank script took {reference[0]:.2f} s before the analyses and "
-          f"{reference[1]:.2f} s at the end (median of 3 each); x ref = seconds / their mean\n")
+          f"{reference[1]:.2f} s at the end (median of {runs} each); x ref = seconds / their mean\n")
     print(f"{'command':<34}{'seconds':>9}{'x ref':>7}{'peak MB':>9}{'tree MB':>9}  notes")
     for name, r in results.items():
         if name == "speed reference":
