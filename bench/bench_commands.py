@@ -114,10 +114,14 @@ def repeated(n: int, once) -> dict:
             "exit": max(r["exit"] for r in got)}
 
 
+def peer_command(base: Path, measure: str) -> list[str]:
+    """The raw-igraph script computing ``measure`` on the store ``base``."""
+    return [sys.executable, str(ROOT / "bench" / "peer_igraph.py"), str(base), measure]
+
+
 def speed_reference(base: Path, env: dict, n: int) -> float:
     """Median wall seconds of the raw-igraph PageRank script on the ingested store (``n`` runs)."""
-    return repeated(n, lambda: run([sys.executable, str(ROOT / "bench" / "peer_igraph.py"), str(base), "pagerank"],
-                                   env))["seconds"]
+    return repeated(n, lambda: run(peer_command(base, "pagerank"), env))["seconds"]
 
 
 def main() -> None:
@@ -178,8 +182,7 @@ def main() -> None:
             results[f"centrality --measure {measure}"] = repeated(n, lambda: run(GRAPHRISK + [
                 "centrality", "--measure", measure, "--no-store", "--format", "json", "--db",
                 str(fresh(base, measure))], env))
-            results[f"peer igraph {measure}"] = repeated(n, lambda: run(
-                [sys.executable, str(ROOT / "bench" / "peer_igraph.py"), str(base), measure], env))
+            results[f"peer igraph {measure}"] = repeated(n, lambda: run(peer_command(base, measure), env))
         out = work / "report"
         pairs = []
         for _ in range(max(1, n)):  # a cold report, then the same week again on the same store
